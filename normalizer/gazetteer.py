@@ -1,0 +1,195 @@
+"""The analysts' gazetteer: YAML files in layers, merged by id, validated with file:line errors.
+
+Layers: the shipped files (``gazetteer/`` in the repository, ``normalizer/gazetteer`` in a
+wheel, as ``normalizer/shipped_gazetteer``) first, then each ``--gazetteer PATH`` in order. Inside one layer an id may appear once;
+a later layer's entry with the same id overrides the earlier one field by field, adds its
+variants and native names, and its ``exclude:`` removes variants.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from .errors import GazetteerError, GazetteerErrors
+from .keys import fold
+from .names import NameIndex, entry_names
+from .schema import Entry, parse_entry
+from .yamlio import LineList, load_yaml, read_text
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_dir() -> Path:
+    """Where the shipped gazetteer lives: the repository's ``gazetteer/`` or the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "gazetteer"
+    if checkout.is_dir() and (here.parent / "pyproject.toml").is_file():
+        return checkout
+    return here / "shipped_gazetteer"
+
+
+def yaml_files(path: Path) -> list[Path]:
+    """The YAML files a path names: itself, or every .yaml/.yml below a directory, sorted."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    if not path.exists():
+        raise GazetteerError("no such file or directory", path=str(path))
+    return [path]
+
+
+@dataclass
+class Source:
+    """One YAML file's text and the name it is reported under."""
+
+    name: str
+    text: str
+    layer: int
+
+
+@dataclass
+class Gazetteer:
+    """Merged entries by canonical id, plus the sources they came from (kept for serialization)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, canonical_id: str) -> Entry | None:
+        return self.entries.get(canonical_id)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @cached_property
+    def index(self) -> NameIndex:
+        """Every name of every entry by its keys; built on first use."""
+        return NameIndex(self.entries.values())
+
+
+def load_gazetteer(paths: Iterable[str | Path] = (), *, shipped: bool = True) -> Gazetteer:
+    """Load the shipped gazetteer (unless ``shipped=False``) and the user's paths as later layers.
+
+    Raises GazetteerErrors listing every problem found, each with file:line.
+    """
+    layers: list[list[Path]] = []
+    errors: list[GazetteerError] = []
+    if shipped:
+        layers.append(yaml_files(shipped_dir()))
+    for path in paths:
+        try:
+            layers.append(yaml_files(Path(path)))
+        except GazetteerError as exc:
+            errors.append(exc)
+    sources = []
+    for number, files in enumerate(layers):
+        for file in files:
+            try:
+                sources.append(Source(str(file), read_text(file), number))
+            except GazetteerError as exc:
+                errors.append(exc)
+    if errors:
+        raise GazetteerErrors(errors)
+    return gazetteer_from_sources(sources)
+
+
+def gazetteer_from_sources(sources: Sequence[Source]) -> Gazetteer:
+    """Parse, merge and validate YAML texts (the serialized form of a Gazetteer)."""
+    errors: list[GazetteerError] = []
+    merged: dict[str, Entry] = {}
+    seen_in_layer: dict[tuple[int, str], Entry] = {}
+    for source in sources:
+        for entry in _parse_source(source, errors):
+            key = (source.layer, entry.canonical_id)
+            if key in seen_in_layer:
+                first = seen_in_layer[key]
+                errors.append(GazetteerError(
+                    f"duplicate id (also at {first.location})", path=entry.path, line=entry.line,
+                    entry=entry.canonical_id, hint="merge the two entries or give one another id",
+                ))
+                continue
+            seen_in_layer[key] = entry
+            old = merged.get(entry.canonical_id)
+            merged[entry.canonical_id] = _override(old, entry) if old else entry
+    gazetteer = Gazetteer(merged, list(sources))
+    errors.extend(_validate(gazetteer))
+    if errors:
+        raise GazetteerErrors(errors)
+    return gazetteer
+
+
+def _parse_source(source: Source, errors: list[GazetteerError]) -> list[Entry]:
+    try:
+        data = load_yaml(source.text, path=source.name)
+    except GazetteerError as exc:
+        errors.append(exc)
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, LineList):
+        errors.append(GazetteerError(
+            "a gazetteer file must be a list of entries", path=source.name, line=1,
+            hint="each entry starts with '- id: ...'",
+        ))
+        return []
+    entries = []
+    for item, line in zip(data, data.lines):
+        try:
+            entries.append(parse_entry(item, path=source.name, line=line))
+        except GazetteerError as exc:
+            errors.append(exc)
+    return entries
+
+
+def _override(old: Entry, new: Entry) -> Entry:
+    """A later layer's entry: set fields replace, variants and native names add, exclude removes."""
+    changes = {
+        name: getattr(new, name)
+        for name in ("name", "type", "country", "parent", "lat", "lon", "wikidata", "note")
+        if getattr(new, name) is not None
+    }
+    excluded = {fold(x) for x in new.exclude}
+    return replace(
+        old,
+        **changes,
+        variants=[v for v in old.variants + new.variants if fold(v.name) not in excluded],
+        native=old.native + [n for n in new.native if n not in old.native],
+        exclude=old.exclude + new.exclude,
+    )
+
+
+def _validate(gazetteer: Gazetteer) -> list[GazetteerError]:
+    errors = []
+    for entry in gazetteer.entries.values():
+        for needed in ("name", "type"):
+            if getattr(entry, needed) is None:
+                errors.append(GazetteerError(
+                    f"missing {needed!r}", path=entry.path, line=entry.line, entry=entry.canonical_id,
+                    hint="a new entry needs id, name and type; to change a shipped entry, reuse its id",
+                ))
+        parent = entry.parent
+        if parent and not parent.startswith("geonames:") and parent not in gazetteer.entries:
+            errors.append(GazetteerError(
+                f"parent {parent!r} is not an entry", path=entry.path, line=entry.line,
+                entry=entry.canonical_id, hint="add that entry or fix the id",
+            ))
+    if errors:
+        return errors
+    claims: dict[str, tuple[Entry, str]] = {}
+    for entry in gazetteer.entries.values():
+        for variant in entry_names(entry):
+            if variant.weak or variant.generated or variant.kind == "generic":
+                continue
+            key = fold(variant.name)
+            other = claims.get(key)
+            if other and other[0].canonical_id != entry.canonical_id:
+                errors.append(GazetteerError(
+                    f"name {variant.name!r} is also a name of {other[0].canonical_id!r} "
+                    f"({other[0].location}, as {other[1]!r})",
+                    path=entry.path, line=entry.line, entry=entry.canonical_id,
+                    hint="mark it 'weak: true' on both entries, or 'exclude' it from one",
+                ))
+            else:
+                claims[key] = (entry, variant.name)
+    return errors

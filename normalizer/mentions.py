@@ -1,0 +1,185 @@
+"""Find the mentions of a document: NER spans and curated names, merged, then resolved.
+
+1. NER spans with a wanted label are cleaned (article, possessive, separators) and dropped
+   when they lie in a menu line or are all lower-case and unknown to the gazetteer.
+2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
+   weak names never, acronyms only in capitals, proper names only capitalized.
+3. Conflicts: the longer span wins ("Kharkov region" over NER's "Kharkov"); a curated name
+   inside a PERSON span is dropped ("Lloyd Austin"); inside another unresolved NER span it is
+   dropped too (nested names are not annotated), except after a plural head with "of"
+   ("the Republics of Donetsk").
+4. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .keys import case_compatible, fold, translit_key
+from .names import NameIndex
+from .resolve import Context, Resolution, Resolver
+from .rules import (
+    clean_pieces,
+    coordinated_head,
+    in_ranges,
+    is_demonym,
+    is_title_part,
+    looks_like_proper_name,
+    menu_lines,
+)
+
+POSSESSIVES = ("'s", "’s")
+
+
+@dataclass
+class Mention:
+    """A token range with the label NER gave (None if only the gazetteer found it)."""
+
+    start: int
+    end: int
+    ner_label: str | None
+    from_gazetteer: bool = False
+    resolution: Resolution | None = None
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def same(self, other: Mention) -> bool:
+        return self.start == other.start and self.end == other.end
+
+    def contains(self, other: Mention) -> bool:
+        return self.start <= other.start and other.end <= self.end and not self.same(other)
+
+
+def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> list[Mention]:
+    """All entity mentions of the document, resolved where possible, in text order."""
+    junk = menu_lines(doc.text)
+    index = resolver.index
+    ner = []
+    for ent in doc.ents:
+        if ent.label_ not in labels or in_ranges(ent.start_char, ent.end_char, junk):
+            continue
+        for start, end in clean_pieces(ent):
+            text = doc[start:end].text
+            if looks_like_proper_name(text) or fold(text) in index.by_fold:
+                ner.append(Mention(start, end, ent.label_))
+    found = [m for m in scan_names(doc, index) if not in_ranges(*_chars(doc, m), junk)]
+    mentions = _merge(doc, ner, found, resolver)
+    _resolve_all(doc, mentions, resolver)
+    return [m for m in mentions if _keep(doc, m)]
+
+
+def scan_names(doc: Doc, index: NameIndex) -> list[Mention]:
+    """Curated, free-matchable names in the text: longest match at each start, no overlaps."""
+    text = doc.text
+    hits: list[Mention] = []
+    limit = index.max_words * 2 + 1
+    for token in doc:
+        if not token.is_alpha and not token.like_num or not (token.text[:1].isupper() or token.like_num):
+            continue
+        if hits and token.i < hits[-1].end:
+            continue
+        best = None
+        for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
+            last = doc[end - 1]
+            if last.is_space and "\n\n" in last.text:
+                break
+            written = text[token.idx : last.idx + len(last)]
+            key, skeleton = fold(written), translit_key(written)
+            if key not in index.prefixes and skeleton not in index.prefixes:
+                break
+            if last.is_punct or last.lower_ in POSSESSIVES:
+                continue
+            names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
+            if names and any(case_compatible(n.variant.name, written) for n in names):
+                best = end
+        if best is not None:
+            hits.append(Mention(token.i, best, None, from_gazetteer=True))
+    return hits
+
+
+def _one_entry(names):
+    """Transliteration-key hits count in free text only when they point to a single entry."""
+    if names and len({n.entry.canonical_id for n in names}) == 1:
+        return names
+    return None
+
+
+def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
+    keep_found = {id(g): True for g in found}
+    out = []
+    for n in ner:
+        keep = True
+        for g in (g for g in found if g.overlaps(n)):
+            if g.same(n):
+                n.from_gazetteer = True
+                keep_found[id(g)] = False
+            elif g.contains(n) or (not n.contains(g) and len(g) > len(n)):
+                keep = False
+            elif n.ner_label == "PERSON" or resolver.resolve(doc[n.start:n.end].text, label=n.ner_label):
+                keep_found[id(g)] = False
+            else:
+                head = coordinated_head(doc[n.start:n.end])
+                if head is not None and g.start >= head:
+                    keep = False
+                else:
+                    keep_found[id(g)] = False
+        if keep:
+            out.append(n)
+    out.extend(g for g in found if keep_found[id(g)] and not any(g.overlaps(n) for n in out))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver) -> None:
+    context = Context()
+    for mention in mentions:
+        mention.resolution = _resolve(doc, mention, resolver, None, mentions)
+        if mention.resolution and not mention.resolution.alternatives:
+            context.add(mention.resolution.entry)
+    for mention in mentions:
+        if mention.resolution and mention.resolution.alternatives:
+            mention.resolution = _resolve(doc, mention, resolver, context, mentions)
+
+
+def _resolve(doc, mention, resolver, context, mentions) -> Resolution | None:
+    text = doc[mention.start : mention.end].text
+    return resolver.resolve(
+        text,
+        label=mention.ner_label,
+        from_ner=mention.ner_label is not None,
+        cue_country=_cue_country(doc, mention, mentions),
+        context=context,
+    )
+
+
+def _cue_country(doc: Doc, mention: Mention, mentions: list[Mention]) -> str | None:
+    """The country a generic name ("Defense Ministry") belongs to: "Russia's ..." or "... of Russia"."""
+    for other in mentions:
+        if other is mention or not other.resolution or other.resolution.entry.type != "country":
+            continue
+        between = doc[other.end : mention.start].text.strip() if other.end <= mention.start else None
+        after = doc[mention.end : other.start].text.strip() if mention.end <= other.start else None
+        if between in POSSESSIVES or between == "" or after == "of":
+            return other.resolution.entry.country
+    return None
+
+
+def _keep(doc: Doc, mention: Mention) -> bool:
+    if mention.resolution:
+        return True
+    if mention.ner_label is None:
+        return False
+    span = doc[mention.start : mention.end]
+    if mention.ner_label == "PERSON":
+        return True
+    return not (is_demonym(span) or (mention.ner_label == "ORG" and is_title_part(span)))
+
+
+def _chars(doc: Doc, mention: Mention) -> tuple[int, int]:
+    span = doc[mention.start : mention.end]
+    return span.start_char, span.end_char
+

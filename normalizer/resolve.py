@@ -1,0 +1,145 @@
+"""From a name as written to a gazetteer entry: exact, folded, transliterated, and (last) fuzzy.
+
+Curated names come first. Fuzzy matching only ever applies to a span NER tagged, with a label
+the entry's type fits, of at least ``fuzzy_min_length`` letters, above ``fuzzy_threshold``,
+with the same first letter, and with no other entry scoring close behind; its score stays
+below every non-fuzzy score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .keys import fold, translit_key
+from .names import Name, NameIndex
+from .schema import Entry, label_fits
+
+MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
+FUZZY_WEIGHT = 0.8
+FUZZY_MARGIN = 3.0
+
+
+@dataclass
+class Resolution:
+    """How one mention resolved: the entry, the name it matched, how, and how sure."""
+
+    entry: Entry
+    variant_name: str
+    variant_kind: str
+    match_kind: str
+    score: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What the document has already resolved: ids, and countries of resolved places."""
+
+    ids: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+    def add(self, entry: Entry) -> None:
+        self.ids.add(entry.canonical_id)
+        if entry.country:
+            self.countries.add(entry.country)
+
+
+class Resolver:
+    """Resolves names against a NameIndex. Keyword-only options, same names as the component."""
+
+    def __init__(
+        self, index: NameIndex, *, fuzzy_threshold: float = 90.0, fuzzy_min_length: int = 5
+    ) -> None:
+        self.index = index
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_min_length = fuzzy_min_length
+
+    def resolve(
+        self,
+        text: str,
+        *,
+        label: str | None = None,
+        from_ner: bool = True,
+        cue_country: str | None = None,
+        context: Context | None = None,
+    ) -> Resolution | None:
+        """Resolve one mention; ``label`` is NER's label (None for a free match in text)."""
+        key = fold(text)
+        if not key:
+            return None
+        found = self.index.by_fold.get(key)
+        if found:
+            chosen = self._choose(found, text, label, from_ner, cue_country, context)
+            if chosen:
+                name, alternatives = chosen
+                kind = "exact" if name.variant.name == text else "folded"
+                return _resolution(name, kind, MATCH_SCORES[kind], alternatives)
+        skeleton = translit_key(text)
+        found = self.index.by_translit.get(skeleton) if skeleton else None
+        if found:
+            chosen = self._choose(found, text, label, from_ner, cue_country, context)
+            if chosen and not chosen[1]:
+                return _resolution(chosen[0], "translit", MATCH_SCORES["translit"], [])
+        if from_ner and label is not None:
+            return self._fuzzy(key, label)
+        return None
+
+    def _choose(self, found, text, label, from_ner, cue_country, context):
+        usable = [n for n in found if _usable(n, label, from_ner, cue_country)]
+        if not usable:
+            return None
+        by_entry: dict[str, Name] = {}
+        for name in usable:
+            by_entry.setdefault(name.entry.canonical_id, name)
+        ranked = sorted(by_entry.values(), key=lambda n: _rank(n, text, label, context), reverse=True)
+        best = ranked[0]
+        alternatives = [(n.entry.canonical_id, round(_rank(n, text, label, context)[0] / 4, 2)) for n in ranked[1:4]]
+        return best, alternatives
+
+    def _fuzzy(self, key: str, label: str) -> Resolution | None:
+        if sum(c.isalpha() for c in key) < self.fuzzy_min_length:
+            return None
+        keys, names = self.index.fuzzy_choices(label)
+        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=self.fuzzy_threshold)
+        hits = [(k, s, i) for k, s, i in hits if k[:1] == key[:1] and not names[i].variant.weak]
+        if not hits:
+            return None
+        _, best_score, best_i = hits[0]
+        best = names[best_i]
+        for _, score, i in hits[1:]:
+            if names[i].entry.canonical_id != best.entry.canonical_id and best_score - score < FUZZY_MARGIN:
+                return None  # two entries nearly as close: not safe to pick
+        return _resolution(best, "fuzzy", round(best_score / 100 * FUZZY_WEIGHT, 3), [])
+
+
+def _usable(name: Name, label: str | None, from_ner: bool, cue_country: str | None) -> bool:
+    variant, entry = name.variant, name.entry
+    if variant.kind == "generic":
+        return cue_country is not None and entry.country == cue_country
+    if variant.weak:
+        return from_ner and label is not None and label_fits(entry.type or "", label)
+    return True
+
+
+def _rank(name: Name, text: str, label: str | None, context: Context | None) -> tuple:
+    entry = name.entry
+    fits = label is None or label_fits(entry.type or "", label)
+    in_context = bool(context) and (
+        entry.canonical_id in context.ids
+        or (entry.parent in context.ids if entry.parent else False)
+        or (entry.country in context.countries if entry.country else False)
+    )
+    score = 2 * fits + in_context + (not name.variant.weak)
+    return (score, name.variant.name == text, not name.variant.generated, entry.lat is not None)
+
+
+def _resolution(name: Name, kind: str, score: float, alternatives) -> Resolution:
+    return Resolution(
+        entry=name.entry,
+        variant_name=name.variant.name,
+        variant_kind=name.variant.kind,
+        match_kind=kind,
+        score=score,
+        alternatives=alternatives,
+    )

@@ -1,0 +1,120 @@
+"""General rules about what is and is not a proper-name mention, independent of any gazetteer.
+
+Each rule is tested by its own table in ``tests/test_rules.py``; none lists words of a
+particular document.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\"})
+LEADING_WORDS = frozenset({"the", "a", "an"})
+# Words that, right after a one-word organization, make it part of a job title ("Defense Secretary").
+TITLE_WORDS = frozenset({
+    "secretary", "minister", "chief", "spokesman", "spokeswoman", "spokesperson", "adviser",
+    "advisor", "commander", "official", "officials", "undersecretary", "head", "envoy",
+})
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
+_SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+MENU_MIN_WORDS = 8
+MENU_MAX_STOPWORD_SHARE = 0.1
+
+
+def menu_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of lines that are lists of menu or icon words rather than prose.
+
+    Such a line has at least ``MENU_MIN_WORDS`` words, no sentence punctuation, and almost no
+    function words (English prose is about 40% stop words; a line of menu labels has none).
+    """
+    ranges = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        words = _WORD.findall(line)
+        if len(words) >= MENU_MIN_WORDS and not _SENTENCE_PUNCT.search(line):
+            stop = sum(w.lower() in STOP_WORDS for w in words)
+            if stop / len(words) <= MENU_MAX_STOPWORD_SHARE:
+                ranges.append((offset, offset + len(line)))
+        offset += len(line)
+    return ranges
+
+
+def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in ranges)
+
+
+def clean_pieces(span: Span) -> list[tuple[int, int]]:
+    """Token ranges of the name(s) inside an NER span.
+
+    A leading article, trailing possessive 's and punctuation are trimmed; separators such as
+    " / " or "|" and paragraph breaks split the span ("Agency / Country's" is two names).
+    """
+    doc = span.doc
+    pieces: list[tuple[int, int]] = []
+    start = span.start
+    for i in range(span.start, span.end + 1):
+        if i == span.end or _separates(doc[i]):
+            pieces.append(_trim(doc, start, i))
+            start = i + 1
+    return [(a, b) for a, b in pieces if b > a and any(t.is_alpha for t in doc[a:b])]
+
+
+def _separates(token) -> bool:
+    return token.text in SEPARATORS or (token.is_space and "\n\n" in token.text)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].lower_ in LEADING_WORDS or _is_filler(doc[start])):
+        start += 1
+    while end > start and (_is_filler(doc[end - 1]) or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+        end -= 1
+    return start, end
+
+
+def _is_filler(token) -> bool:
+    return token.is_space or (token.is_punct and token.text not in ("(", ")")) or token.text in SEPARATORS
+
+
+def looks_like_proper_name(text: str) -> bool:
+    """An all-lowercase string is no proper name (menu words, icons, common nouns)."""
+    return any(c.isupper() for c in text)
+
+
+def is_demonym(span: Span) -> bool:
+    """'Ukrainian troops', 'Russian': adjectives of nationality are not entities.
+
+    A one-word span counts when the tagger says adjective, or when it has a nationality
+    suffix (-ian, -ese, -ish, ...) and the next word is lower-case (it is modifying a noun).
+    """
+    if len(span) != 1:
+        return False
+    token = span[0]
+    if token.tag_ == "JJ" or (token.tag_ == "NNPS" and _DEMONYM.match(token.text)):
+        return True
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return bool(_DEMONYM.match(token.text)) and following is not None and following.is_lower
+
+
+def is_title_part(span: Span) -> bool:
+    """'Defense' in 'Defense Secretary Lloyd Austin' is part of a job title, not an organization."""
+    if len(span) != 1 or span.end >= len(span.doc):
+        return False
+    return span.doc[span.end].lower_ in TITLE_WORDS
+
+
+def coordinated_head(span: Span) -> int | None:
+    """In 'the People's Republics of Donetsk', the names are after 'of': return that token index.
+
+    A plural common head ("Republics", "regions", "cities") followed by "of" introduces a list
+    of names; the entities are the names, not the whole phrase.
+    """
+    for token in span:
+        if token.lower_ == "of" and token.i > span.start:
+            head = span.doc[token.i - 1]
+            if head.tag_ in ("NNS", "NNPS") or (not head.tag_ and head.lower_.endswith("s")):
+                return token.i + 1
+    return None

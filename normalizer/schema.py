@@ -1,0 +1,207 @@
+"""What a gazetteer entry is, and how one YAML item becomes an `Entry` (or a located error)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import GazetteerError
+from .yamlio import LineDict
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+TYPE_LABEL: dict[str, str] = {
+    "country": "GPE",
+    "region": "GPE",
+    "district": "GPE",
+    "city": "GPE",
+    "town": "GPE",
+    "village": "GPE",
+    "republic": "GPE",
+    "river": "LOC",
+    "sea": "LOC",
+    "lake": "LOC",
+    "area": "LOC",
+    "mountain": "LOC",
+    "facility": "FAC",
+    "person": "PERSON",
+    "organization": "ORG",
+}
+VARIANT_KINDS = frozenset(
+    {"former", "russian", "ukrainian", "abbreviation", "misspelling", "other", "generic"}
+)
+ENTRY_KEYS = frozenset(
+    {"id", "name", "type", "variants", "native", "country", "parent", "lat", "lon",
+     "wikidata", "note", "exclude"}
+)
+VARIANT_KEYS = frozenset({"name", "kind", "weak"})
+ID_PATTERN = re.compile(r"^(geonames:[1-9][0-9]*|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$")
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+
+
+def label_fits(entry_type: str, label: str | None) -> bool:
+    """Can a span NER tagged ``label`` be an entry of ``entry_type``? (any place label fits any place)"""
+    if label is None:
+        return True
+    wanted = TYPE_LABEL.get(entry_type)
+    if wanted in PLACE_LABELS:
+        return label in PLACE_LABELS
+    return wanted == label
+
+
+@dataclass
+class Variant:
+    """One way of writing an entry's name."""
+
+    name: str
+    kind: str = "other"
+    weak: bool = False
+    generated: bool = False
+
+
+@dataclass
+class Entry:
+    """One person, organization or place, as the analyst's YAML says (after merging layers)."""
+
+    canonical_id: str
+    name: str | None = None
+    type: str | None = None
+    variants: list[Variant] = field(default_factory=list)
+    native: list[str] = field(default_factory=list)
+    country: str | None = None
+    parent: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    wikidata: str | None = None
+    note: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    path: str = "<memory>"
+    line: int = 0
+
+    @property
+    def label(self) -> str | None:
+        return TYPE_LABEL.get(self.type or "")
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def parse_entry(item: Any, *, path: str, line: int) -> Entry:
+    """Turn one YAML item into an Entry, raising GazetteerError with file:line on any problem."""
+    if not isinstance(item, LineDict):
+        raise GazetteerError(
+            "each item must be an entry (a mapping with id, name, type, ...)",
+            path=path, line=line, hint="start the entry with '- id: ...'",
+        )
+    ident = item.get("id")
+    where = {"path": path, "line": item.line, "entry": ident if isinstance(ident, str) else None}
+    for key in item:
+        if key not in ENTRY_KEYS:
+            raise GazetteerError(
+                f"unknown key {key!r}", path=path, line=item.lines[key], entry=where["entry"],
+                hint=f"allowed keys: {', '.join(sorted(ENTRY_KEYS))}",
+            )
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        raise GazetteerError(
+            f"bad or missing id {ident!r}", path=path, line=item.lines.get("id", item.line),
+            hint="use geonames:<number>, or a slug like place:kharkiv-oblast, person:lloyd-austin, "
+            "org:sputnik (lowercase letters, digits and hyphens)",
+        )
+    entry = Entry(canonical_id=ident, path=path, line=item.line)
+
+    def text(key: str) -> str | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            raise GazetteerError(f"{key!r} must be text", line=item.lines[key], **_not_line(where))
+        return str(value).strip()
+
+    entry.name, entry.type = text("name"), text("type")
+    entry.parent, entry.wikidata, entry.note = text("parent"), text("wikidata"), text("note")
+    if entry.type is not None and entry.type not in TYPE_LABEL:
+        raise GazetteerError(
+            f"unknown type {entry.type!r}", line=item.lines["type"], **_not_line(where),
+            hint=f"use one of: {', '.join(TYPE_LABEL)}",
+        )
+    country = item.get("country")
+    if country is not None:
+        if not isinstance(country, str) or not COUNTRY_PATTERN.match(country):
+            raise GazetteerError(
+                f"country must be a two-letter ISO code, got {country!r}", line=item.lines["country"],
+                **_not_line(where), hint="for example country: UA (quote 'NO' for Norway)",
+            )
+        entry.country = country
+    for key in ("lat", "lon"):
+        value = item.get(key)
+        if value is None:
+            continue
+        limit = 90 if key == "lat" else 180
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit:
+            raise GazetteerError(
+                f"{key} must be a number between -{limit} and {limit}, got {value!r}",
+                line=item.lines[key], **_not_line(where),
+            )
+        setattr(entry, key, float(value))
+    if (entry.lat is None) != (entry.lon is None):
+        raise GazetteerError("give both lat and lon, or neither", line=item.line, **_not_line(where))
+    entry.native = _names(item, "native", where)
+    entry.exclude = _names(item, "exclude", where)
+    entry.variants = _variants(item, where)
+    return entry
+
+
+def _not_line(where: dict[str, Any]) -> dict[str, Any]:
+    return {"path": where["path"], "entry": where["entry"]}
+
+
+def _names(item: LineDict, key: str, where: dict[str, Any]) -> list[str]:
+    value = item.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise GazetteerError(
+            f"{key!r} must be a list of names", line=item.lines[key], **_not_line(where),
+            hint=f"for example {key}: [Харків, Харьков]",
+        )
+    return [v.strip() for v in value]
+
+
+def _variants(item: LineDict, where: dict[str, Any]) -> list[Variant]:
+    raw = item.get("variants")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise GazetteerError(
+            "'variants' must be a list", line=item.lines["variants"], **_not_line(where),
+            hint="write each variant on its own line starting with '- '",
+        )
+    out = []
+    for value, line in zip(raw, raw.lines):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            out.append(Variant(name=str(value).strip()))
+            continue
+        if not isinstance(value, LineDict):
+            raise GazetteerError(f"variant {value!r} must be a name", line=line, **_not_line(where))
+        for key in value:
+            if key not in VARIANT_KEYS:
+                raise GazetteerError(
+                    f"unknown variant key {key!r}", line=value.lines[key], **_not_line(where),
+                    hint="a variant takes name, kind and weak",
+                )
+        name, kind, weak = value.get("name"), value.get("kind", "other"), value.get("weak", False)
+        if not isinstance(name, str) or not name.strip():
+            raise GazetteerError("variant has no name", line=line, **_not_line(where))
+        if kind not in VARIANT_KINDS:
+            raise GazetteerError(
+                f"unknown variant kind {kind!r}", line=value.lines.get("kind", line), **_not_line(where),
+                hint=f"use one of: {', '.join(sorted(VARIANT_KINDS))}",
+            )
+        if not isinstance(weak, bool):
+            raise GazetteerError(
+                f"weak must be true or false, got {weak!r}", line=value.lines["weak"], **_not_line(where)
+            )
+        out.append(Variant(name=name.strip(), kind=kind, weak=weak))
+    return out

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from normalizer.component import EntityNormalizer
+from normalizer.gazetteer import load_gazetteer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "gazetteer" / "mini.yaml"
+SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def mini_gazetteer():
+    return load_gazetteer([MINI], shipped=False)
+
+
+@pytest.fixture(scope="session")
+def blank_nlp(mini_gazetteer):
+    """spacy.blank('en') with the normalizer on the mini gazetteer: no NER, free matches only."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False})
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def normalizer(mini_gazetteer) -> EntityNormalizer:
+    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer)
+
+
+def annotate_with_ents(nlp, normalizer, text: str, ents: list[tuple[str, str]]):
+    """Make a doc, set NER-like ents (substring, label) by hand, then run the normalizer."""
+    doc = nlp.make_doc(text)
+    spans = []
+    for substring, label in ents:
+        start = text.index(substring)
+        spans.append(doc.char_span(start, start + len(substring), label=label))
+    doc.ents = spans
+    return normalizer(doc)
+
+
+@pytest.fixture(scope="session")
+def sm_nlp():
+    """The real pipeline (trained English model + shipped gazetteer), loaded once."""
+    from normalizer import load
+
+    return load()

@@ -1,0 +1,131 @@
+"""The matching rules on our own sentences, with spacy.blank and hand-set NER labels."""
+import pytest
+
+from normalizer.pipeline import doc_records
+
+from .conftest import annotate_with_ents
+
+
+def found(doc):
+    return [(r["text"], r["label"], r["id"], r["match"]) for r in doc_records(doc)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # curated names are found without NER, with offsets of the words as written
+        ("Shelling hit Izyum overnight.", [("Izyum", "GPE", "geonames:707292", "exact")]),
+        ("Troops left Izum on Friday.", [("Izum", "GPE", "geonames:707292", "exact")]),
+        ("Convoys reached Kupjansk.", [("Kupjansk", "GPE", "geonames:703656", "translit")]),
+        ("Fighting near Krasnyi Lyman went on.", [("Krasnyi Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Fighting near Krasnyj Liman went on.", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
+        # Cyrillic in English text
+        ("The sign said Харків.", [("Харків", "GPE", "geonames:706483", "exact")]),
+        # longest match wins: the region, not the city
+        ("Shelling in the Kharkov region continued.",
+         [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        ("Shelling in Kharkivska oblast continued.",
+         [("Kharkivska oblast", "GPE", "place:kharkiv-oblast", "exact")]),
+        # hyphen, space and line break are the same
+        ("It lies on the Seversky-Donets River.",
+         [("Seversky-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
+        ("It lies on the Seversky Donets\nRiver.",
+         [("Seversky Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
+        # possessive never part of the span
+        ("Kiev’s forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
+        ("Kiev's forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
+        # all-caps datelines
+        ("KHARKIV, Ukraine — Sirens.",
+         [("KHARKIV", "GPE", "geonames:706483", "folded"), ("Ukraine", "GPE", "geonames:690791", "exact")]),
+        # acronyms only in capitals
+        ("The US said so.", [("US", "GPE", "geonames:6252001", "exact")]),
+        ("Tell us more.", []),
+        # lower case is no proper name
+        ("a kharkiv-style menu", []),
+        # a different name is not merged: the company is not the city, the river is not the city
+        ("Kyivstar restored service.", [("Kyivstar", "ORG", "org:kyivstar", "exact")]),
+        # weak names never free-match
+        ("Lyman lies north.", []),
+        ("Austin spoke.", []),
+    ],
+)
+def test_free_matching(blank_nlp, text, expected):
+    assert found(blank_nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # NER mislabels a curated place: the gazetteer relabels it
+        ("Troops left Kiev.", [("Kiev", "PERSON")], [("Kiev", "GPE", "geonames:703448", "exact")]),
+        ("Troops entered Kupyansk.", [("Kupyansk", "ORG")], [("Kupyansk", "GPE", "geonames:703656", "folded")]),
+        # a place is never matched inside a person's name
+        ("Secretary Lloyd Austin spoke.", [("Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Maria Kharkiv Petrenko spoke.", [("Maria Kharkiv Petrenko", "PERSON")],
+         [("Maria Kharkiv Petrenko", "PERSON", None, "none")]),
+        # weak names resolve only spans NER tagged with a fitting label
+        ("Troops reached Lyman.", [("Lyman", "GPE")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Lyman said no.", [("Lyman", "PERSON")], [("Lyman", "PERSON", None, "none")]),
+        ("Austin said no.", [("Austin", "PERSON")], [("Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        # NER's shorter span loses to the longer curated name
+        ("In Kharkov region today.", [("Kharkov", "GPE")],
+         [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        # separators split an NER span; the possessive is trimmed
+        ("Photo: Agency / Russia's archive", [("Agency / Russia's", "ORG")],
+         [("Agency", "ORG", None, "none"), ("Russia", "GPE", "geonames:2017370", "exact")]),
+        # a plural head with "of" introduces names
+        ("the People's Republics of Donetsk and Kharkiv", [("the People's Republics of Donetsk", "ORG")],
+         [("Donetsk", "GPE", "geonames:709717", "exact"), ("Kharkiv", "GPE", "geonames:706483", "exact")]),
+        # otherwise nested names are not annotated separately
+        ("the Kharkiv Regional Council met", [("the Kharkiv Regional Council", "ORG")],
+         [("Kharkiv Regional Council", "ORG", None, "none")]),
+        # generic names need a country cue
+        ("Russia's Defense Ministry said.", [("Defense Ministry", "ORG")],
+         [("Russia", "GPE", "geonames:2017370", "exact"),
+          ("Defense Ministry", "ORG", "org:ministry-of-defence-russia", "exact")]),
+        ("Ukraine’s Defense Ministry said.", [("Defense Ministry", "ORG")],
+         [("Ukraine", "GPE", "geonames:690791", "exact"),
+          ("Defense Ministry", "ORG", "org:ministry-of-defence-ukraine", "exact")]),
+        ("The Defense Ministry said.", [("Defense Ministry", "ORG")], [("Defense Ministry", "ORG", None, "none")]),
+        # demonyms and job-title words are not entities
+        ("Ukrainian troops advanced.", [("Ukrainian", "GPE")], []),
+        ("US Defense Secretary spoke.", [("US", "GPE"), ("Defense", "ORG")],
+         [("US", "GPE", "geonames:6252001", "exact")]),
+        # unknown entities stay, with no id
+        ("Olena Testenko arrived.", [("Olena Testenko", "PERSON")], [("Olena Testenko", "PERSON", None, "none")]),
+        # an all-lowercase NER span is junk unless the gazetteer knows it
+        ("chevron downicon", [("chevron", "ORG")], []),
+    ],
+)
+def test_with_ner(blank_nlp, normalizer, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, normalizer, text, ents)) == expected
+
+
+def test_menu_line_yields_nothing(blank_nlp, normalizer):
+    text = ("home news world business sport video kharkiv icon menu search share close\n"
+            "Troops left Kharkiv.")
+    doc = annotate_with_ents(blank_nlp, normalizer, text, [("video", "ORG")])
+    assert found(doc) == [("Kharkiv", "GPE", "geonames:706483", "exact")]
+    assert doc_records(doc)[0]["start"] == text.index("Kharkiv.")
+
+
+def test_fuzzy_only_for_ner_spans_and_marked(blank_nlp, normalizer):
+    doc = annotate_with_ents(blank_nlp, normalizer, "Shelling of Kupiansck.", [("Kupiansck", "GPE")])
+    [record] = doc_records(doc)
+    assert (record["id"], record["match"]) == ("geonames:703656", "fuzzy")
+    assert record["score"] < 0.85
+    assert found(blank_nlp("Shelling of Kupiansck.")) == []  # never fuzzy in free text
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Lubansk", "GPE"),  # Luhansk-like but not close enough to a curated name
+        ("Kharkovsky", "PERSON"),  # label does not fit a place
+        ("Kyivs", "GPE"),  # too short for fuzzy
+    ],
+)
+def test_fuzzy_guards(blank_nlp, normalizer, text, label):
+    doc = annotate_with_ents(blank_nlp, normalizer, f"Near {text} today.", [(text, label)])
+    assert [r["id"] for r in doc_records(doc)] == [None]
