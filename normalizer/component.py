@@ -100,8 +100,7 @@ class EntityNormalizer:
         spans = []
         for mention in mentions:
             found = mention.resolution
-            label = (found.entry.label if found else None) or mention.ner_label
-            span = Span(doc, mention.start, mention.end, label=label,
+            span = Span(doc, mention.start, mention.end, label=mention.label,
                         kb_id=found.entry.canonical_id if found else "")
             span._.ner_label = mention.ner_label
             span._.match_kind = found.match_kind if found else "none"

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from normalizer.errors import GeoNamesError
-from normalizer.geonames_build import (
+from .errors import GeoNamesError
+from .geonames_build import (
     SCHEMA_VERSION,
     GeoNamesSources,
     Progress,
@@ -30,8 +30,8 @@ from normalizer.geonames_build import (
     publish,
     read_fingerprint,
 )
-from normalizer.geonames_dump import import_geonames_dump
-from normalizer.keys import fold, translit_key
+from .geonames_dump import import_geonames_dump
+from .keys import fold, translit_key
 
 __all__ = [
     "GeoNamesIndex", "GeoNamesSources", "Place", "default_cache_dir", "default_index", "import_geonames_dump",

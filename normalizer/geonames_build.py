@@ -36,10 +36,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from normalizer.keys import fold, translit_key
+from .keys import fold, translit_key
 
-SCHEMA_VERSION = 1
-FEATURE_RANK = {"country": 0, "admin1": 1, "city": 2, "other": 3}
+SCHEMA_VERSION = 1  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 
 Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]
@@ -56,7 +55,7 @@ _CODE_LIKE = re.compile(r"[A-Z]{2,5}")
 _WORDS = re.compile(r"[^\W\d_]+")
 _US_CENTRE = (39.83, -98.58)  # geographic centre of the contiguous United States (Lebanon, Kansas)
 # Short forms that English news uses and that countryinfo lists only as ISO codes or not at all.
-_COUNTRY_SHORT_FORMS = {"US": ("US", "USA", "America"), "GB": ("UK", "Britain"), "AE": ("UAE",)}
+COUNTRY_SHORT_FORMS = {"US": ("US", "USA", "America"), "GB": ("UK", "Britain"), "AE": ("UAE",)}
 
 
 def plausible_alternate(alternate: str, name: str = "") -> bool:
@@ -235,7 +234,7 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
         population = int(country["population"] or 0)
         row = (int(country["geonameid"]), country["name"], "country", iso2, None, lat, lon, population)
         writer.add_place(row, _country_alternates(iso2, country, info.get(iso2)))
-        writer.add_names(row[0], _COUNTRY_SHORT_FORMS.get(iso2, ()))
+        writer.add_names(row[0], COUNTRY_SHORT_FORMS.get(iso2, ()))
     for code, state in states.items():
         points = state_points.get(code, [])
         lat = sum(p[0] for p in points) / len(points) if points else None

@@ -15,8 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from normalizer.errors import GeoNamesError
-from normalizer.geonames_build import SCHEMA_VERSION, IndexWriter, Progress, publish, read_fingerprint
+from .errors import GeoNamesError
+from .geonames_build import (
+    COUNTRY_SHORT_FORMS,
+    SCHEMA_VERSION,
+    IndexWriter,
+    Progress,
+    publish,
+    read_fingerprint,
+)
 
 _PLACE_FILE = re.compile(r"(allCountries|cities\d+|[A-Z]{2})\.txt")
 _COLUMNS = {"places": 19, "alternates": 10, "admin1": 4, "countries": 19}
@@ -84,7 +91,8 @@ class _Import:
         self.say = progress or (lambda _message: None)
         self.include_other = include_other
         self.kept: set[int] = set()
-        self.cities: dict[tuple[str, str], tuple[int, float, float]] = {}  # (country, name) -> biggest
+        # (country, capital name) -> (population, lat, lon) of the biggest place of that name
+        self.capitals: dict[tuple[str, str], tuple[int, float, float] | None] = {}
         self.region_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
 
     def into(self, out: Path, fingerprint: str) -> None:
@@ -92,6 +100,7 @@ class _Import:
             writer = IndexWriter(tmp)
             countries = {f[0]: f for path in self.groups["countries"] for _, f in _rows(path, "countries")}
             regions = {f[0]: f for path in self.groups["admin1"] for _, f in _rows(path, "admin1")}
+            self.capitals = {(iso2, f[5]): None for iso2, f in countries.items()}
             for path in self.groups["places"]:
                 self._places(writer, path)
             self._missing_countries(writer, countries)
@@ -114,6 +123,8 @@ class _Import:
     def _places(self, writer: IndexWriter, path: Path) -> None:
         self.say(f"GeoNames import: reading {path.name}")
         for line, f in _rows(path, "places"):
+            if line % 1_000_000 == 0:
+                self.say(f"GeoNames import: {path.name} line {line:,}")
             feature = self._feature(f[6], f[7])
             if feature is None:
                 continue
@@ -124,9 +135,12 @@ class _Import:
             row = (gid, f[1], feature, country, admin1, lat, lon, population)
             writer.add_place(row, [f[2], *f[3].split(",")])
             self.kept.add(gid)
+            if feature == "country":
+                writer.add_names(gid, COUNTRY_SHORT_FORMS.get(country, ()))
             if feature == "city":
-                if self.cities.get((country, f[1]), (-1,))[0] < population:
-                    self.cities[(country, f[1])] = (population, lat, lon)
+                key = (country, f[1])
+                if key in self.capitals and (self.capitals[key] or (-1,))[0] < population:
+                    self.capitals[key] = (population, lat, lon)
                 if admin1:
                     point = self.region_points[f"{country}.{admin1}"]
                     point[0] += lat
@@ -142,9 +156,10 @@ class _Import:
             if gid in self.kept:
                 writer.add_names(gid, [f[4]])
                 continue
-            _, lat, lon = self.cities.get((iso2, f[5]), (0, None, None))
+            _, lat, lon = self.capitals.get((iso2, f[5])) or (0, None, None)
             population = int(f[7]) if f[7].isdigit() else 0
             writer.add_place((gid, f[4], "country", iso2, None, lat, lon, population))
+            writer.add_names(gid, COUNTRY_SHORT_FORMS.get(iso2, ()))
             self.kept.add(gid)
 
     def _missing_regions(self, writer: IndexWriter, regions: dict[str, list[str]]) -> None:

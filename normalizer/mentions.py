@@ -22,6 +22,7 @@ from .resolve import Context, Resolution, Resolver
 from .rules import (
     clean_pieces,
     coordinated_head,
+    has_running_words,
     in_ranges,
     is_demonym,
     is_title_part,
@@ -41,6 +42,13 @@ class Mention:
     ner_label: str | None
     from_gazetteer: bool = False
     resolution: Resolution | None = None
+
+    @property
+    def label(self) -> str | None:
+        """The entry's label when resolved, else NER's."""
+        if self.resolution and self.resolution.entry.label:
+            return self.resolution.entry.label
+        return self.ner_label
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -70,7 +78,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
     found = [m for m in scan_names(doc, index) if not in_ranges(*_chars(doc, m), junk)]
     mentions = _merge(doc, ner, found, resolver)
     _resolve_all(doc, mentions, resolver)
-    return [m for m in mentions if _keep(doc, m)]
+    return [m for m in mentions if _keep(doc, m) and m.label in labels]
 
 
 def scan_names(doc: Doc, index: NameIndex) -> list[Mention]:
@@ -124,7 +132,7 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
                 keep_found[id(g)] = False
             else:
                 head = coordinated_head(doc[n.start:n.end])
-                if head is not None and g.start >= head:
+                if (head is not None and g.start >= head) or has_running_words(doc[n.start:n.end]):
                     keep = False
                 else:
                     keep_found[id(g)] = False

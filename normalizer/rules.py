@@ -10,9 +10,16 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\"})
+SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\", ",", ";"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
-# Words that, right after a one-word organization, make it part of a job title ("Defense Secretary").
+# "Defense" in "Defense Secretary": a government portfolio word before a job title is part of
+# the title, not an organization ("Kremlin spokesman" keeps its organization).
+PORTFOLIO_WORDS = frozenset({
+    "defense", "defence", "foreign", "interior", "finance", "health", "justice", "economy",
+    "energy", "education", "agriculture", "transport", "culture", "state", "home", "treasury",
+    "labor", "labour", "commerce", "trade", "environment", "emergency", "emergencies",
+    "information", "veterans", "housing", "security", "intelligence", "digital", "infrastructure",
+})
 TITLE_WORDS = frozenset({
     "secretary", "minister", "chief", "spokesman", "spokeswoman", "spokesperson", "adviser",
     "advisor", "commander", "official", "officials", "undersecretary", "head", "envoy",
@@ -100,10 +107,25 @@ def is_demonym(span: Span) -> bool:
 
 
 def is_title_part(span: Span) -> bool:
-    """'Defense' in 'Defense Secretary Lloyd Austin' is part of a job title, not an organization."""
-    if len(span) != 1 or span.end >= len(span.doc):
+    """'Defense' in 'Defense Secretary Lloyd Austin' is part of a job title, not an organization.
+
+    'Kremlin' in 'Kremlin spokesman' is not: only portfolio words (defense, foreign, ...) count.
+    """
+    if len(span) != 1 or span.end >= len(span.doc) or span[0].lower_ not in PORTFOLIO_WORDS:
         return False
     return span.doc[span.end].lower_ in TITLE_WORDS
+
+
+def has_running_words(span: Span) -> bool:
+    """A lower-case content word inside ("Kharkiv reached Izyum") means NER joined two names.
+
+    Names keep function words in lower case ("Ministry of Defence", "Rostov-on-Don"), not verbs
+    or common nouns.
+    """
+    return any(
+        t.is_alpha and t.is_lower and t.lower_ not in STOP_WORDS and t.i > span.start
+        for t in span[:-1]
+    )
 
 
 def coordinated_head(span: Span) -> int | None:

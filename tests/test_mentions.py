@@ -77,6 +77,12 @@ def test_free_matching(blank_nlp, text, expected):
         # a plural head with "of" introduces names
         ("the People's Republics of Donetsk and Kharkiv", [("the People's Republics of Donetsk", "ORG")],
          [("Donetsk", "GPE", "geonames:709717", "exact"), ("Kharkiv", "GPE", "geonames:706483", "exact")]),
+        # NER joined two names across a verb
+        ("Convoys from Kharkiv reached Izyum.", [("Kharkiv reached Izyum", "ORG")],
+         [("Kharkiv", "GPE", "geonames:706483", "exact"), ("Izyum", "GPE", "geonames:707292", "exact")]),
+        # a comma separates two names NER joined
+        ("In Kharkiv, Kremlin officials", [("Kharkiv, Kremlin", "ORG")],
+         [("Kharkiv", "GPE", "geonames:706483", "exact"), ("Kremlin", "ORG", None, "none")]),
         # otherwise nested names are not annotated separately
         ("the Kharkiv Regional Council met", [("the Kharkiv Regional Council", "ORG")],
          [("Kharkiv Regional Council", "ORG", None, "none")]),
