@@ -100,7 +100,7 @@ def scan_names(doc: Doc, index: NameIndex) -> list[Mention]:
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
                 break
-            if last.is_punct or last.lower_ in POSSESSIVES:
+            if last.lower_ in POSSESSIVES or not any(c.isalnum() for c in last.text):
                 continue
             names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
             if names and any(case_compatible(n.variant.name, written) for n in names):

