@@ -100,6 +100,48 @@ class _Progress:
             click.echo(f"done: {self.docs} documents, {self.spans} entities in {seconds:.1f}s", err=True)
 
 
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("system", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--labels", help="Comma list of label groups to score, e.g. PLACE or PERSON,ORG.")
+@click.option("--only-id", is_flag=True, help="Score only gold spans with an id (geoparsing corpora).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the readable report.")
+@click.option("--errors", type=click.IntRange(0), default=20, show_default=True,
+              help="How many errors to list with their context.")
+@click.option("-m", "--model", help="spaCy pipeline for annotating GOLD's texts when SYSTEM is not given.")
+@click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path())
+@click.option("--no-shipped", is_flag=True)
+def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped):
+    """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts) against
+    GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy, cluster accuracy and accuracy within
+    161 km, with a list of errors in context. Agrees with ../shared/eval/score.py."""
+    import json
+
+    from .evaluate import evaluate as score
+    from .evaluate import format_report, load_records
+    from .pipeline import doc_records, load
+
+    try:
+        gold_records = load_records(gold)
+        if system:
+            system_records = load_records(system)
+        else:
+            nlp = load(model, gazetteers, shipped=not no_shipped)
+            texts = (r.get("text", "") for r in gold_records)
+            system_records = [
+                {"id": r.get("id"), "spans": doc_records(doc)}
+                for r, doc in zip(gold_records, nlp.pipe(texts, batch_size=32))
+            ]
+    except NormalizerError as exc:
+        raise _fail(exc) from exc
+    groups = {x.strip().upper() for x in labels.split(",")} if labels else None
+    report = score(gold_records, system_records, labels=groups, only_id=only_id)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(errors=errors > 0), ensure_ascii=False))
+    else:
+        click.echo(format_report(report, errors=errors))
+
+
 @main.group()
 def gazetteer() -> None:
     """Work with gazetteer YAML files."""
