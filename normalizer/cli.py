@@ -5,6 +5,7 @@ inputs are reported one by one, the others are still processed, and the exit cod
 """
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -39,17 +40,20 @@ def main() -> None:
 @click.option("--no-shipped", is_flag=True, help="Use only the --gazetteer files, not the shipped ones.")
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=90.0, show_default=True,
               help="Minimum rapidfuzz ratio for a fuzzy match (NER spans only).")
+@click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
 @click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, batch_size, quiet):
+def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, no_world, batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through)."""
     from .formats import Writer
     from .inputs import read_documents
     from .pipeline import doc_records, load
 
+    _log_progress(quiet)
     try:
-        nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold)
+        nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold,
+                   world=not no_world)
     except NormalizerError as exc:
         raise _fail(exc) from exc
     problems: list[InputError] = []
@@ -74,6 +78,16 @@ def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold
     progress.done()
     if problems:
         raise click.ClickException(f"{len(problems)} input(s) could not be read (see above)")
+
+
+def _log_progress(quiet: bool) -> None:
+    """Long one-time work (compiling the world index) reports through logging to stderr."""
+    log = logging.getLogger("normalizer")
+    if not quiet and not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 class _Progress:
@@ -111,7 +125,8 @@ class _Progress:
 @click.option("-m", "--model", help="spaCy pipeline for annotating GOLD's texts when SYSTEM is not given.")
 @click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path())
 @click.option("--no-shipped", is_flag=True)
-def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped):
+@click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
+def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped, no_world):
     """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts) against
     GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy, cluster accuracy and accuracy within
     161 km, with a list of errors in context. Agrees with ../shared/eval/score.py."""
@@ -126,7 +141,8 @@ def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, 
         if system:
             system_records = load_records(system)
         else:
-            nlp = load(model, gazetteers, shipped=not no_shipped)
+            _log_progress(as_json)
+            nlp = load(model, gazetteers, shipped=not no_shipped, world=not no_world)
             texts = (r.get("text", "") for r in gold_records)
             system_records = [
                 {"id": r.get("id"), "spans": doc_records(doc)}

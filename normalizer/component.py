@@ -7,7 +7,9 @@ same results on another machine.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,12 @@ from spacy.util import ensure_path, from_disk, to_disk
 
 from .extensions import register_extensions
 from .gazetteer import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
+from .geonames import GeoNamesIndex, default_cache_dir
 from .mentions import find_mentions
+from .places import WorldPlaces, fill_coordinates
 from .resolve import Resolver
+
+log = logging.getLogger("normalizer")
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 
@@ -32,6 +38,7 @@ DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
         "labels": list(DEFAULT_LABELS),
         "fuzzy_threshold": 90.0,
         "fuzzy_min_length": 5,
+        "world": True,
     },
 )
 def make_entity_normalizer(
@@ -42,10 +49,11 @@ def make_entity_normalizer(
     labels: list[str],
     fuzzy_threshold: float,
     fuzzy_min_length: int,
+    world: bool,
 ) -> EntityNormalizer:
     return EntityNormalizer(
         nlp, name, gazetteer_paths=gazetteer_paths, shipped=shipped, labels=labels,
-        fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length,
+        fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length, world=world,
     )
 
 
@@ -62,6 +70,7 @@ class EntityNormalizer:
         labels: Iterable[str] = DEFAULT_LABELS,
         fuzzy_threshold: float = 90.0,
         fuzzy_min_length: int = 5,
+        world: bool = True,
         gazetteer: Gazetteer | None = None,
     ) -> None:
         register_extensions()
@@ -71,6 +80,7 @@ class EntityNormalizer:
         self.labels = frozenset(labels)
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_length = fuzzy_min_length
+        self.world = world
         self._gazetteer = gazetteer
         self._resolver: Resolver | None = None
 
@@ -84,10 +94,16 @@ class EntityNormalizer:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
+            world = None
+            if self.world:
+                index = default_index_with_progress()
+                fill_coordinates(self.gazetteer.entries, index)
+                world = WorldPlaces(index, self.gazetteer.entries)
             self._resolver = Resolver(
                 self.gazetteer.index,
                 fuzzy_threshold=self.fuzzy_threshold,
                 fuzzy_min_length=self.fuzzy_min_length,
+                world=world,
             )
         return self._resolver
 
@@ -144,3 +160,9 @@ class EntityNormalizer:
         deserializers = {"gazetteer.json": lambda p: self._load_sources(srsly.read_json(p))}
         from_disk(ensure_path(path), deserializers, exclude)
         return self
+
+
+@cache
+def default_index_with_progress() -> GeoNamesIndex:
+    """The world GeoNames index, compiled into the cache on first use (progress is logged)."""
+    return GeoNamesIndex.open(cache_dir=default_cache_dir(), progress=lambda message: log.info(message))

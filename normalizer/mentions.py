@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
-from .resolve import Context, Resolution, Resolver
+from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
+from .schema import PLACE_LABELS
 from .rules import (
     clean_pieces,
     coordinated_head,
@@ -31,6 +32,8 @@ from .rules import (
 )
 
 POSSESSIVES = ("'s", "’s")
+CONTEXT_MIN_SCORE = 0.5  # resolutions at least this sure inform the second pass
+FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 
 
 @dataclass
@@ -68,8 +71,9 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
     junk = menu_lines(doc.text)
     index = resolver.index
     ner = []
+    wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
     for ent in doc.ents:
-        if ent.label_ not in labels or in_ranges(ent.start_char, ent.end_char, junk):
+        if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, junk):
             continue
         for start, end in clean_pieces(ent):
             text = doc[start:end].text
@@ -143,24 +147,39 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
 
 
 def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver) -> None:
-    context = Context()
+    """Resolve without context, then again with what the first pass found; then one sense per
+    discourse: mentions written the same way take the best-supported resolution among them."""
     for mention in mentions:
         mention.resolution = _resolve(doc, mention, resolver, None, mentions)
-        if mention.resolution and not mention.resolution.alternatives:
-            context.add(mention.resolution.entry)
+    context = Context()
     for mention in mentions:
-        if mention.resolution and mention.resolution.alternatives:
+        if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
+            resolver.remember(context, mention.resolution.entry)
+    for mention in mentions:
+        if mention.resolution and (mention.resolution.alternatives or resolver.world is not None):
             mention.resolution = _resolve(doc, mention, resolver, context, mentions)
+    best: dict[str, Resolution] = {}
+    for mention in mentions:
+        found = mention.resolution
+        if found and found.variant_kind == "geonames":
+            key = fold(doc[mention.start : mention.end].text)
+            if key not in best or found.score > best[key].score:
+                best[key] = found
+    for mention in mentions:
+        found = mention.resolution
+        if found and found.variant_kind == "geonames":
+            mention.resolution = best[fold(doc[mention.start : mention.end].text)]
 
 
 def _resolve(doc, mention, resolver, context, mentions) -> Resolution | None:
-    text = doc[mention.start : mention.end].text
+    span = doc[mention.start : mention.end]
     return resolver.resolve(
-        text,
+        span.text,
         label=mention.ner_label,
         from_ner=mention.ner_label is not None,
         cue_country=_cue_country(doc, mention, mentions),
         context=context,
+        following=doc.text[span.end_char : span.end_char + FOLLOWING_CHARS],
     )
 
 

@@ -41,6 +41,7 @@ def load(
     *,
     shipped: bool = True,
     fuzzy_threshold: float = 90.0,
+    world: bool = True,
 ) -> Language:
     """A spaCy pipeline with the ``entity_normalizer`` component added after NER, gazetteer loaded.
 
@@ -51,9 +52,9 @@ def load(
     normalizer = nlp.add_pipe(
         "entity_normalizer",
         config={"gazetteer_paths": [str(p) for p in paths], "shipped": shipped,
-                "fuzzy_threshold": fuzzy_threshold},
+                "fuzzy_threshold": fuzzy_threshold, "world": world},
     )
-    normalizer.gazetteer  # load now, so errors surface before any text is processed
+    normalizer.resolver  # load now, so errors surface before any text is processed
     return nlp
 
 

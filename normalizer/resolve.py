@@ -13,11 +13,17 @@ from rapidfuzz import fuzz, process
 
 from .keys import fold, translit_key
 from .names import Name, NameIndex
-from .schema import Entry, label_fits
+from .geonames import Place
+from .places import PlaceContext, WorldPlaces
+from .schema import PLACE_LABELS, Entry, label_fits
 
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
 FUZZY_WEIGHT = 0.8
 FUZZY_MARGIN = 3.0
+SETTLEMENT_TYPES = frozenset({"city", "town", "village"})
+# NER labels the small model often gives to well-known places ("Edmonton police" as ORG,
+# "Aleppo" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
+MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
 
 
 @dataclass
@@ -34,26 +40,35 @@ class Resolution:
 
 @dataclass
 class Context:
-    """What the document has already resolved: ids, and countries of resolved places."""
+    """What the document has already resolved: ids, countries, and where its places are."""
 
     ids: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    places: PlaceContext = field(default_factory=PlaceContext)
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Entry, place: Place | None = None) -> None:
         self.ids.add(entry.canonical_id)
         if entry.country:
             self.countries.add(entry.country)
+        if entry.label in PLACE_LABELS:
+            self.places.add(entry, place)
 
 
 class Resolver:
     """Resolves names against a NameIndex. Keyword-only options, same names as the component."""
 
     def __init__(
-        self, index: NameIndex, *, fuzzy_threshold: float = 90.0, fuzzy_min_length: int = 5
+        self,
+        index: NameIndex,
+        *,
+        fuzzy_threshold: float = 90.0,
+        fuzzy_min_length: int = 5,
+        world: WorldPlaces | None = None,
     ) -> None:
         self.index = index
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_length = fuzzy_min_length
+        self.world = world
 
     def resolve(
         self,
@@ -63,11 +78,39 @@ class Resolver:
         from_ner: bool = True,
         cue_country: str | None = None,
         context: Context | None = None,
+        following: str = "",
     ) -> Resolution | None:
-        """Resolve one mention; ``label`` is NER's label (None for a free match in text)."""
+        """Resolve one mention; ``label`` is NER's label (None for a free match in text).
+
+        Order: curated names (folded, then transliteration key), the world layer (NER place
+        spans only; namesakes of a curated city are weighed in context too), fuzzy last.
+        """
         key = fold(text)
         if not key:
             return None
+        curated = self._curated(text, key, label, from_ner, cue_country, context)
+        if curated is not None:
+            return self._with_namesakes(curated, text, label, context, following)
+        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS):
+            places = context.places if context else None
+            strict = label not in PLACE_LABELS
+            choice = self.world.resolve(text, following=following, context=places, strict=strict)
+            if choice is not None:
+                kind = "translit" if choice.match == "translit" else (
+                    "exact" if choice.place.name == text else "folded")
+                return Resolution(choice.entry, text, "geonames", kind, choice.score, choice.alternatives)
+        if from_ner and label is not None:
+            return self._fuzzy(key, label)
+        return None
+
+    def remember(self, context: Context, entry: Entry) -> None:
+        """Add a resolved entry to the document's context (with its GeoNames place, if any)."""
+        place = None
+        if self.world is not None and entry.canonical_id.startswith("geonames:"):
+            place = self.world.index.get(entry.canonical_id)
+        context.add(entry, place)
+
+    def _curated(self, text, key, label, from_ner, cue_country, context) -> Resolution | None:
         found = self.index.by_fold.get(key)
         if found:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
@@ -81,9 +124,19 @@ class Resolver:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
             if chosen and not chosen[1]:
                 return _resolution(chosen[0], "translit", MATCH_SCORES["translit"], [])
-        if from_ner and label is not None:
-            return self._fuzzy(key, label)
         return None
+
+    def _with_namesakes(self, curated: Resolution, text, label, context, following) -> Resolution:
+        """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
+        entry = curated.entry
+        if (self.world is None or context is None or entry.type not in SETTLEMENT_TYPES
+                or not entry.canonical_id.startswith("geonames:") or label not in (*PLACE_LABELS, None)):
+            return curated
+        choice = self.world.resolve(text, following=following, context=context.places,
+                                    prefer=entry.canonical_id)
+        if choice is None or choice.entry.canonical_id == entry.canonical_id:
+            return curated
+        return Resolution(choice.entry, text, "geonames", "folded", choice.score, choice.alternatives)
 
     def _choose(self, found, text, label, from_ner, cue_country, context):
         usable = [n for n in found if _usable(n, label, from_ner, cue_country)]

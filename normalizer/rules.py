@@ -67,7 +67,7 @@ def clean_pieces(span: Span) -> list[tuple[int, int]]:
         if i == span.end or _separates(doc[i]):
             pieces.append(_trim(doc, start, i))
             start = i + 1
-    return [(a, b) for a, b in pieces if b > a and any(t.is_alpha for t in doc[a:b])]
+    return [(a, b) for a, b in pieces if b > a and any(c.isalpha() for c in doc[a:b].text)]
 
 
 def _separates(token) -> bool:

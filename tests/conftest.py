@@ -22,13 +22,14 @@ def mini_gazetteer():
 def blank_nlp(mini_gazetteer):
     """spacy.blank('en') with the normalizer on the mini gazetteer: no NER, free matches only."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False})
+    nlp.add_pipe("entity_normalizer",
+                 config={"gazetteer_paths": [str(MINI)], "shipped": False, "world": False})
     return nlp
 
 
 @pytest.fixture(scope="session")
 def normalizer(mini_gazetteer) -> EntityNormalizer:
-    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer)
+    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer, world=False)
 
 
 def annotate_with_ents(nlp, normalizer, text: str, ents: list[tuple[str, str]]):

@@ -8,7 +8,7 @@ from normalizer.cli import main
 
 from .conftest import MINI
 
-BASE = ["annotate", "--model", "blank:en", "--no-shipped", "--gazetteer", str(MINI)]
+BASE = ["annotate", "--model", "blank:en", "--no-world", "--no-shipped", "--gazetteer", str(MINI)]
 
 
 def run(args, input=None):

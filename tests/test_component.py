@@ -9,7 +9,7 @@ from .conftest import MINI
 
 def make_nlp():
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False})
+    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False, "world": False})
     return nlp
 
 
@@ -42,7 +42,7 @@ def test_to_disk_and_spacy_load_round_trip(tmp_path):
 def test_bytes_round_trip():
     nlp = make_nlp()
     other = spacy.blank("en")
-    other.add_pipe("entity_normalizer", config={"shipped": False})
+    other.add_pipe("entity_normalizer", config={"shipped": False, "world": False})
     other.from_bytes(nlp.to_bytes())
     assert [e.kb_id_ for e in other("Shelling in Kupiansk.").ents] == ["geonames:703656"]
 
@@ -67,7 +67,7 @@ def test_keeps_other_entity_labels():
 def test_labels_config_limits_what_is_touched():
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False,
-                                              "labels": ["PERSON"]})
+                                              "labels": ["PERSON"], "world": False})
     doc = nlp.make_doc("Lloyd Austin visited Kupyansk.")
     doc.ents = [doc.char_span(0, 12, label="PERSON"), doc.char_span(21, 29, label="ORG")]
     doc = nlp.get_pipe("entity_normalizer")(doc)

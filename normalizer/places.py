@@ -1,0 +1,201 @@
+"""World places: resolving NER place spans against the imported GeoNames layer, in context.
+
+Imported names only ever resolve spans NER tagged as places (GeoNames' alternate names include
+"Ko", "IEV", "Civ"); curated entries with the same ``geonames:`` id take over the imported one
+(name, variants, ``exclude``). Candidates are ranked by:
+
+* feature class: country > first-level region > city, and population (log scale);
+* the document's context: places in a country or first-level region the document already
+  resolved, and nearness to the other resolved places;
+* "City, State" / "City, Country" patterns right after the mention ("Alexandria, La.");
+* a fold match beats a transliteration-key match.
+
+The score of the winner is its share of the candidates' weights (softmax), times the match kind's
+base score, so an analyst sees how sure the choice was; up to 3 alternatives come with it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .geonames import GeoNamesIndex, Place
+from .keys import fold
+from .schema import Entry
+
+FEATURE_TYPE = {"country": "country", "admin1": "region", "city": "city", "other": "area"}
+FEATURE_BONUS = {"country": 3.0, "admin1": 2.0, "city": 0.0, "other": -1.0}
+BASE_SCORE = {"fold": 0.9, "translit": 0.8}
+MAX_CANDIDATES = 25
+CURATED_BONUS = 4.0
+STRICT_MIN_POPULATION = 100_000
+NEAR_KM = 300.0
+
+# AP-style US state abbreviations, as local news writes them after a city ("Alexandria, La.").
+US_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT",
+    "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS",
+    "ky": "KY", "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS",
+    "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "nh": "NH", "nj": "NJ",
+    "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK", "ore": "OR", "pa": "PA",
+    "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT",
+    "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wyo": "WY", "dc": "DC",
+}
+_FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
+
+
+@dataclass
+class PlaceContext:
+    """Where the document is: countries, first-level regions and points it has resolved."""
+
+    countries: dict[str, int] = field(default_factory=dict)
+    regions: set[tuple[str, str]] = field(default_factory=set)
+    points: list[tuple[float, float]] = field(default_factory=list)
+
+    def add(self, entry: Entry, place: Place | None = None) -> None:
+        if entry.country:
+            self.countries[entry.country] = self.countries.get(entry.country, 0) + 1
+        if place is not None and place.feature == "admin1" and place.admin1:
+            self.regions.add((place.country, place.admin1))
+        if place is not None and place.admin1 and place.feature == "city":
+            self.regions.add((place.country, place.admin1))
+        if entry.lat is not None and entry.lon is not None:
+            self.points.append((entry.lat, entry.lon))
+
+
+@dataclass
+class PlaceChoice:
+    entry: Entry
+    place: Place
+    match: str
+    score: float
+    alternatives: list[tuple[str, float]]
+
+
+class WorldPlaces:
+    """Resolves place names against a GeoNamesIndex, letting curated entries take over by id."""
+
+    def __init__(self, index: GeoNamesIndex, curated: dict[str, Entry]) -> None:
+        self.index = index
+        self.curated = curated
+
+    def resolve(
+        self,
+        text: str,
+        *,
+        following: str = "",
+        context: PlaceContext | None = None,
+        prefer: str | None = None,
+        strict: bool = False,
+    ) -> PlaceChoice | None:
+        """The most likely place for ``text``; ``prefer`` is a curated id, weighed in with a bonus.
+
+        ``strict`` (for spans NER labeled ORG or NORP): only a name as written of a country, a
+        first-level region or a city of ``STRICT_MIN_POPULATION`` people or more.
+        """
+        found = self._candidates(text)
+        if strict:
+            found = [(p, m) for p, m in found if m == "fold" and _prominent(p)]
+        if prefer and not any(place.canonical_id == prefer for place, _ in found):
+            preferred = self.index.get(prefer)
+            found += [(preferred, "fold")] if preferred else []
+        if not found:
+            return None
+        within = self._within(following)
+        weights = [self._weight(place, match, context, within) + CURATED_BONUS * (place.canonical_id == prefer)
+                   for place, match in found]
+        top = max(weights)
+        shares = [math.exp(w - top) for w in weights]
+        total = sum(shares)
+        order = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
+        best = order[0]
+        place, match = found[best]
+        entry = self.entry_for(place)
+        base = BASE_SCORE.get(match, 0.8)
+        alternatives = [(found[i][0].canonical_id, round(base * shares[i] / total, 3)) for i in order[1:4]]
+        return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
+
+    def _candidates(self, text: str) -> list[tuple[Place, str]]:
+        key = fold(text)
+        out = []
+        for place, match in self.index.candidates(text, limit=MAX_CANDIDATES):
+            curated = self.curated.get(place.canonical_id)
+            if curated and key in {fold(x) for x in curated.exclude}:
+                continue
+            out.append((place, match))
+        return out
+
+    def _within(self, following: str) -> list[Place]:
+        """Places named right after a comma: the state or country a city is in."""
+        m = _FOLLOWING_NAME.match(following)
+        if not m:
+            return []
+        name = m.group(1)
+        abbreviation = US_STATE_ABBREVIATIONS.get(fold(name).replace(" ", ""))
+        if abbreviation and (name.endswith(".") or name.isupper()):
+            return [p for p, _ in self.index.candidates(name.rstrip("."), limit=5)
+                    if p.feature == "admin1" and p.admin1 == abbreviation] or _state(self.index, abbreviation)
+        return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
+
+    def _weight(self, place: Place, match: str, context: PlaceContext | None, within: list[Place]) -> float:
+        weight = FEATURE_BONUS.get(place.feature, 0.0) + math.log10(place.population + 10)
+        if match != "fold":
+            weight -= 1.5
+        for container in within:
+            if container.feature == "country" and place.country == container.country:
+                weight += 6.0
+            elif container.admin1 and (place.country, place.admin1) == (container.country, container.admin1):
+                weight += 8.0
+        if context:
+            seen = context.countries.get(place.country, 0)
+            weight += min(3.0, 1.5 * seen)
+            if place.admin1 and (place.country, place.admin1) in context.regions:
+                weight += 2.5
+            if place.lat is not None and context.points:
+                nearest = min(_km((place.lat, place.lon), p) for p in context.points)
+                weight += 2.0 * math.exp(-nearest / NEAR_KM)
+        return weight
+
+    def entry_for(self, place: Place) -> Entry:
+        curated = self.curated.get(place.canonical_id)
+        return curated if curated else _imported_entry(place)
+
+
+def _prominent(place: Place) -> bool:
+    return place.feature in ("country", "admin1") or place.population >= STRICT_MIN_POPULATION
+
+
+def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
+    """Give curated GeoNames entries without lat/lon the world layer's coordinates; returns how many."""
+    filled = 0
+    for entry in entries.values():
+        if entry.lat is None and entry.canonical_id.startswith("geonames:"):
+            place = index.get(entry.canonical_id)
+            if place is not None and place.lat is not None:
+                entry.lat, entry.lon = place.lat, place.lon
+                filled += 1
+    return filled
+
+
+def _state(index: GeoNamesIndex, code: str) -> list[Place]:
+    return [p for p, _ in index.candidates(code, limit=10) if p.feature == "admin1" and p.admin1 == code]
+
+
+@lru_cache(maxsize=50_000)
+def _imported_entry(place: Place) -> Entry:
+    return Entry(
+        canonical_id=place.canonical_id,
+        name=place.name,
+        type=FEATURE_TYPE.get(place.feature, "area"),
+        country=place.country,
+        lat=place.lat,
+        lon=place.lon,
+        path="<geonames>",
+    )
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
