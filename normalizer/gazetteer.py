@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import GazetteerError, GazetteerErrors
 from .keys import fold
 from .names import NameIndex, entry_names
-from .schema import Entry, parse_entry
+from .schema import Entry, Rejection, is_judgement_item, parse_entry, parse_judgement
 from .yamlio import LineList, load_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -55,6 +55,8 @@ class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Names that are no entity at all (``- not: [...]`` items without id), see judgements.py.
+    not_entities: list[Rejection] = field(default_factory=list)
 
     def get(self, canonical_id: str) -> Entry | None:
         return self.entries.get(canonical_id)
@@ -99,8 +101,9 @@ def gazetteer_from_sources(sources: Sequence[Source]) -> Gazetteer:
     errors: list[GazetteerError] = []
     merged: dict[str, Entry] = {}
     seen_in_layer: dict[tuple[int, str], Entry] = {}
+    not_entities: list[Rejection] = []
     for source in sources:
-        for entry in _parse_source(source, errors):
+        for entry in _parse_source(source, errors, not_entities):
             key = (source.layer, entry.canonical_id)
             if key in seen_in_layer:
                 first = seen_in_layer[key]
@@ -112,14 +115,16 @@ def gazetteer_from_sources(sources: Sequence[Source]) -> Gazetteer:
             seen_in_layer[key] = entry
             old = merged.get(entry.canonical_id)
             merged[entry.canonical_id] = _override(old, entry) if old else entry
-    gazetteer = Gazetteer(merged, list(sources))
+    gazetteer = Gazetteer(merged, list(sources), not_entities=not_entities)
     errors.extend(_validate(gazetteer))
     if errors:
         raise GazetteerErrors(errors)
     return gazetteer
 
 
-def _parse_source(source: Source, errors: list[GazetteerError]) -> list[Entry]:
+def _parse_source(
+    source: Source, errors: list[GazetteerError], not_entities: list[Rejection]
+) -> list[Entry]:
     try:
         data = load_yaml(source.text, path=source.name)
     except GazetteerError as exc:
@@ -136,6 +141,9 @@ def _parse_source(source: Source, errors: list[GazetteerError]) -> list[Entry]:
     entries = []
     for item, line in zip(data, data.lines):
         try:
+            if is_judgement_item(item):
+                not_entities.extend(parse_judgement(item, path=source.name))
+                continue
             entries.append(parse_entry(item, path=source.name, line=line))
         except GazetteerError as exc:
             errors.append(exc)
@@ -156,6 +164,7 @@ def _override(old: Entry, new: Entry) -> Entry:
         variants=[v for v in old.variants + new.variants if fold(v.name) not in excluded],
         native=old.native + [n for n in new.native if n not in old.native],
         exclude=old.exclude + new.exclude,
+        rejected=old.rejected + new.rejected,
     )
 
 

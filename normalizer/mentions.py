@@ -32,7 +32,8 @@ from .rules import (
 )
 
 POSSESSIVES = ("'s", "’s")
-CONTEXT_MIN_SCORE = 0.5  # resolutions at least this sure inform the second pass
+CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
+CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 
 
@@ -149,26 +150,33 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
 def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver) -> None:
     """Resolve without context, then again with what the first pass found; then one sense per
     discourse: mentions written the same way take the best-supported resolution among them."""
+    keys = [fold(doc[m.start : m.end].text) for m in mentions]
     for mention in mentions:
         mention.resolution = _resolve(doc, mention, resolver, None, mentions)
-    context = Context()
-    for mention in mentions:
-        if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
-            resolver.remember(context, mention.resolution.entry)
-    for mention in mentions:
-        if mention.resolution and (mention.resolution.alternatives or resolver.world is not None):
-            mention.resolution = _resolve(doc, mention, resolver, context, mentions)
+    for _ in range(CONTEXT_PASSES):
+        contexts: dict[str, Context] = {}
+        for mention, key in zip(mentions, keys):
+            if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
+                continue
+            if key not in contexts:  # what the *other* names of the document say
+                contexts[key] = _context(resolver, mentions, keys, leave_out=key)
+            mention.resolution = _resolve(doc, mention, resolver, contexts[key], mentions)
     best: dict[str, Resolution] = {}
-    for mention in mentions:
+    for mention, key in zip(mentions, keys):
         found = mention.resolution
-        if found and found.variant_kind == "geonames":
-            key = fold(doc[mention.start : mention.end].text)
-            if key not in best or found.score > best[key].score:
-                best[key] = found
-    for mention in mentions:
-        found = mention.resolution
-        if found and found.variant_kind == "geonames":
-            mention.resolution = best[fold(doc[mention.start : mention.end].text)]
+        if found and found.variant_kind == "geonames" and (key not in best or found.score > best[key].score):
+            best[key] = found
+    for mention, key in zip(mentions, keys):
+        if mention.resolution and mention.resolution.variant_kind == "geonames":
+            mention.resolution = best[key]
+
+
+def _context(resolver: Resolver, mentions: list[Mention], keys: list[str], *, leave_out: str) -> Context:
+    context = Context()
+    for mention, key in zip(mentions, keys):
+        if key != leave_out and mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
+            resolver.remember(context, mention.resolution.entry)
+    return context
 
 
 def _resolve(doc, mention, resolver, context, mentions) -> Resolution | None:

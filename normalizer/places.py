@@ -28,8 +28,9 @@ FEATURE_TYPE = {"country": "country", "admin1": "region", "city": "city", "other
 FEATURE_BONUS = {"country": 3.0, "admin1": 2.0, "city": 0.0, "other": -1.0}
 BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
-CURATED_BONUS = 4.0
+CURATED_BONUS = 1.5
 STRICT_MIN_POPULATION = 100_000
+ALTERNATE_NAME_PENALTY = 2.0
 NEAR_KM = 300.0
 
 # AP-style US state abbreviations, as local news writes them after a city ("Alexandria, La.").
@@ -94,7 +95,7 @@ class WorldPlaces:
         ``strict`` (for spans NER labeled ORG or NORP): only a name as written of a country, a
         first-level region or a city of ``STRICT_MIN_POPULATION`` people or more.
         """
-        found = self._candidates(text)
+        found = self._candidates(text, following)
         if strict:
             found = [(p, m) for p, m in found if m == "fold" and _prominent(p)]
         if prefer and not any(place.canonical_id == prefer for place, _ in found):
@@ -103,7 +104,8 @@ class WorldPlaces:
         if not found:
             return None
         within = self._within(following)
-        weights = [self._weight(place, match, context, within) + CURATED_BONUS * (place.canonical_id == prefer)
+        key = fold(text)
+        weights = [self._weight(place, match, key, context, within) + CURATED_BONUS * (place.canonical_id == prefer)
                    for place, match in found]
         top = max(weights)
         shares = [math.exp(w - top) for w in weights]
@@ -116,8 +118,11 @@ class WorldPlaces:
         alternatives = [(found[i][0].canonical_id, round(base * shares[i] / total, 3)) for i in order[1:4]]
         return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
 
-    def _candidates(self, text: str) -> list[tuple[Place, str]]:
+    def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
         key = fold(text)
+        code = US_STATE_ABBREVIATIONS.get(key.replace(" ", ""))
+        if code and (text.rstrip().endswith(".") or following.startswith(".")):  # AP style: "Kan.", "W.Va."
+            return [(p, "fold") for p in _state(self.index, code)]
         out = []
         for place, match in self.index.candidates(text, limit=MAX_CANDIDATES):
             curated = self.curated.get(place.canonical_id)
@@ -138,10 +143,14 @@ class WorldPlaces:
                     if p.feature == "admin1" and p.admin1 == abbreviation] or _state(self.index, abbreviation)
         return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
 
-    def _weight(self, place: Place, match: str, context: PlaceContext | None, within: list[Place]) -> float:
+    def _weight(
+        self, place: Place, match: str, key: str, context: PlaceContext | None, within: list[Place]
+    ) -> float:
         weight = FEATURE_BONUS.get(place.feature, 0.0) + math.log10(place.population + 10)
         if match != "fold":
             weight -= 1.5
+        elif fold(place.name) != key:
+            weight -= ALTERNATE_NAME_PENALTY  # "Walton" is Model Town's alternate name, Walton's own
         for container in within:
             if container.feature == "country" and place.country == container.country:
                 weight += 6.0

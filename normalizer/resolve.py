@@ -20,7 +20,8 @@ from .schema import PLACE_LABELS, Entry, label_fits
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
 FUZZY_WEIGHT = 0.8
 FUZZY_MARGIN = 3.0
-SETTLEMENT_TYPES = frozenset({"city", "town", "village"})
+# Curated places whose namesakes elsewhere are weighed in context (Paris, Texas; Georgia, the US state).
+NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
 # NER labels the small model often gives to well-known places ("Edmonton police" as ORG,
 # "Aleppo" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
 MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
@@ -129,7 +130,7 @@ class Resolver:
     def _with_namesakes(self, curated: Resolution, text, label, context, following) -> Resolution:
         """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
         entry = curated.entry
-        if (self.world is None or context is None or entry.type not in SETTLEMENT_TYPES
+        if (self.world is None or context is None or entry.type not in NAMESAKE_TYPES
                 or not entry.canonical_id.startswith("geonames:") or label not in (*PLACE_LABELS, None)):
             return curated
         choice = self.world.resolve(text, following=following, context=context.places,

@@ -31,9 +31,12 @@ VARIANT_KINDS = frozenset(
 )
 ENTRY_KEYS = frozenset(
     {"id", "name", "type", "variants", "native", "country", "parent", "lat", "lon",
-     "wikidata", "note", "exclude"}
+     "wikidata", "note", "exclude", "not"}
 )
 VARIANT_KEYS = frozenset({"name", "kind", "weak"})
+REJECTION_KEYS = frozenset({"name", "label", "context", "note"})
+JUDGEMENT_KEYS = frozenset({"not", "note"})  # an item without id: names that are no entity at all
+NER_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 ID_PATTERN = re.compile(r"^(geonames:[1-9][0-9]*|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
@@ -59,6 +62,19 @@ class Variant:
 
 
 @dataclass
+class Rejection:
+    """An analyst's judgement: ``name`` (when NER says ``label``, near ``context``) is not this entry,
+    or, in an item without id, not an entity at all. See ``normalizer/judgements.py``."""
+
+    name: str
+    label: str | None = None
+    context: str | None = None
+    note: str | None = None
+    path: str = "<memory>"
+    line: int = 0
+
+
+@dataclass
 class Entry:
     """One person, organization or place, as the analyst's YAML says (after merging layers)."""
 
@@ -74,6 +90,7 @@ class Entry:
     wikidata: str | None = None
     note: str | None = None
     exclude: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
     path: str = "<memory>"
     line: int = 0
 
@@ -148,7 +165,78 @@ def parse_entry(item: Any, *, path: str, line: int) -> Entry:
     entry.native = _names(item, "native", where)
     entry.exclude = _names(item, "exclude", where)
     entry.variants = _variants(item, where)
+    entry.rejected = _rejections(item, where)
     return entry
+
+
+def is_judgement_item(item: Any) -> bool:
+    """An item without ``id`` that has ``not:``: names that are not an entity at all."""
+    return isinstance(item, LineDict) and "id" not in item and "not" in item
+
+
+def parse_judgement(item: LineDict, *, path: str) -> list[Rejection]:
+    """The rejections of a ``- not: [...]`` item (no id), raising GazetteerError with file:line."""
+    where = {"path": path, "line": item.line, "entry": None}
+    for key in item:
+        if key not in JUDGEMENT_KEYS:
+            raise GazetteerError(
+                f"unknown key {key!r} in a judgement item (an item with 'not:' and no id)",
+                path=path, line=item.lines[key],
+                hint="such an item takes only 'not' and 'note'; to say a name is not one entry, "
+                "put 'not:' in that entry (add its id)",
+            )
+    return _rejections(item, where)
+
+
+def _rejections(item: LineDict, where: dict[str, Any]) -> list[Rejection]:
+    raw = item.get("not")
+    if raw is None:
+        return []
+    if isinstance(raw, (str, LineDict)):
+        raw, lines = [raw], [item.lines["not"]]
+    elif isinstance(raw, list):
+        lines = raw.lines
+    else:
+        raise GazetteerError(
+            "'not' must be a list of names", line=item.lines["not"], **_not_line(where),
+            hint="for example not: [Lyman, {name: Lyman, label: PERSON}]",
+        )
+    return [_rejection(value, line, where) for value, line in zip(raw, lines)]
+
+
+def _rejection(value: Any, line: int, where: dict[str, Any]) -> Rejection:
+    path = where["path"]
+    if isinstance(value, str) and value.strip():
+        return Rejection(name=value.strip(), path=path, line=line)
+    if not isinstance(value, LineDict):
+        raise GazetteerError(f"'not' item {value!r} must be a name", line=line, **_not_line(where))
+    for key in value:
+        if key not in REJECTION_KEYS:
+            raise GazetteerError(
+                f"unknown key {key!r} in 'not'", line=value.lines[key], **_not_line(where),
+                hint="a 'not' item takes name, label, context and note",
+            )
+    fields = {}
+    for key in REJECTION_KEYS:
+        text = value.get(key)
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise GazetteerError(f"'not' {key} must be text", line=value.lines[key], **_not_line(where))
+        fields[key] = text.strip() if text is not None else None
+    if fields["name"] is None:
+        raise GazetteerError("'not' item has no name", line=line, **_not_line(where))
+    if fields["label"] is not None and fields["label"] not in NER_LABELS:
+        raise GazetteerError(
+            f"unknown label {fields['label']!r} in 'not'", line=value.lines["label"], **_not_line(where),
+            hint=f"use one of: {', '.join(NER_LABELS)}",
+        )
+    context = fields["context"]
+    if context is not None and fields["name"].casefold() not in context.casefold():
+        raise GazetteerError(
+            f"context {context!r} does not contain the name {fields['name']!r}",
+            line=value.lines["context"], **_not_line(where),
+            hint="write the words around the name with the name itself, e.g. context: Washington said",
+        )
+    return Rejection(path=path, line=line, **fields)
 
 
 def _not_line(where: dict[str, Any]) -> dict[str, Any]:

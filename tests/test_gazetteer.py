@@ -48,7 +48,7 @@ def test_loads_a_good_file(tmp_path):
         (
             "- id: place:x\n  name: X\n  type: city\n  varaints: [Y]\n",
             "{p}:4: entry 'place:x': unknown key 'varaints' (allowed keys: country, exclude, id, lat, "
-            "lon, name, native, note, parent, type, variants, wikidata)",
+            "lon, name, native, not, note, parent, type, variants, wikidata)",
         ),
         (
             "- id: place:x\n  name: X\n  type: city\n  variants: [A]\n  variants: [B]\n",
