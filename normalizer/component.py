@@ -72,6 +72,7 @@ class EntityNormalizer:
         fuzzy_min_length: int = 5,
         world: bool = True,
         gazetteer: Gazetteer | None = None,
+        world_index: GeoNamesIndex | None = None,
     ) -> None:
         register_extensions()
         self.name = name
@@ -81,6 +82,7 @@ class EntityNormalizer:
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_length = fuzzy_min_length
         self.world = world
+        self._world_index = world_index
         self._gazetteer = gazetteer
         self._resolver: Resolver | None = None
 
@@ -96,7 +98,7 @@ class EntityNormalizer:
         if self._resolver is None:
             world = None
             if self.world:
-                index = default_index_with_progress()
+                index = self._world_index or default_index_with_progress()
                 fill_coordinates(self.gazetteer.entries, index)
                 world = WorldPlaces(index, self.gazetteer.entries)
             self._resolver = Resolver(

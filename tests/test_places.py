@@ -1,0 +1,109 @@
+"""World places in context, on a small GeoNames dump written for the tests."""
+import pytest
+
+from normalizer.geonames import GeoNamesIndex, import_geonames_dump
+from normalizer.places import PlaceContext, WorldPlaces, fill_coordinates
+from normalizer.schema import Entry
+
+from .test_geonames import DUMP_FILES, FIXTURES
+
+MISSOURI_SPRINGFIELD, ILLINOIS_SPRINGFIELD = "geonames:4409896", "geonames:4250542"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    out = tmp_path_factory.mktemp("places") / "world.sqlite"
+    import_geonames_dump([FIXTURES / name for name in DUMP_FILES], out=out)
+    with GeoNamesIndex.open(index_path=out) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def world(index):
+    return WorldPlaces(index, {})
+
+
+def test_population_decides_without_context(world):
+    assert world.resolve("Springfield").entry.canonical_id == MISSOURI_SPRINGFIELD
+
+
+def test_city_state_pattern(world):
+    choice = world.resolve("Springfield", following=", Ill., police said")
+    assert choice.entry.canonical_id == ILLINOIS_SPRINGFIELD
+    assert choice.score > 0.8
+    assert choice.alternatives[0][0] == MISSOURI_SPRINGFIELD
+    assert world.resolve("Springfield", following=", Illinois").entry.canonical_id == ILLINOIS_SPRINGFIELD
+
+
+def test_document_context_decides(world, index):
+    context = PlaceContext()
+    illinois = index.get("geonames:4896861")
+    context.add(WorldPlaces(index, {}).entry_for(illinois), illinois)
+    assert world.resolve("Springfield", context=context).entry.canonical_id == ILLINOIS_SPRINGFIELD
+
+
+def test_ap_state_abbreviation_is_the_state(world):
+    assert world.resolve("Ill.").entry.canonical_id == "geonames:4896861"
+    assert world.resolve("Ill", following=". officials").entry.canonical_id == "geonames:4896861"
+
+
+def test_imported_entry_carries_type_and_coordinates(world):
+    choice = world.resolve("Kharkov")
+    assert (choice.entry.canonical_id, choice.entry.name, choice.entry.type) == (
+        "geonames:706483", "Kharkiv", "city")
+    assert choice.entry.lat is not None
+
+
+def test_curated_entry_takes_over_and_excludes(index):
+    curated = Entry("geonames:706483", name="Kharkiv (curated)", type="city", exclude=["Kharkov"])
+    world = WorldPlaces(index, {curated.canonical_id: curated})
+    assert world.resolve("Kharkiv").entry is curated
+    assert world.resolve("Kharkov") is None  # the analyst excluded that name
+
+
+def test_strict_keeps_only_prominent_places(world):
+    assert world.resolve("Izyum", strict=True) is None  # 45,884 people: not for an ORG-labeled span
+    assert world.resolve("Kharkiv", strict=True).entry.canonical_id == "geonames:706483"
+
+
+def test_fill_coordinates(index):
+    entries = {"geonames:706483": Entry("geonames:706483", name="Kharkiv", type="city"),
+               "place:x": Entry("place:x", name="X", type="area")}
+    assert fill_coordinates(entries, index) == 1
+    assert entries["geonames:706483"].lat is not None and entries["place:x"].lat is None
+
+
+@pytest.fixture(scope="module")
+def world_normalizer(index, mini_gazetteer):
+    import spacy
+
+    from normalizer.component import EntityNormalizer
+
+    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer, world_index=index)
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # imported names resolve NER place spans, with coordinates
+        ("Police in Springfield, Ill., said", [("Springfield", "GPE")], [("Springfield", "GPE", ILLINOIS_SPRINGFIELD)]),
+        # ... but never free text
+        ("Police in Springfield said", [], []),
+        # a prominent place NER called ORG or NORP becomes a place; a small one does not
+        ("Kharkiv police said", [("Kharkiv", "ORG")], [("Kharkiv", "GPE", "geonames:706483")]),
+        ("Izyum police said", [("Izyum", "ORG")], [("Izyum", "GPE", "geonames:707292")]),  # curated: relabeled
+        ("Springfield police said", [("Springfield", "ORG")], [("Springfield", "GPE", MISSOURI_SPRINGFIELD)]),
+        ("Springfield police said", [("Springfield", "NORP")], [("Springfield", "GPE", MISSOURI_SPRINGFIELD)]),
+        ("Sangamon police said", [("Sangamon", "ORG")], [("Sangamon", "ORG", None)]),
+        # never a person's name
+        ("Springfield Jones said", [("Springfield Jones", "PERSON")], [("Springfield Jones", "PERSON", None)]),
+    ],
+)
+def test_world_layer_in_the_component(blank_nlp, world_normalizer, text, ents, expected):
+    from normalizer.pipeline import doc_records
+
+    from .conftest import annotate_with_ents
+
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(r["text"], r["label"], r["id"]) for r in doc_records(doc)] == expected
+    assert all(r["lat"] is not None for r in doc_records(doc) if r["id"])
