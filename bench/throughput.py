@@ -22,7 +22,7 @@ def texts_from(paths: list[Path], limit: int) -> list[str]:
     out: list[str] = []
     for path in paths:
         if path.suffix == ".jsonl":
-            out += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+            out += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").split("\n") if line]
         else:
             out.append(path.read_text(encoding="utf-8"))
     while len(out) < limit:

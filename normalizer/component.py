@@ -109,6 +109,10 @@ class EntityNormalizer:
             )
         return self._resolver
 
+    def prepare(self) -> None:
+        """Load the gazetteer and the world index now rather than on the first document."""
+        _ = self.resolver
+
     def __call__(self, doc: Doc) -> Doc:
         mentions = find_mentions(doc, self.resolver, labels=self.labels)
         self.set_annotations(doc, mentions)

@@ -1,7 +1,7 @@
 """The analysts' gazetteer: YAML files in layers, merged by id, validated with file:line errors.
 
-Layers: the shipped files (``gazetteer/`` in the repository, ``normalizer/gazetteer`` in a
-wheel, as ``normalizer/shipped_gazetteer``) first, then each ``--gazetteer PATH`` in order. Inside one layer an id may appear once;
+Layers: the shipped files (``gazetteer/`` in the repository, ``normalizer/shipped_gazetteer`` in a
+wheel) first, then each ``--gazetteer PATH`` in order. Inside one layer an id may appear once;
 a later layer's entry with the same id overrides the earlier one field by field, adds its
 variants and native names, and its ``exclude:`` removes variants.
 """

@@ -71,7 +71,8 @@ def _read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[D
 
 
 def _jsonl(text: str, path: Path, on_error: Callable[[InputError], None]) -> Iterator[Document]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also split inside texts at U+2028 and friends.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

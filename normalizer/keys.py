@@ -11,7 +11,7 @@ Two levels, each documented by its test table in ``tests/test_keys.py``:
     A skeleton that also forgets how a Cyrillic name was romanized: Cyrillic is romanized
     first, then kh/h, zh/z, ts/c, shch/sch/sh/s, y/j/i, ie/ye/e and doubled letters are
     merged. Izyum, Izjum and Izium share a key; Kupyansk, Kupjansk and Kupiansk share one;
-    Donetsk and Donets do not, nor do Kyiv and Kyivstar. Only used for names of at least
+    Donetsk and Donets do not, nor do Kyiv and Kyivstar, nor Russia and Russia-24 (digits stay). Only used for names of at least
     ``MIN_TRANSLIT_LENGTH`` letters.
 """
 from __future__ import annotations
@@ -93,7 +93,7 @@ def translit_key(text: str) -> str:
     key = fold(text)
     if _CYRILLIC.search(key):
         key = anyascii(key).lower()
-    key = "".join(c for c in key if c.isascii() and (c.isalpha() or c == " "))
+    key = "".join(c for c in key if c.isascii() and (c.isalnum() or c == " "))
     for old, new in _SKELETON_RULES:
         key = key.replace(old, new)
     key = _DOUBLED.sub(r"\1", key)

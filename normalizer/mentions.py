@@ -19,7 +19,6 @@ from spacy.tokens import Doc
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
-from .schema import PLACE_LABELS
 from .rules import (
     clean_pieces,
     coordinated_head,
@@ -30,6 +29,7 @@ from .rules import (
     looks_like_proper_name,
     menu_lines,
 )
+from .schema import PLACE_LABELS
 
 POSSESSIVES = ("'s", "’s")
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context

@@ -54,7 +54,7 @@ def load(
         config={"gazetteer_paths": [str(p) for p in paths], "shipped": shipped,
                 "fuzzy_threshold": fuzzy_threshold, "world": world},
     )
-    normalizer.resolver  # load now, so errors surface before any text is processed
+    normalizer.prepare()  # load now, so errors surface before any text is processed
     return nlp
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from .geonames import Place
 from .keys import fold, translit_key
 from .names import Name, NameIndex
-from .geonames import Place
 from .places import PlaceContext, WorldPlaces
 from .schema import PLACE_LABELS, Entry, label_fits
 
@@ -156,7 +156,8 @@ class Resolver:
             return None
         keys, names = self.index.fuzzy_choices(label)
         hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=self.fuzzy_threshold)
-        hits = [(k, s, i) for k, s, i in hits if k[:1] == key[:1] and not names[i].variant.weak]
+        hits = [(k, s, i) for k, s, i in hits
+                if k[:1] == key[:1] and not names[i].variant.weak and not _derived(key, k)]
         if not hits:
             return None
         _, best_score, best_i = hits[0]
@@ -165,6 +166,11 @@ class Resolver:
             if names[i].entry.canonical_id != best.entry.canonical_id and best_score - score < FUZZY_MARGIN:
                 return None  # two entries nearly as close: not safe to pick
         return _resolution(best, "fuzzy", round(best_score / 100 * FUZZY_WEIGHT, 3), [])
+
+
+def _derived(written: str, name: str) -> bool:
+    """'Angolan' is a word made from 'Angola', not a misspelling of it (likewise 'Kyivan')."""
+    return written.startswith(name) and 0 < len(written) - len(name) <= 3
 
 
 def _usable(name: Name, label: str | None, from_ner: bool, cue_country: str | None) -> bool:

@@ -44,6 +44,16 @@ def test_jsonl_fields_pass_through_and_output_file(tmp_path):
     assert (second["id"], second["spans"]) == ("d2", [])
 
 
+def test_jsonl_text_with_unicode_line_separators(tmp_path):
+    source = tmp_path / "docs.jsonl"
+    record = {"id": "x", "text": "Kiev\u2028and Izum\u0085and\u000cKupiansk"}
+    source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run(BASE + [str(source)])
+    assert result.exit_code == 0, result.output
+    [out] = [json.loads(line) for line in result.stdout.split("\n") if line]
+    assert [s["id"] for s in out["spans"]] == ["geonames:703448", "geonames:707292", "geonames:703656"]
+
+
 def test_stdin_and_text_format():
     result = run(BASE + ["-f", "text", "-"], input="Shelling hit Izum.")
     assert result.exit_code == 0

@@ -64,6 +64,7 @@ def test_translit_key_merges_romanizations(a, b):
         ("Luhansk", "Lubansk"),
         ("Lviv", "Lutsk"),
         ("Kherson", "Kharkiv"),
+        ("Russia", "Russia-24"),  # digits stay
     ],
 )
 def test_translit_key_keeps_different_names_apart(a, b):

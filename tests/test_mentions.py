@@ -133,6 +133,7 @@ def test_fuzzy_only_for_ner_spans_and_marked(blank_nlp, normalizer):
         ("Lubansk", "GPE"),  # Luhansk-like but not close enough to a curated name
         ("Kharkovsky", "PERSON"),  # label does not fit a place
         ("Kyivs", "GPE"),  # too short for fuzzy
+        ("Kharkivan", "GPE"),  # a word derived from a name is not a misspelling of it
     ],
 )
 def test_fuzzy_guards(blank_nlp, normalizer, text, label):

@@ -144,7 +144,7 @@ def render() -> str:
         variants: list = []
         seen = {_fold(name)}
 
-        def add(v):
+        def add(v, seen=seen, variants=variants):
             text = v if isinstance(v, str) else v[0]
             weak = (not isinstance(v, str)) and v[2]
             if _fold(text) in seen and not weak:

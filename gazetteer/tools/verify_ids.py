@@ -16,9 +16,9 @@ Checks, for every entry of every file:
   * a slug entry (place:...) that has coordinates borrows them from a real cities500 record, so no
     coordinate is ever typed from memory;
   * no plain (non-weak) name or variant is claimed by two entries (stricter than the normalizer's own
-    check, which only refuses two plain claims: here a plain claim next to a weak one is refused too). Names are compared the way the
-    normalizer compares them (case, accents, apostrophes, hyphens, periods in abbreviations, '&'/'and'
-    and a leading 'the' do not matter). A name may be shared only if every entry marks it weak, or
+    check, which only refuses two plain claims: here a plain claim next to a weak one is refused too).
+    Names are compared the way the normalizer compares them (case, accents, apostrophes, hyphens,
+    periods in abbreviations, '&'/'and' and a leading 'the' do not matter). A name may be shared only if every entry marks it weak, or
     every entry marks it kind: generic and the entries have different countries.
 Warnings (not errors): the same native name on two entries; a native name whose common
 romanizations (translitua/iuliia, when installed) equal a plain name of another entry; and plain names
@@ -29,7 +29,6 @@ Exit status: 0 when there are no errors, 1 otherwise. Needs PyYAML and geonamesc
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 import unicodedata
@@ -243,7 +242,9 @@ def main(argv: list[str]) -> int:
                 if e.get("type") not in PLACE_TYPES:
                     errors.append(f"{where}: GeoNames place with type {e.get('type')!r}")
                 if not has_lat:
-                    errors.append(f"{where}: GeoNames place without lat/lon (data: {rec['latitude']}, {rec['longitude']})")
+                    errors.append(
+                        f"{where}: GeoNames place without lat/lon (data: {rec['latitude']}, {rec['longitude']})"
+                    )
                 elif abs(e["lat"] - rec["latitude"]) > 1e-3 or abs(e["lon"] - rec["longitude"]) > 1e-3:
                     errors.append(f"{where}: lat/lon {e['lat']}, {e['lon']} differ from GeoNames "
                                   f"{rec['latitude']}, {rec['longitude']}")
@@ -252,9 +253,8 @@ def main(argv: list[str]) -> int:
                 | {fold(x) for x in e.get("native", []) or []}
             if not names & mine:
                 warnings.append(f"{where}: none of its names matches GeoNames {rec['name']!r}")
-        elif has_lat:
-            if (round(e["lat"], 3), round(e["lon"], 3)) not in coord_index:
-                errors.append(f"{where}: slug entry coordinates do not come from any cities500 record")
+        elif has_lat and (round(e["lat"], 3), round(e["lon"], 3)) not in coord_index:
+            errors.append(f"{where}: slug entry coordinates do not come from any cities500 record")
 
     for f, e in entries:
         if isinstance(e, dict) and e.get("parent") is not None and e["parent"] not in ids:
@@ -293,7 +293,7 @@ def main(argv: list[str]) -> int:
         for n in e.get("native", []) or []:
             native_claims[fold(n)].add(eid)
 
-    for k, cl in sorted(claims.items()):
+    for _key, cl in sorted(claims.items()):
         eids = {c[1] for c in cl}
         if len(eids) < 2:
             continue
@@ -306,7 +306,9 @@ def main(argv: list[str]) -> int:
             errors.append(f"generic name {cl[0][5]!r} used by entries of the same country: "
                           + ", ".join(f"{c[1]} ({c[0]})" for c in cl))
             continue
-        detail = ", ".join(f"{c[1]} ({'weak' if c[2] else 'generic' if c[3] else 'plain'}, {Path(c[0]).name})" for c in cl)
+        detail = ", ".join(
+            f"{c[1]} ({'weak' if c[2] else 'generic' if c[3] else 'plain'}, {Path(c[0]).name})" for c in cl
+        )
         errors.append(f"name {cl[0][5]!r} is claimed by several entries and not weak on all of them: {detail}")
 
     for k, eids in sorted(native_claims.items()):
@@ -315,7 +317,7 @@ def main(argv: list[str]) -> int:
 
     # Romanizations the normalizer may generate from `native` (only when translitua/iuliia are installed):
     # warn when one of them equals a plain name of another entry.
-    for f, e in entries:
+    for _file, e in entries:
         if not isinstance(e, dict) or not isinstance(e.get("id"), str):
             continue
         for gen in sorted({fold(g) for n in e.get("native", []) or [] for g in _romanize(n)}):
@@ -324,13 +326,13 @@ def main(argv: list[str]) -> int:
                     warnings.append(f"{e['id']}: native name romanizes to {gen!r}, a plain name of {c[1]}")
 
     tk: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for k, cl in claims.items():
+    for _key, cl in claims.items():
         for c in cl:
             if not c[2] and not c[3]:
                 key = translit_key(c[5])
                 if key:
                     tk[key].add((c[1], c[5]))
-    for key, items in sorted(tk.items()):
+    for _key, items in sorted(tk.items()):
         if len({i[0] for i in items}) > 1:
             warnings.append("names with the same romanization-insensitive key: "
                             + ", ".join(f"{n!r} ({i})" for i, n in sorted(items)))
