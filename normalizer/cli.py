@@ -181,3 +181,8 @@ def check(paths, no_shipped):
     names = sum(len(v) for v in loaded.index.by_fold.values())
     files = len(loaded.sources)
     click.echo(f"ok: {len(loaded)} entries, {names} names, {files} files")
+
+
+from .cli_analyst import register  # noqa: E402  (the analyst's commands: suggest, gazetteer lookup/apply/...)
+
+register(main, gazetteer)

@@ -1,11 +1,13 @@
 """Group the mentions ``suggest`` collects into clusters that are probably one entity.
 
 Three passes, OpenRefine-style:
-1. key collision: the same ``fold`` key, then the same ``translit_key`` (Kupyans'k = Kupyansk);
+1. key collision: the same ``fold`` key, then the same ``translit_key`` (Kupyans'k = Kupyansk,
+   Izyum = Izjum) when the names are also alike (``TRANSLIT_MIN_SIMILARITY``);
 2. nearest neighbour: a cluster joins its closest other cluster when their most frequent forms are
    at least ``similarity`` alike (rapidfuzz ratio), start with the same letter, have 5+ letters
    and NER gave them the same kind of label (person, organization, place);
-3. surnames: a one-word person cluster joins the only multi-word person cluster ending with it
+3. surnames: a one-word name joins the only person of its document whose name ends with it, and
+   a one-word person cluster joins the only multi-word person cluster ending with it
    ("Testenko" joins "Olena Testenko").
 """
 from __future__ import annotations
@@ -19,6 +21,9 @@ from .keys import fold, translit_key
 from .schema import PLACE_LABELS
 
 MIN_FUZZY_LETTERS = 5
+# The transliteration key is made for romanized Cyrillic; on English names it also joins Walsh and
+# Valls. Names sharing a key join only if also this alike (Izyum/Izjum 80, Sumy/Sumi 75, Walsh/Valls 60).
+TRANSLIT_MIN_SIMILARITY = 70.0
 
 
 @dataclass
@@ -85,8 +90,10 @@ def label_group(label: str) -> str:
 def cluster_sightings(sightings: list[Sighting], *, similarity: float = 88.0) -> list[Cluster]:
     """Cluster sightings; clusters come back largest first (then by name)."""
     by_key: dict[str, Cluster] = {}
+    full_names = _full_names_by_document(sightings)
     for sighting in sightings:
         key = fold(sighting.text)
+        key = full_names.get((sighting.doc_id, key), key)
         if key:
             by_key.setdefault(key, Cluster()).sightings.append(sighting)
     keys = list(by_key)
@@ -104,20 +111,31 @@ def cluster_sightings(sightings: list[Sighting], *, similarity: float = 88.0) ->
             big, small = (ra, rb) if len(by_key[ra].sightings) >= len(by_key[rb].sightings) else (rb, ra)
             parent[small] = big
 
-    by_skeleton: dict[str, str] = {}
+    by_skeleton: dict[str, list[str]] = {}
     for key in keys:
         skeleton = translit_key(key)
         if skeleton:
-            if skeleton in by_skeleton:
-                union(by_skeleton[skeleton], key)
-            else:
-                by_skeleton[skeleton] = key
+            for other in by_skeleton.setdefault(skeleton, []):
+                if fuzz.ratio(key, other) >= TRANSLIT_MIN_SIMILARITY:
+                    union(other, key)
+            by_skeleton[skeleton].append(key)
     _nearest_neighbours(keys, by_key, union, similarity)
     _surnames(keys, by_key, union, find)
     merged: dict[str, Cluster] = {}
     for key in keys:
         merged.setdefault(find(key), Cluster()).sightings.extend(by_key[key].sightings)
     return sorted(merged.values(), key=lambda c: (-len(c.sightings), -len(c.documents), c.name))
+
+
+def _full_names_by_document(sightings: list[Sighting]) -> dict[tuple[str, str], str]:
+    """(document, surname key) -> full name key, where one person of the document ends with that
+    word: the bare "Testenko" of a document that names "Olena Testenko" is her, whatever NER's label."""
+    endings: dict[tuple[str, str], set[str]] = {}
+    for s in sightings:
+        key = fold(s.text)
+        if s.label == "PERSON" and " " in key:
+            endings.setdefault((s.doc_id, key.rsplit(" ", 1)[1]), set()).add(key)
+    return {where: next(iter(keys)) for where, keys in endings.items() if len(keys) == 1}
 
 
 def _nearest_neighbours(keys, by_key, union, similarity: float) -> None:

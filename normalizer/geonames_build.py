@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .keys import fold, translit_key
 
-SCHEMA_VERSION = 2  # bump when the tables, the keys or the name filter change: cached indexes rebuild
+SCHEMA_VERSION = 3  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 
 Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]

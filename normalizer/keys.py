@@ -11,8 +11,8 @@ Two levels, each documented by its test table in ``tests/test_keys.py``:
     A skeleton that also forgets how a Cyrillic name was romanized: Cyrillic is romanized
     first, then kh/h, zh/z, ts/c, shch/sch/sh/s, y/j/i, ie/ye/e and doubled letters are
     merged. Izyum, Izjum and Izium share a key; Kupyansk, Kupjansk and Kupiansk share one;
-    Donetsk and Donets do not, nor do Kyiv and Kyivstar, nor Russia and Russia-24 (digits stay). Only used for names of at least
-    ``MIN_TRANSLIT_LENGTH`` letters.
+    Donetsk and Donets do not, nor do Kyiv and Kyivstar, nor Russia and Russia-24 (digits stay).
+    Only used for names of at least ``MIN_TRANSLIT_LENGTH`` letters.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from anyascii import anyascii
 MIN_TRANSLIT_LENGTH = 4
 
 _APOSTROPHES = "'’‘ʼʹ`´ʻ′"
-_POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"]s$")
+_POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"][sS]$")
 _PUNCT_TO_SPACE = re.compile(r"[\-‐‑‒–—―_/\\|,;:!?()\[\]{}\"“”«»„·•…+*=<>]+")
 _SPACES = re.compile(r"\s+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

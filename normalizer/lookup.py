@@ -246,6 +246,9 @@ def _fuzzy_refusal(key, ratio, name: Name, label, threshold, letters, min_length
         return "starts with another letter"
     if name.variant.weak:
         return "a weak name is never matched fuzzily"
+    other = fold(name.variant.name)
+    if key.startswith(other) and 0 < len(key) - len(other) <= 3:
+        return f"a word made from {name.variant.name!r} (like 'Kyivan' from 'Kyiv'), not a misspelling"
     return ""
 
 

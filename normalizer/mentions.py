@@ -69,7 +69,8 @@ class Mention:
 
 def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> list[Mention]:
     """All entity mentions of the document, resolved where possible, in text order."""
-    junk = menu_lines(doc.text)
+    text = doc.text  # joined from the tokens on each access: once here
+    junk = menu_lines(text)
     index = resolver.index
     ner = []
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
@@ -77,18 +78,18 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
         if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, junk):
             continue
         for start, end in clean_pieces(ent):
-            text = doc[start:end].text
-            if looks_like_proper_name(text) or fold(text) in index.by_fold:
+            written = doc[start:end].text
+            if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, ent.label_))
-    found = [m for m in scan_names(doc, index) if not in_ranges(*_chars(doc, m), junk)]
+    found = [m for m in scan_names(doc, index, text=text) if not in_ranges(*_chars(doc, m), junk)]
     mentions = _merge(doc, ner, found, resolver)
-    _resolve_all(doc, mentions, resolver)
+    _resolve_all(doc, mentions, resolver, text=text)
     return [m for m in mentions if _keep(doc, m) and m.label in labels]
 
 
-def scan_names(doc: Doc, index: NameIndex) -> list[Mention]:
+def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[Mention]:
     """Curated, free-matchable names in the text: longest match at each start, no overlaps."""
-    text = doc.text
+    text = doc.text if text is None else text
     hits: list[Mention] = []
     limit = index.max_words * 2 + 1
     for token in doc:
@@ -147,20 +148,36 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
     return sorted(out, key=lambda m: m.start)
 
 
-def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver) -> None:
+def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
     """Resolve without context, then again with what the first pass found; then one sense per
     discourse: mentions written the same way take the best-supported resolution among them."""
-    keys = [fold(doc[m.start : m.end].text) for m in mentions]
-    for mention in mentions:
-        mention.resolution = _resolve(doc, mention, resolver, None, mentions)
+    spans = [doc[m.start : m.end] for m in mentions]
+    written = [span.text for span in spans]
+    following = [text[span.end_char : span.end_char + FOLLOWING_CHARS] for span in spans]
+    keys = [fold(w) for w in written]
+
+    def resolve(i: int, context: Context | None) -> Resolution | None:
+        mention = mentions[i]
+        generic = any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(keys[i], ()))
+        return resolver.resolve(
+            written[i],
+            label=mention.ner_label,
+            from_ner=mention.ner_label is not None,
+            cue_country=_cue_country(doc, mentions, i) if generic else None,
+            context=context,
+            following=following[i],
+        )
+
+    for i, mention in enumerate(mentions):
+        mention.resolution = resolve(i, None)
     for _ in range(CONTEXT_PASSES):
         contexts: dict[str, Context] = {}
-        for mention, key in zip(mentions, keys):
+        for i, mention in enumerate(mentions):
             if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
                 continue
-            if key not in contexts:  # what the *other* names of the document say
-                contexts[key] = _context(resolver, mentions, keys, leave_out=key)
-            mention.resolution = _resolve(doc, mention, resolver, contexts[key], mentions)
+            if keys[i] not in contexts:  # what the *other* names of the document say
+                contexts[keys[i]] = _context(resolver, mentions, keys, leave_out=keys[i])
+            mention.resolution = resolve(i, contexts[keys[i]])
     best: dict[str, Resolution] = {}
     for mention, key in zip(mentions, keys):
         found = mention.resolution
@@ -179,21 +196,10 @@ def _context(resolver: Resolver, mentions: list[Mention], keys: list[str], *, le
     return context
 
 
-def _resolve(doc, mention, resolver, context, mentions) -> Resolution | None:
-    span = doc[mention.start : mention.end]
-    return resolver.resolve(
-        span.text,
-        label=mention.ner_label,
-        from_ner=mention.ner_label is not None,
-        cue_country=_cue_country(doc, mention, mentions),
-        context=context,
-        following=doc.text[span.end_char : span.end_char + FOLLOWING_CHARS],
-    )
-
-
-def _cue_country(doc: Doc, mention: Mention, mentions: list[Mention]) -> str | None:
+def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
     """The country a generic name ("Defense Ministry") belongs to: "Russia's ..." or "... of Russia"."""
-    for other in mentions:
+    mention = mentions[i]
+    for other in mentions[max(0, i - 1) : i + 2]:
         if other is mention or not other.resolution or other.resolution.entry.type != "country":
             continue
         between = doc[other.end : mention.start].text.strip() if other.end <= mention.start else None

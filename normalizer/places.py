@@ -31,6 +31,7 @@ MAX_CANDIDATES = 25
 CURATED_BONUS = 1.5
 STRICT_MIN_POPULATION = 100_000
 ALTERNATE_NAME_PENALTY = 2.0
+CACHE_SIZE = 20_000  # candidate lists kept per WorldPlaces (names repeat across documents)
 NEAR_KM = 300.0
 
 # AP-style US state abbreviations, as local news writes them after a city ("Alexandria, La.").
@@ -80,6 +81,8 @@ class WorldPlaces:
     def __init__(self, index: GeoNamesIndex, curated: dict[str, Entry]) -> None:
         self.index = index
         self.curated = curated
+        self._cache: dict[tuple[str, bool], list[tuple[Place, str]]] = {}
+        self._places: dict[str, Place | None] = {}
 
     def resolve(
         self,
@@ -119,6 +122,14 @@ class WorldPlaces:
         return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
 
     def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
+        cache_key = (text, following.startswith("."))
+        if cache_key not in self._cache:
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.clear()
+            self._cache[cache_key] = self._lookup(text, following)
+        return list(self._cache[cache_key])
+
+    def _lookup(self, text: str, following: str) -> list[tuple[Place, str]]:
         key = fold(text)
         code = US_STATE_ABBREVIATIONS.get(key.replace(" ", ""))
         if code and (text.rstrip().endswith(".") or following.startswith(".")):  # AP style: "Kan.", "W.Va."
@@ -165,6 +176,16 @@ class WorldPlaces:
                 nearest = min(_km((place.lat, place.lon), p) for p in context.points)
                 weight += 2.0 * math.exp(-nearest / NEAR_KM)
         return weight
+
+    def place(self, canonical_id: str) -> Place | None:
+        """The GeoNames place of an id (None for slugs), remembered between documents."""
+        if not canonical_id.startswith("geonames:"):
+            return None
+        if canonical_id not in self._places:
+            if len(self._places) > CACHE_SIZE:
+                self._places.clear()
+            self._places[canonical_id] = self.index.get(canonical_id)
+        return self._places[canonical_id]
 
     def entry_for(self, place: Place) -> Entry:
         curated = self.curated.get(place.canonical_id)

@@ -106,9 +106,7 @@ class Resolver:
 
     def remember(self, context: Context, entry: Entry) -> None:
         """Add a resolved entry to the document's context (with its GeoNames place, if any)."""
-        place = None
-        if self.world is not None and entry.canonical_id.startswith("geonames:"):
-            place = self.world.index.get(entry.canonical_id)
+        place = self.world.place(entry.canonical_id) if self.world is not None else None
         context.add(entry, place)
 
     def _curated(self, text, key, label, from_ner, cue_country, context) -> Resolution | None:

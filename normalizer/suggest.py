@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -19,12 +20,14 @@ from spacy.tokens import Doc
 
 from .clusters import MIN_FUZZY_LETTERS, Cluster, Sighting, cluster_sightings
 from .gazetteer import Gazetteer
+from .geonames import GeoNamesIndex
 from .judgements import is_not_entity, is_rejected
 from .keys import fold, translit_key
 from .resolve import FUZZY_WEIGHT, MATCH_SCORES
-from .schema import Entry, label_fits
+from .schema import PLACE_LABELS, Entry, label_fits
 
 WINDOW = 60  # characters of context on each side of a mention
+LABEL_MISFIT_PENALTY = 0.05  # in ranking targets: NER's label is a hint, often wrong on rare names
 NEAR_SPELLING = 85.0  # below the resolver's own fuzzy threshold (90): these are proposals, not matches
 MAX_CONTEXT = 3
 LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "FAC": "facility", "LOC": "area", "GPE": "city"}
@@ -35,6 +38,16 @@ _TYPE_WORDS = (  # a last word that says more than NER's label
     ({"mountains", "mountain", "mount", "range", "hills"}, "mountain"),
 )
 _ID_PREFIX = {"person": "person", "organization": "org"}
+# Words before a person's name that are not part of it (Mrs Clinton, MLA Sandra Jansen, Gen. Gerasimov).
+TITLES = (
+    r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|rev|reverend|fr|father|sister|president|vice|"
+    r"premier|chancellor|minister|senator|sen|rep|representative|congressman|congresswoman|gov|governor|"
+    r"mayor|judge|justice|gen|general|lt|lieutenant|col|colonel|maj|major|capt|captain|sgt|sergeant|cpl|"
+    r"pvt|adm|admiral|cmdr|commander|mla|mp|mep|king|queen|prince|princess|sheikh|pope|ayatollah|chief|"
+    r"officer|const|constable|det|detective|insp|inspector|supt|superintendent|ambassador|secretary|speaker"
+)
+_TITLE = re.compile(r"(?:" + TITLES + r")\b\.?\s+", re.IGNORECASE)
+PLACE_SIZES = ((50_000, "city"), (5_000, "town"), (0, "village"))  # population -> type of a GeoNames place
 
 
 @dataclass
@@ -47,17 +60,12 @@ class Proposal:
     score: float
     reason: str
     entry: Entry | None = None
-    new_id: str | None = None
-    new_type: str | None = None
+    new: dict[str, Any] | None = None  # the new entry's fields: id, name, type (, country, lat, lon)
     contexts: list[str] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return self.names[0] if self.action == "new-entry" else ", ".join(self.names)
 
 
 def sightings_of(doc: Doc, doc_id: str) -> list[Sighting]:
-    """The unresolved and fuzzily resolved NER mentions of a processed Doc."""
+    """The unresolved and fuzzily resolved NER mentions of a processed Doc (a person's title dropped)."""
     out = []
     text = doc.text
     for ent in doc.ents:
@@ -65,19 +73,34 @@ def sightings_of(doc: Doc, doc_id: str) -> list[Sighting]:
         if kind not in ("none", "fuzzy") or not label:
             continue
         fuzzy = kind == "fuzzy"
+        start, end = ent.start_char, ent.end_char
+        if label == "PERSON":
+            start = _after_titles(text, start, end)
         out.append(Sighting(
-            text=ent.text, label=label, doc_id=doc_id, start=ent.start_char, end=ent.end_char,
-            before=text[max(0, ent.start_char - WINDOW): ent.start_char], after=text[ent.end_char: ent.end_char + WINDOW],
+            text=text[start:end], label=label, doc_id=doc_id, start=start, end=end,
+            before=text[max(0, start - WINDOW): start], after=text[end: end + WINDOW],
             fuzzy_id=ent.kb_id_ if fuzzy else None, fuzzy_name=ent._.variant if fuzzy else None,
             fuzzy_score=ent._.match_score if fuzzy else 0.0,
         ))
     return out
 
 
+def _after_titles(text: str, start: int, end: int) -> int:
+    """Where a person's name starts after leading titles: "Mrs Clinton" -> "Clinton"."""
+    while (found := _TITLE.match(text, start, end)) and found.end() < end:
+        start = found.end()
+    return start
+
+
 def propose(
     sightings: Iterable[Sighting], gazetteer: Gazetteer, *, min_count: int = 2, limit: int | None = None,
+    places: GeoNamesIndex | None = None,
 ) -> list[Proposal]:
-    """Cluster the sightings and turn the clusters (most frequent first) into proposals."""
+    """Cluster the sightings and turn the clusters (most frequent first) into proposals.
+
+    ``places``: the GeoNames index the run resolved places with, if any; a new place's id, type
+    and coordinates are taken from it when exactly one populated place has the name.
+    """
     kept = [s for s in sightings if not is_not_entity(gazetteer.not_entities, s.text, s.label,
                                                       before=s.before, after=s.after)]
     index = gazetteer.index
@@ -87,7 +110,7 @@ def propose(
         unknown = [s for s in cluster.sightings if fold(s.text) not in index.by_fold]
         if len(unknown) < min_count:
             continue  # too rare, or only names the gazetteer has (weak or generic ones NER mislabelled)
-        proposal = _existing(Cluster(unknown), gazetteer) or _new_entry(Cluster(unknown), taken)
+        proposal = _existing(Cluster(unknown), gazetteer) or _new_entry(Cluster(unknown), gazetteer, taken, places)
         if proposal is None:
             continue
         proposal.contexts = kwic(proposal.cluster.sightings)
@@ -99,11 +122,11 @@ def propose(
 
 def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
     """The best existing entry for the cluster, with evidence, skipping rejected pairings."""
-    evidence: dict[str, tuple[float, str]] = {}
+    evidence: dict[str, tuple[float, float, str]] = {}  # entry id -> (rank, score, why)
 
-    def note(entry_id: str, score: float, why: str) -> None:
-        if score > evidence.get(entry_id, (0.0, ""))[0]:
-            evidence[entry_id] = (score, why)
+    def note(entry_id: str, score: float, why: str, *, penalty: float = 0.0) -> None:
+        if score - penalty > evidence.get(entry_id, (0.0,))[0]:
+            evidence[entry_id] = (score - penalty, score, why)
 
     index = gazetteer.index
     for sighting in cluster.sightings:
@@ -119,13 +142,15 @@ def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
         key = fold(form)
         if sum(c.isalpha() for c in key) < MIN_FUZZY_LETTERS:
             continue
-        keys, names = index.fuzzy_choices(cluster.label)
-        for other, ratio, i in process.extract(key, keys, scorer=fuzz.ratio, limit=5, score_cutoff=NEAR_SPELLING):
-            if other[:1] == key[:1]:
-                note(names[i].entry.canonical_id, round(ratio / 100 * FUZZY_WEIGHT, 3),
-                     f"{form!r} is a near spelling of {names[i].variant.name!r} (similarity {ratio:.0f} of 100)")
+        for other, ratio, _ in process.extract(key, list(index.by_fold), scorer=fuzz.ratio, limit=5,
+                                               score_cutoff=NEAR_SPELLING):
+            for name in index.by_fold[other] if other[:1] == key[:1] else []:
+                fits = any(label_fits(name.entry.type or "", label) for label in cluster.labels)
+                note(name.entry.canonical_id, round(ratio / 100 * FUZZY_WEIGHT, 3),
+                     f"{form!r} is a near spelling of {name.variant.name!r} (similarity {ratio:.0f} of 100)",
+                     penalty=0 if fits else LABEL_MISFIT_PENALTY)
     ranked = sorted(evidence.items(), key=lambda kv: -kv[1][0])
-    for entry_id, (score, why) in ranked:
+    for entry_id, (rank, score, why) in ranked:
         entry = gazetteer.get(entry_id)
         if entry is None:
             continue
@@ -133,34 +158,72 @@ def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
                    if not is_rejected(entry, s.text, s.label, before=s.before, after=s.after)]
         if not fitting:
             continue  # an analyst said these names are not this entry
-        accepted = Cluster(fitting)
-        reason = why
-        if not any(label_fits(entry.type or "", label) for label in accepted.labels):
-            reason += f"; note: NER labelled it {accepted.label}, the entry is a {entry.type}"
-        others = [e for e, (s, _) in ranked if e != entry_id and score - s < 0.05]
+        others = [e for e, (r, _, _) in ranked if e != entry_id and rank - r < 0.05]
         if others:
-            reason += f"; also close: {', '.join(others[:3])}"
-        return Proposal("add-variants", accepted, accepted.distinct_forms(), score, reason, entry=entry)
+            why += f"; also close: {', '.join(others[:3])}"
+        return _to_entry(Cluster(fitting), entry, score, why)
     return None
 
 
-def _new_entry(cluster: Cluster, taken: set[str]) -> Proposal | None:
+def _to_entry(cluster: Cluster, entry: Entry, score: float, reason: str) -> Proposal:
+    if not any(label_fits(entry.type or "", label) for label in cluster.labels):
+        reason += f"; note: NER labelled it {cluster.label}, the entry is a {entry.type}"
+    return Proposal("add-variants", cluster, cluster.distinct_forms(), score, reason, entry=entry)
+
+
+def _new_entry(
+    cluster: Cluster, gazetteer: Gazetteer, taken: set[str], places: GeoNamesIndex | None
+) -> Proposal | None:
     name = cluster.name
     entry_type = guess_type(name, cluster.label)
-    new_id = unique_id(make_id(entry_type, name), taken)
+    labels = ", ".join(f"{label} {n}" for label, n in cluster.labels.most_common())
+    reason = f"no entry is close; type guessed from NER's labels ({labels})"
+    fields: dict[str, Any] = {}
+    if places is not None and cluster.label in PLACE_LABELS:
+        fields, why = _geonames(name, entry_type, places)
+        entry_type = fields.pop("type", entry_type)
+        reason += f"; {why}"
+    new_id = fields.pop("id", None)
+    entry = gazetteer.get(new_id) if new_id else None
+    if entry is not None:  # GeoNames' place is an entry already: these are names it lacks
+        return _to_entry(cluster, entry, 0.85, f"GeoNames calls {entry.canonical_id} {name!r} too")
+    if new_id is None or new_id in taken:
+        new_id = unique_id(make_id(entry_type, name), taken)
     if new_id is None:
         return None
     taken.add(new_id)
     names = [name] + [f for f in cluster.distinct_forms() if fold(f) != fold(name)]
-    labels = ", ".join(f"{label} {n}" for label, n in cluster.labels.most_common())
-    reason = f"no entry is close; type guessed from NER's labels ({labels})"
-    return Proposal("new-entry", cluster, names, 0.0, reason, new_id=new_id, new_type=entry_type)
+    new = {"id": new_id, "name": name, "type": entry_type, **fields}
+    if len(names) > 1:
+        new["variants"] = names[1:]
+    return Proposal("new-entry", cluster, names, 0.0, reason, new=new)
+
+
+def _geonames(name: str, entry_type: str, places: GeoNamesIndex) -> tuple[dict[str, Any], str]:
+    """Id, type, country and coordinates from GeoNames when one populated place has this name."""
+    found = [place for place, how in places.candidates(name, limit=6) if how == "fold"]
+    if len(found) == 1:
+        place = found[0]
+        kind = {"country": "country", "admin1": "region"}.get(place.feature) or next(
+            t for limit, t in PLACE_SIZES if place.population >= limit)
+        fields = {"id": place.canonical_id, "type": kind, "country": place.country,
+                  "lat": place.lat, "lon": place.lon}
+        return ({k: v for k, v in fields.items() if v is not None},
+                f"GeoNames has one place of this name ({place.canonical_id}, {place.country}, "
+                f"population {place.population}): check it is the one meant")
+    if found:
+        listed = ", ".join(f"{p.canonical_id} ({p.country}, population {p.population})" for p in found[:3])
+        return {}, f"GeoNames has {len(found)} places of this name, e.g. {listed}: use the right id"
+    if entry_type == "city":
+        return {"type": "region"}, ("GeoNames has no populated place (500+ people) of this name, so a "
+                                    "region, state or province is likely: check the type")
+    return {}, "GeoNames has no populated place of this name"
 
 
 def guess_type(name: str, label: str) -> str:
     """An entry type from NER's label, refined by a telling last word (Oblast, River, Sea...)."""
     last = fold(name).rsplit(" ", 1)[-1]
-    if label in ("GPE", "LOC", "FAC"):
+    if label in PLACE_LABELS:
         for words, entry_type in _TYPE_WORDS:
             if last in words:
                 return entry_type
@@ -199,8 +262,16 @@ def kwic(sightings: list[Sighting], *, limit: int = MAX_CONTEXT, width: int = 50
                 continue
             chosen.append(s)
             docs.add(s.doc_id)
-    return [f"{_squash(s.before[-width:])}[{s.text}]{_squash(s.after[:width])}" for s in chosen]
+    return [f"{_clip(s.before, width, left=True)}[{s.text}]{_clip(s.after, width, left=False)}" for s in chosen]
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+def _clip(text: str, width: int, *, left: bool) -> str:
+    """At most ``width`` characters of ``text`` next to the mention, cut at a space, lines joined."""
+    text = re.sub(r"\s+", " ", text)
+    if len(text) <= width:
+        return text
+    if left:
+        piece = text[-width:]
+        return "…" + piece[piece.find(" "):] if " " in piece else "…" + piece
+    piece = text[:width]
+    return piece[: piece.rfind(" ")] + "…" if " " in piece else piece + "…"

@@ -16,6 +16,7 @@ from normalizer.keys import case_compatible, fold, looks_like_acronym, translit_
         ("Khar’kov", "kharkov"),  # curly apostrophe
         ("Kiev's", "kiev"),  # possessive
         ("Kiev’s", "kiev"),
+        ("KIEV'S", "kiev"),
         ("Seversky-Donets", "seversky donets"),  # hyphen vs space
         ("Seversky Donets", "seversky donets"),
         ("Seversky\nDonets", "seversky donets"),  # line break

@@ -18,8 +18,8 @@ Checks, for every entry of every file:
   * no plain (non-weak) name or variant is claimed by two entries (stricter than the normalizer's own
     check, which only refuses two plain claims: here a plain claim next to a weak one is refused too).
     Names are compared the way the normalizer compares them (case, accents, apostrophes, hyphens,
-    periods in abbreviations, '&'/'and' and a leading 'the' do not matter). A name may be shared only if every entry marks it weak, or
-    every entry marks it kind: generic and the entries have different countries.
+    periods in abbreviations, '&'/'and' and a leading 'the' do not matter). A name may be shared
+    only if every entry marks it weak, or every entry marks it kind: generic and the entries have different countries.
 Warnings (not errors): the same native name on two entries; a native name whose common
 romanizations (translitua/iuliia, when installed) equal a plain name of another entry; and plain names
 of two entries that collapse to the same romanization-insensitive key.

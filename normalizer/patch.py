@@ -1,0 +1,153 @@
+"""``gazetteer apply``: write a reviewed suggest patch into the analyst's gazetteer files.
+
+Only proposals marked ``accept: true`` or ``reject: true`` are applied:
+
+* accepted "add-variants": the new names go to the ``variants`` of the entry, in the analyst's
+  file that defines or overrides it (the last such file); an entry only the shipped files define
+  gets an override (same id) in the ``into`` file. Shipped files are never written.
+* accepted "new-entry": the entry is appended to the ``into`` file.
+* rejected "add-variants": ``not: [names]`` on the entry (same files as above);
+  rejected "new-entry": an id-less ``- not: [names]`` item in the ``into`` file.
+
+Edits are minimal (``yamledit.py``): the rest of each file stays byte for byte. Then the whole
+gazetteer is checked (``load_gazetteer``); if the check fails, every file is restored.
+Applying a patch twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import GazetteerError, GazetteerErrors
+from .gazetteer import Gazetteer, load_gazetteer, shipped_dir, yaml_files
+from .judgements import is_not_entity, same_name
+from .keys import fold
+from .names import entry_names
+from .patchfile import Patch, PatchProposal
+from .yamledit import YamlFile, flow_item, render_entry
+
+DEFAULT_INTO = "my-entities.yaml"
+NEW_FILE_HEADER = (
+    "# Gazetteer additions written by `entity-normalizer gazetteer apply`.\n"
+    "# Use it with: entity-normalizer annotate --gazetteer THIS-FILE ...  (see gazetteer/README.md)\n"
+)
+
+
+@dataclass
+class ApplyResult:
+    """What apply did, in lines for the analyst, and the files it wrote."""
+
+    messages: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    entries: int = 0
+    into: Path | None = None
+    into_in_gazetteer: bool = True
+
+
+def apply_patch(patch: Patch, *, into: str | Path | None = None) -> ApplyResult:
+    """Apply the decided proposals of ``patch``; raise GazetteerErrors (files restored) if the check fails."""
+    target = Path(into or patch.into or DEFAULT_INTO).resolve()
+    if _is_shipped(target):
+        raise GazetteerError("is part of the shipped gazetteer; new entries go to a file of your own",
+                             path=str(target), hint="choose one with --into FILE")
+    paths = [Path(p) for p in patch.gazetteer]
+    user_files = [f.resolve() for p in paths for f in yaml_files(p)]
+    in_gazetteer = target in user_files
+    layers = paths + ([] if in_gazetteer or not target.exists() else [target])
+    gazetteer = load_gazetteer(layers, shipped=patch.shipped)
+    files: dict[Path, YamlFile] = {}
+
+    def file(path: Path) -> YamlFile:
+        if path not in files:
+            files[path] = YamlFile(path)
+        return files[path]
+
+    result = ApplyResult(into=target, into_in_gazetteer=in_gazetteer)
+    for proposal in patch.proposals:
+        if proposal.accept or proposal.reject:
+            message = _apply_one(proposal, gazetteer, user_files, file(target), file, patch.path)
+            result.messages.append(f"proposal {proposal.number}: {message}")
+    undecided = sum(not (p.accept or p.reject) for p in patch.proposals)
+    if undecided:
+        result.messages.append(f"{undecided} proposal(s) left undecided (neither accept nor reject)")
+    changed = [f for f in files.values() if f.changed]
+    into_file = files.get(target)
+    if into_file is not None and into_file.changed and not into_file.existed:
+        into_file.text = NEW_FILE_HEADER + "\n" + into_file.text.lstrip("\n")
+    try:
+        for edited in changed:
+            edited.save()
+        checked = load_gazetteer(paths + ([] if in_gazetteer else [target] if target.exists() else []),
+                                 shipped=patch.shipped)
+    except (GazetteerError, GazetteerErrors, OSError) as exc:
+        for edited in changed:
+            edited.restore()
+        if isinstance(exc, OSError):
+            raise GazetteerError(f"cannot write: {exc.strerror or exc}", path=str(exc.filename)) from exc
+        raise
+    result.written = [f.path for f in changed]
+    result.entries = len(checked)
+    return result
+
+
+def _is_shipped(path: Path) -> bool:
+    return path.is_relative_to(shipped_dir().resolve())
+
+
+def _apply_one(
+    proposal: PatchProposal, gazetteer: Gazetteer, user_files: list[Path], into: YamlFile, file, patch_path: str
+) -> str:
+    if proposal.action == "new-entry":
+        return _new_entry(proposal, gazetteer, into)
+    entry = gazetteer.get(proposal.entry_id or "")
+    if entry is None:
+        raise GazetteerError(f"entry {proposal.entry_id!r} is not in the gazetteer", path=patch_path,
+                             line=proposal.line, entry=f"proposal {proposal.number}", hint="fix the id in the patch")
+    if proposal.accept:
+        known = {fold(v.name) for v in entry_names(entry)}
+        items = [v for v in proposal.variants if fold(_name(v)) not in known]
+        key, what = "variants", "variant(s)"
+    else:
+        items = [n for n in proposal.names
+                 if not any(same_name(r.name, n) and not r.label and not r.context for r in entry.rejected)]
+        key, what = "not", "'not' judgement(s)"
+    if not items:
+        return f"nothing to do: {entry.canonical_id} already has these {what}"
+    owner = _owner(entry.canonical_id, user_files, file) or into
+    rendered = [flow_item(v) for v in items]
+    if owner.has_entry(entry.canonical_id):
+        owner.add_items(entry.canonical_id, key, rendered)
+    else:
+        owner.append(render_entry({"id": entry.canonical_id, key: items},
+                                  comment=f"{entry.name}: from suggest proposal {proposal.number}"))
+    names = ", ".join(repr(_name(v)) for v in items)
+    if proposal.accept:
+        return f"added {names} to {entry.canonical_id} ({entry.name}) in {owner.path}"
+    return f"recorded that {names} is not {entry.canonical_id} ({entry.name}), in {owner.path}"
+
+
+def _new_entry(proposal: PatchProposal, gazetteer: Gazetteer, into: YamlFile) -> str:
+    new = proposal.new or {}
+    if proposal.reject:
+        names = [n for n in proposal.names if not is_not_entity(gazetteer.not_entities, n, None)]
+        if not names:
+            return "nothing to do: these names are already recorded as no entity"
+        into.append(render_entry({"not": names, "note": f"judged no entity (suggest proposal {proposal.number})"}))
+        return f"recorded that {', '.join(repr(n) for n in names)} is no entity, in {into.path}"
+    entry_id = str(new.get("id"))
+    if gazetteer.get(entry_id) is not None:
+        return f"nothing to do: {entry_id} is already in the gazetteer"
+    into.append(render_entry(new, comment=f"from suggest proposal {proposal.number}: {proposal.seen}"))
+    return f"new entry {entry_id} ({new.get('name')}) in {into.path}"
+
+
+def _owner(entry_id: str, user_files: list[Path], file) -> YamlFile | None:
+    """The last of the analyst's files that defines or overrides the entry, if any."""
+    for path in reversed(user_files):
+        if not _is_shipped(path) and file(path).has_entry(entry_id):
+            return file(path)
+    return None
+
+
+def _name(variant) -> str:
+    return str(variant.get("name") if isinstance(variant, dict) else variant)
