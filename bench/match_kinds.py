@@ -43,7 +43,7 @@ def main() -> None:
                     ok = {g["id"], *g.get("alt_ids", [])}
                     verdict = "right id" if span["id"] in ok else "wrong id"
                 counts[(kind, verdict)] += 1
-                if kind == args.show and verdict != "right id":
+                if kind == args.show:
                     shown.append(f"  {verdict:15} {span['text']!r} -> {span['id']} ({span['name']})"
                                  f" gold={g.get('id') if g else None}")
     kinds = sorted({k for k, _ in counts})
@@ -54,7 +54,7 @@ def main() -> None:
         precision = f"{right / (right + wrong):.3f}" if right + wrong else "-"
         print(f"{kind:10}" + "".join(f"{counts[(kind, v)]:>17}" for v in verdicts) + f"{precision:>14}")
     if shown:
-        print(f"\n{args.show} spans that are not right:")
+        print(f"\n{args.show} spans:")
         print("\n".join(shown))
 
 
