@@ -88,7 +88,8 @@ def _documents(nlp, inputs, *, quiet: bool, problems: list[InputError]) -> Itera
 @_gazetteer_options
 def lookup(name, label, country, as_json, gazetteers, no_shipped):
     """Explain how NAME resolves: its keys, every candidate entry, and which one wins and why."""
-    from .lookup import explain, format_explanation
+    from .lookup import explain
+    from .lookup_text import format_explanation
 
     gazetteer = _load_gazetteer(gazetteers, no_shipped)
     found = explain(name, gazetteer, label=label.upper() if label else None,
@@ -105,7 +106,8 @@ def lookup(name, label, country, as_json, gazetteers, no_shipped):
               help="Propose only names seen at least this often.")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True, help="At most this many proposals.")
 @click.option("--into", type=click.Path(dir_okay=False),
-              help="File the patch sends new entries to (default: the last --gazetteer file, else my-entities.yaml).")
+              help="File the patch sends new entries to (default: the last --gazetteer file, or "
+              "my-entities.yaml in the last --gazetteer folder, else in the current folder).")
 def suggest(inputs, output, model, no_world, quiet, gazetteers, no_shipped, min_count, limit, into):
     """Propose gazetteer additions from INPUTS (as for annotate): names NER found that resolved to
     nothing or only by a close spelling, clustered and ranked, as a YAML patch to review and apply."""
@@ -123,8 +125,8 @@ def suggest(inputs, output, model, no_world, quiet, gazetteers, no_shipped, min_
     world = getattr(component.resolver, "world", None)
     proposals = propose(sightings, component.gazetteer, min_count=min_count, limit=limit,
                         places=getattr(world, "index", None))
-    files = [g for g in gazetteers if not Path(g).is_dir()]
-    target = Path(into or (files[-1] if files else DEFAULT_INTO)).resolve()
+    last = Path(gazetteers[-1]) if gazetteers else None
+    target = Path(into or (last / DEFAULT_INTO if last and last.is_dir() else last or DEFAULT_INTO)).resolve()
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         write_patch(proposals, stream, name=output or "PATCH.yaml", corpus=list(inputs),

@@ -13,7 +13,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from .gazetteer import Gazetteer
-from .judgements import rejection_for
+from .judgements import rejection_for, same_name
 from .keys import fold, translit_key
 from .names import Name
 from .resolve import FUZZY_MARGIN, FUZZY_WEIGHT, MATCH_SCORES, Resolution, Resolver
@@ -38,14 +38,13 @@ class Candidate:
     why: str
     weak: bool = False
     generated: bool = False
-    rejected_by: str | None = None
+    rejected_by: str | None = None  # file:line of a `not:` judgement that applies here
+    judgements: list[str] = field(default_factory=list)  # every `not:` of the entry about this name
     also: list[str] = field(default_factory=list)
     rank: tuple = ()
 
     def as_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        out["rank"] = list(self.rank)
-        return out
+        return {**self.__dict__, "rank": list(self.rank)}
 
 
 @dataclass
@@ -83,9 +82,8 @@ def explain(
 
     ``country`` stands for a country cue next to the name ("Russia's ..."), which generic names need.
     """
-    index = gazetteer.index
+    index, from_ner = gazetteer.index, label is not None
     resolver = Resolver(index, fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length)
-    from_ner = label is not None
     out = Explanation(name, label, country, fold(name), translit_key(name))
     out.result = resolver.resolve(name, label=label, from_ner=from_ner, cue_country=country)
     folded = _per_entry(index.by_fold.get(out.fold_key, []), name, "folded key", label, from_ner, country)
@@ -103,8 +101,7 @@ def explain(
                        "between them (nothing is chosen at this step)")
     if out.result is None or out.result.match_kind == "fuzzy":
         out.candidates += _fuzzy(name, out.fold_key, index, label, fuzzy_threshold, fuzzy_min_length, out)
-    if out.result is None and not out.because.startswith("step 2: several"):
-        out.because = out.because or "no step found a usable name"
+    out.because = out.because or "no step found a usable name"
     if out.result is not None:
         rejected = rejection_for(out.result.entry, name, label)
         if rejected is not None:
@@ -144,8 +141,15 @@ def _candidate(name: Name, text: str, step: str, label, from_ner, country) -> Ca
         matched=variant.name, variant_kind=variant.kind, step=step, match=kind, score=MATCH_SCORES[kind],
         usable=usable, why=why, weak=variant.weak, generated=variant.generated,
         rejected_by=f"{rejected.path}:{rejected.line}" if rejected else None,
+        judgements=[_judgement_words(r) for r in entry.rejected if same_name(r.name, text)],
         rank=_rank(name, text, label) if usable else (),
     )
+
+
+def _judgement_words(rejection) -> str:
+    where = (f" when NER says {rejection.label}" if rejection.label else "") + (
+        f" in the context {rejection.context!r}" if rejection.context else "")
+    return f"not this entry{where or ', in any label or context'} ({rejection.path}:{rejection.line})"
 
 
 def _usable(name: Name, label: str | None, from_ner: bool, country: str | None) -> tuple[bool, str]:
@@ -251,67 +255,3 @@ def _fuzzy_refusal(key, ratio, name: Name, label, threshold, letters, min_length
         return f"a word made from {name.variant.name!r} (like 'Kyivan' from 'Kyiv'), not a misspelling"
     return ""
 
-
-STEPS = {
-    "folded key": "Step 1: the same name up to case, accents, apostrophes, hyphens, full stops, "
-                  "a leading 'the' and a possessive",
-    "transliteration key": "Step 2: the same name in another romanization (Izyum = Izjum = Izium)",
-    "close spelling": "Step 3: close misspellings (fuzzy matching)",
-}
-
-
-def format_explanation(exp: Explanation) -> str:
-    """The explanation as plain text for a terminal."""
-    how = (f"as text NER tagged {exp.label}" if exp.label
-           else "as a name found in running text (no NER label; --label shows a span NER tagged)")
-    if exp.country:
-        how += f", with a country cue for {exp.country} next to it"
-    lines = [f"{exp.name!r} looked up {how}, in the curated gazetteer", "", "Keys the name folds to:",
-             f"  folded key           {exp.fold_key!r}",
-             f"  transliteration key  {exp.translit_key!r}" if exp.translit_key
-             else "  transliteration key  none (names under 4 letters have none)"]
-    decided = False
-    for step, title in STEPS.items():
-        found = [c for c in exp.candidates if c.step == step]
-        lines += ["", title + ":"]
-        if not found:
-            lines.append("  not reached: an earlier step decided" if decided else "  nothing found")
-        elif decided:
-            lines.append("  (not used: an earlier step decided; shown for information)")
-        for c in found:
-            lines.append(f"  {c.id}  {c.entry_name} ({c.entry_type}), via {c.matched!r} ({_kind_words(c)}), "
-                         f"match {c.match}, score {c.score:g}")
-            lines.append(f"      {c.why}")
-            if c.also:
-                lines.append(f"      also reached through: {', '.join(repr(a) for a in c.also)}")
-            if c.rejected_by:
-                lines.append(f"      an analyst's 'not:' judgement ({c.rejected_by}) says this name is not this entry")
-        decided = decided or any(c.usable for c in found)
-    lines.append("")
-    r = exp.result
-    if r is None:
-        lines.append("Result: nothing; the mention stays unresolved (id null)")
-        if exp.label in PLACE_LABELS or exp.label is None:
-            exp.notes.append("annotate also tries the GeoNames world layer for places NER tagged; "
-                             "lookup shows the curated gazetteer only")
-    else:
-        lines.append(f"Result: {r.entry.canonical_id} {r.entry.name} ({r.entry.type}), via {r.variant_name!r}, "
-                     f"match {r.match_kind}, score {r.score:g}")
-        if r.alternatives:
-            others = ", ".join(f"{i} ({s:g})" for i, s in r.alternatives)
-            lines.append(f"Also possible (reported as alternatives): {others}")
-    lines.append(f"Why: {exp.because}")
-    lines += [f"Note: {note}" for note in exp.notes]
-    return "\n".join(lines)
-
-
-def _kind_words(c: Candidate) -> str:
-    if c.variant_kind == "canonical":
-        words = "the canonical name"
-    elif c.variant_kind == "native":
-        words = "a native name"
-    elif c.generated:
-        words = f"generated from a native name, {c.variant_kind}"
-    else:
-        words = f"a listed variant, kind {c.variant_kind}"
-    return words + (", weak" if c.weak else "")

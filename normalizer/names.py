@@ -26,13 +26,16 @@ def entry_names(entry: Entry) -> list[Variant]:
         names.append(Variant(entry.name, kind="canonical"))
     names.extend(entry.variants)
     has_ukrainian = any(language_of(n) == "uk" for n in entry.native)
+    generated = []
     for native in entry.native:
         names.append(Variant(native, kind="native"))
         language = "ru" if has_ukrainian and language_of(native) == "either" else None
-        names.extend(
+        generated.extend(
             Variant(text, kind=kind, generated=True)
             for text, kind in romanizations(native, language=language)
         )
+    # The named schemes first, for every native name; the generic anyascii fallback last.
+    names.extend(sorted(generated, key=lambda v: v.kind == "translit:anyascii"))
     names.extend(_suffix_forms(entry, names))
     weak = {_weak_key(v.name) for v in entry.variants if v.weak}
     excluded = {fold(x) for x in entry.exclude}

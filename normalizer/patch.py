@@ -52,7 +52,7 @@ def apply_patch(patch: Patch, *, into: str | Path | None = None) -> ApplyResult:
                              path=str(target), hint="choose one with --into FILE")
     paths = [Path(p) for p in patch.gazetteer]
     user_files = [f.resolve() for p in paths for f in yaml_files(p)]
-    in_gazetteer = target in user_files
+    in_gazetteer = target in user_files or any(p.is_dir() and target.is_relative_to(p.resolve()) for p in paths)
     layers = paths + ([] if in_gazetteer or not target.exists() else [target])
     gazetteer = load_gazetteer(layers, shipped=patch.shipped)
     files: dict[Path, YamlFile] = {}

@@ -80,7 +80,8 @@ def format_stats(stats: dict[str, Any]) -> str:
     def counts(counter: dict[str, int]) -> str:
         return ", ".join(f"{k} {n}" for k, n in counter.items()) or "none"
 
-    lines = [f"{stats['entries']} entries in {len(stats['files'])} files",
+    files = len(stats["files"])
+    lines = [f"{stats['entries']} entries in {files} file{'' if files == 1 else 's'}",
              f"entries by type: {counts(stats['types'])}",
              f"listed variants by kind: {counts(stats['variants_by_kind'])} ({stats['weak']} weak)",
              f"names the tool matches: {sum(stats['names'].values())} ({counts(stats['names'])})",

@@ -16,6 +16,7 @@ from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 from spacy.tokens import Doc
 
 from .clusters import MIN_FUZZY_LETTERS, Cluster, Sighting, cluster_sightings
@@ -146,6 +147,8 @@ def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
                                                score_cutoff=NEAR_SPELLING):
             for name in index.by_fold[other] if other[:1] == key[:1] else []:
                 fits = any(label_fits(name.entry.type or "", label) for label in cluster.labels)
+                if not fits and DamerauLevenshtein.distance(key, other) > 1:
+                    continue  # another kind of label: only a single typo counts (Kupianks, not Liberal/Liberia)
                 note(name.entry.canonical_id, round(ratio / 100 * FUZZY_WEIGHT, 3),
                      f"{form!r} is a near spelling of {name.variant.name!r} (similarity {ratio:.0f} of 100)",
                      penalty=0 if fits else LABEL_MISFIT_PENALTY)
@@ -266,9 +269,11 @@ def kwic(sightings: list[Sighting], *, limit: int = MAX_CONTEXT, width: int = 50
 
 
 def _clip(text: str, width: int, *, left: bool) -> str:
-    """At most ``width`` characters of ``text`` next to the mention, cut at a space, lines joined."""
+    """At most ``width`` characters of ``text`` next to the mention, cut at a space, lines joined.
+    A full ``WINDOW`` was itself cut from the document, so it is cut again at a word."""
+    cut = len(text) >= WINDOW
     text = re.sub(r"\s+", " ", text)
-    if len(text) <= width:
+    if len(text) <= width and not cut:
         return text
     if left:
         piece = text[-width:]

@@ -139,7 +139,7 @@ class YamlFile:
             self._insert_lines(lines, last + 1, new)
             return
         value = item[key]
-        if isinstance(value, CommentedSeq) and value.fa.flow_style():
+        if isinstance(value, CommentedSeq) and (value.fa.flow_style() or self._char_at(item.lc.value(key)) == "["):
             self._insert_flow(item.lc.value(key), items, where)
         elif isinstance(value, CommentedSeq) or value is None:
             keys = list(item)
@@ -150,6 +150,10 @@ class YamlFile:
             self._insert_lines(lines, last + 1, [f"{' ' * column}- {x}" for x in items])
         else:
             raise GazetteerError(f"{key!r} is not a list; write it as a list to add to it", **where)
+
+    def _char_at(self, position: tuple[int, int]) -> str:
+        lines = self.text.splitlines(keepends=True)
+        return lines[position[0]][position[1]: position[1] + 1] if position[0] < len(lines) else ""
 
     def _insert_lines(self, lines: list[str], at: int, new: list[str]) -> None:
         if at > 0 and not lines[at - 1].endswith(("\n", "\r")):

@@ -137,3 +137,20 @@ def test_gazetteer_check_ok_and_errors(tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["annotate", "--help"], ["gazetteer", "check", "--help"]])
 def test_help(args):
     assert run(args).exit_code == 0
+
+
+def test_progress_and_summary_on_stderr(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Izyum.", encoding="utf-8")
+    result = run(BASE + [str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1].startswith("done: 2 documents, 2 entities in ")
+
+
+def test_python_dash_m():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "normalizer", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "annotate" in out.stdout

@@ -17,7 +17,8 @@ def test_kb_id_and_extensions():
     doc = make_nlp()("Convoys left Kupyansk for the Kharkov region.")
     kupiansk, oblast = doc.ents
     assert (kupiansk.text, kupiansk.kb_id_, kupiansk._.canonical_name) == ("Kupyansk", "geonames:703656", "Kupiansk")
-    assert kupiansk._.match_kind == "folded" and kupiansk._.match_score == 0.95
+    assert kupiansk._.match_kind == "exact" and kupiansk._.match_score == 1.0
+    assert kupiansk._.variant_kind == "translit:ru-wikipedia"  # generated from the native name Купянск
     assert kupiansk._.entity_type == "city"
     assert oblast.kb_id_ == "place:kharkiv-oblast" and oblast._.variant == "Kharkov region"
     assert oblast.start_char == 30 and oblast.end_char == 44
