@@ -106,6 +106,7 @@ class EntityNormalizer:
                 fuzzy_threshold=self.fuzzy_threshold,
                 fuzzy_min_length=self.fuzzy_min_length,
                 world=world,
+                not_entities=self.gazetteer.not_entities,
             )
         return self._resolver
 

@@ -20,6 +20,7 @@ from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
+    after_titles,
     clean_pieces,
     coordinated_head,
     has_running_words,
@@ -78,6 +79,8 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
         if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, junk):
             continue
         for start, end in clean_pieces(ent):
+            if ent.label_ == "PERSON":
+                start = after_titles(doc, start, end)
             written = doc[start:end].text
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, ent.label_))
@@ -154,6 +157,7 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
     spans = [doc[m.start : m.end] for m in mentions]
     written = [span.text for span in spans]
     following = [text[span.end_char : span.end_char + FOLLOWING_CHARS] for span in spans]
+    preceding = [text[max(0, span.start_char - FOLLOWING_CHARS) : span.start_char] for span in spans]
     keys = [fold(w) for w in written]
 
     def resolve(i: int, context: Context | None) -> Resolution | None:
@@ -166,6 +170,7 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             cue_country=_cue_country(doc, mentions, i) if generic else None,
             context=context,
             following=following[i],
+            preceding=preceding[i],
         )
 
     for i, mention in enumerate(mentions):
@@ -186,6 +191,11 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
     for mention, key in zip(mentions, keys):
         if mention.resolution and mention.resolution.variant_kind == "geonames":
             mention.resolution = best[key]
+    for i, mention in enumerate(mentions):
+        if mention.resolution is None and resolver.is_not_entity(
+            written[i], mention.ner_label, before=preceding[i], after=following[i]
+        ):
+            mention.ner_label = None  # an analyst said this is no entity: _keep drops it
 
 
 def _context(resolver: Resolver, mentions: list[Mention], keys: list[str], *, leave_out: str) -> Context:

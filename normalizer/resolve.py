@@ -7,19 +7,23 @@ below every non-fuzzy score.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from .geonames import Place
+from .judgements import is_not_entity, is_rejected
 from .keys import fold, translit_key
 from .names import Name, NameIndex
 from .places import PlaceContext, WorldPlaces
-from .schema import PLACE_LABELS, Entry, label_fits
+from .schema import PLACE_LABELS, Entry, Rejection, label_fits
 
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
 FUZZY_WEIGHT = 0.8
 FUZZY_MARGIN = 3.0
+# A transliteration-key match must also look alike: Izyum/Izium (80) yes, Walsh/Valls (60) no.
+TRANSLIT_MIN_SIMILARITY = 70.0
 # Curated places whose namesakes elsewhere are weighed in context (Paris, Texas; Georgia, the US state).
 NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
 # NER labels the small model often gives to well-known places ("Edmonton police" as ORG,
@@ -65,8 +69,10 @@ class Resolver:
         fuzzy_threshold: float = 90.0,
         fuzzy_min_length: int = 5,
         world: WorldPlaces | None = None,
+        not_entities: Sequence[Rejection] = (),
     ) -> None:
         self.index = index
+        self.not_entities = list(not_entities)
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_length = fuzzy_min_length
         self.world = world
@@ -80,6 +86,7 @@ class Resolver:
         cue_country: str | None = None,
         context: Context | None = None,
         following: str = "",
+        preceding: str = "",
     ) -> Resolution | None:
         """Resolve one mention; ``label`` is NER's label (None for a free match in text).
 
@@ -89,28 +96,37 @@ class Resolver:
         key = fold(text)
         if not key:
             return None
-        curated = self._curated(text, key, label, from_ner, cue_country, context)
+
+        def allowed(entry: Entry) -> bool:  # the analysts' "not this entry" judgements
+            return not entry.rejected or not is_rejected(entry, text, label, before=preceding, after=following)
+
+        curated = self._curated(text, key, label, from_ner, cue_country, context, allowed)
         if curated is not None:
             return self._with_namesakes(curated, text, label, context, following)
         if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS):
             places = context.places if context else None
             strict = label not in PLACE_LABELS
             choice = self.world.resolve(text, following=following, context=places, strict=strict)
-            if choice is not None:
+            if choice is not None and allowed(choice.entry):
                 kind = "translit" if choice.match == "translit" else (
                     "exact" if choice.place.name == text else "folded")
                 return Resolution(choice.entry, text, "geonames", kind, choice.score, choice.alternatives)
         if from_ner and label is not None:
-            return self._fuzzy(key, label)
+            found = self._fuzzy(key, label)
+            return found if found is not None and allowed(found.entry) else None
         return None
+
+    def is_not_entity(self, text: str, label: str | None, *, before: str = "", after: str = "") -> bool:
+        """Did an analyst record that this name (here) is no entity at all?"""
+        return bool(self.not_entities) and is_not_entity(self.not_entities, text, label, before=before, after=after)
 
     def remember(self, context: Context, entry: Entry) -> None:
         """Add a resolved entry to the document's context (with its GeoNames place, if any)."""
         place = self.world.place(entry.canonical_id) if self.world is not None else None
         context.add(entry, place)
 
-    def _curated(self, text, key, label, from_ner, cue_country, context) -> Resolution | None:
-        found = self.index.by_fold.get(key)
+    def _curated(self, text, key, label, from_ner, cue_country, context, allowed) -> Resolution | None:
+        found = [n for n in self.index.by_fold.get(key, ()) if allowed(n.entry)]
         if found:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
             if chosen:
@@ -118,7 +134,10 @@ class Resolver:
                 kind = "exact" if name.variant.name == text else "folded"
                 return _resolution(name, kind, MATCH_SCORES[kind], alternatives)
         skeleton = translit_key(text)
-        found = self.index.by_translit.get(skeleton) if skeleton else None
+        found = [
+            n for n in (self.index.by_translit.get(skeleton, ()) if skeleton else ())
+            if allowed(n.entry) and fuzz.ratio(key, fold(n.variant.name)) >= TRANSLIT_MIN_SIMILARITY
+        ]
         if found:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
             if chosen and not chosen[1]:
@@ -155,7 +174,8 @@ class Resolver:
         keys, names = self.index.fuzzy_choices(label)
         hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=self.fuzzy_threshold)
         hits = [(k, s, i) for k, s, i in hits
-                if k[:1] == key[:1] and not names[i].variant.weak and not _derived(key, k)]
+                if k[:1] == key[:1] and not names[i].variant.weak and names[i].variant.kind != "generic"
+                and not _derived(key, k)]
         if not hits:
             return None
         _, best_score, best_i = hits[0]

@@ -24,6 +24,17 @@ TITLE_WORDS = frozenset({
     "secretary", "minister", "chief", "spokesman", "spokeswoman", "spokesperson", "adviser",
     "advisor", "commander", "official", "officials", "undersecretary", "head", "envoy",
 })
+# Titles stay outside person spans ("President Zelensky" -> Zelensky, "Mrs Clinton" -> Clinton).
+PERSON_TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "rev", "reverend", "fr", "father", "sister", "president", "vice", "premier", "chancellor",
+    "minister", "senator", "sen", "rep", "representative", "congressman", "congresswoman", "gov",
+    "governor", "mayor", "judge", "justice", "gen", "general", "lt", "lieutenant", "col", "colonel",
+    "maj", "major", "capt", "captain", "sgt", "sergeant", "cpl", "pvt", "adm", "admiral", "cmdr",
+    "commander", "mla", "mp", "mep", "king", "queen", "prince", "princess", "sheikh", "pope",
+    "ayatollah", "chief", "officer", "const", "constable", "det", "detective", "insp", "inspector",
+    "supt", "superintendent", "ambassador", "secretary", "speaker",
+})
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
 _SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -84,6 +95,15 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _is_filler(token) -> bool:
     return token.is_space or (token.is_punct and token.text not in ("(", ")")) or token.text in SEPARATORS
+
+
+def after_titles(doc: Doc, start: int, end: int) -> int:
+    """Where a person's name starts after leading titles: "Gen. Valery Gerasimov" -> "Valery"."""
+    while end - start > 1 and doc[start].lower_.rstrip(".") in PERSON_TITLES:
+        start += 1
+        if start < end - 1 and doc[start].text == ".":
+            start += 1
+    return start
 
 
 def looks_like_proper_name(text: str) -> bool:

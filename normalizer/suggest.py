@@ -25,6 +25,7 @@ from .geonames import GeoNamesIndex
 from .judgements import is_not_entity, is_rejected
 from .keys import fold, translit_key
 from .resolve import FUZZY_WEIGHT, MATCH_SCORES
+from .rules import PERSON_TITLES
 from .schema import PLACE_LABELS, Entry, label_fits
 
 WINDOW = 60  # characters of context on each side of a mention
@@ -40,13 +41,7 @@ _TYPE_WORDS = (  # a last word that says more than NER's label
 )
 _ID_PREFIX = {"person": "person", "organization": "org"}
 # Words before a person's name that are not part of it (Mrs Clinton, MLA Sandra Jansen, Gen. Gerasimov).
-TITLES = (
-    r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|rev|reverend|fr|father|sister|president|vice|"
-    r"premier|chancellor|minister|senator|sen|rep|representative|congressman|congresswoman|gov|governor|"
-    r"mayor|judge|justice|gen|general|lt|lieutenant|col|colonel|maj|major|capt|captain|sgt|sergeant|cpl|"
-    r"pvt|adm|admiral|cmdr|commander|mla|mp|mep|king|queen|prince|princess|sheikh|pope|ayatollah|chief|"
-    r"officer|const|constable|det|detective|insp|inspector|supt|superintendent|ambassador|secretary|speaker"
-)
+TITLES = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
 _TITLE = re.compile(r"(?:" + TITLES + r")\b\.?\s+", re.IGNORECASE)
 PLACE_SIZES = ((50_000, "city"), (5_000, "town"), (0, "village"))  # population -> type of a GeoNames place
 

@@ -139,3 +139,64 @@ def test_fuzzy_only_for_ner_spans_and_marked(blank_nlp, normalizer):
 def test_fuzzy_guards(blank_nlp, normalizer, text, label):
     doc = annotate_with_ents(blank_nlp, normalizer, f"Near {text} today.", [(text, label)])
     assert [r["id"] for r in doc_records(doc)] == [None]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # titles stay outside person spans
+        ("Today President Lloyd Austin spoke.", [("President Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Today Gen. Lloyd Austin spoke.", [("Gen. Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Mr Austin spoke.", [("Mr Austin", "PERSON")], [("Austin", "PERSON", "person:lloyd-austin", "exact")]),
+    ],
+)
+def test_titles_stay_outside_person_spans(blank_nlp, normalizer, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, normalizer, text, ents)) == expected
+
+
+JUDGED = """\
+- id: person:joe-walsh
+  name: Joe Walsh
+  type: person
+  variants: [Walsh]
+- id: geonames:704204
+  name: Lyman
+  type: city
+  variants: [{name: Lyman, weak: true}]
+  not: [{name: Lyman, label: PERSON}, {name: Lyman, context: Lyman said}]
+- not: [Getty Images, {name: Company, label: ORG}]
+"""
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    import spacy
+
+    from normalizer.component import EntityNormalizer
+    from normalizer.gazetteer import load_gazetteer
+
+    path = tmp_path_factory.mktemp("judged") / "judged.yaml"
+    path.write_text(JUDGED, encoding="utf-8")
+    return EntityNormalizer(spacy.blank("en"), gazetteer=load_gazetteer([path], shipped=False), world=False)
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        ("Troops reached Lyman.", [("Lyman", "GPE")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Troops reached Lyman.", [("Lyman", "LOC")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        # "not this entry" in a label, or in a context
+        ("Lyman left.", [("Lyman", "PERSON")], [("Lyman", "PERSON", None, "none")]),
+        ("Then Lyman said no.", [("Lyman", "GPE")], [("Lyman", "GPE", None, "none")]),
+        # "no entity at all", only when nothing resolved it
+        ("Photo: Getty Images", [("Getty Images", "ORG")], []),
+        ("the Company said", [("Company", "ORG")], []),
+        # a transliteration key must also look alike: Valls is not Walsh
+        ("Manuel Valls said", [("Valls", "PERSON")], [("Valls", "PERSON", None, "none")]),
+        ("Then Walsh said", [("Walsh", "PERSON")], [("Walsh", "PERSON", "person:joe-walsh", "exact")]),
+    ],
+)
+def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, judged, text, ents)) == expected

