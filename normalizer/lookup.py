@@ -107,7 +107,7 @@ def explain(
         if rejected is not None:
             out.notes.append(
                 f"an analyst's judgement ({rejected.path}:{rejected.line}) says {name!r} is not "
-                f"{out.result.entry.canonical_id}; the resolver does not apply such judgements yet")
+                f"{out.result.entry.canonical_id} in some label or context; here it does not apply")
     return out
 
 
