@@ -20,6 +20,7 @@ from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
+    SEPARATORS,
     after_titles,
     clean_pieces,
     coordinated_head,
@@ -103,8 +104,8 @@ def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[M
         best = None
         for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
             last = doc[end - 1]
-            if last.is_space and "\n\n" in last.text:
-                break
+            if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
+                break  # a name does not run across a paragraph, a comma or a slash
             written = text[token.idx : last.idx + len(last)]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:

@@ -31,6 +31,8 @@ def found(doc):
          [("Seversky-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
         ("It lies on the Seversky Donets\nRiver.",
          [("Seversky Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
+        # a name does not run across a comma
+        ("In Kharkov, region officials said", [("Kharkov", "GPE", "geonames:706483", "exact")]),
         # symbols and punctuation after a name are not part of it
         ("Tanks in Kharkov region. © Agency", [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
         ("Tanks in Krasnyj Liman. © Agency", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
