@@ -42,9 +42,12 @@ def main() -> None:
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=90.0, show_default=True,
               help="Minimum rapidfuzz ratio for a fuzzy match (NER spans only).")
 @click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
+@click.option("--geonames-index", type=click.Path(exists=True, dir_okay=False),
+              help="World layer from an index built by 'gazetteer import geonames' instead of the default.")
 @click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, no_world, batch_size, quiet):
+def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, no_world, geonames_index,
+             batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through)."""
     from .formats import Writer
@@ -54,7 +57,7 @@ def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold
     _log_progress(quiet)
     try:
         nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold,
-                   world=not no_world)
+                   world=not no_world, world_index_path=geonames_index)
     except NormalizerError as exc:
         raise _fail(exc) from exc
     problems: list[InputError] = []
@@ -128,7 +131,10 @@ class _Progress:
 @click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path())
 @click.option("--no-shipped", is_flag=True)
 @click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
-def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped, no_world):
+@click.option("--geonames-index", type=click.Path(exists=True, dir_okay=False),
+              help="World layer from an index built by 'gazetteer import geonames'.")
+def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped, no_world,
+             geonames_index):
     """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts) against
     GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy, cluster accuracy and accuracy within
     161 km, with a list of errors in context. Agrees with ../shared/eval/score.py."""
@@ -144,7 +150,8 @@ def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, 
             system_records = load_records(system)
         else:
             _log_progress(as_json)
-            nlp = load(model, gazetteers, shipped=not no_shipped, world=not no_world)
+            nlp = load(model, gazetteers, shipped=not no_shipped, world=not no_world,
+                       world_index_path=geonames_index)
             texts = (r.get("text", "") for r in gold_records)
             system_records = [
                 {"id": r.get("id"), "spans": doc_records(doc)}
@@ -163,6 +170,33 @@ def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, 
 @main.group()
 def gazetteer() -> None:
     """Work with gazetteer YAML files."""
+
+
+@gazetteer.group(name="import")
+def import_() -> None:
+    """Build data for the normalizer from other sources."""
+
+
+@import_.command(name="geonames")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The index file to write (SQLite); use it with annotate --geonames-index.")
+@click.option("--include-other", is_flag=True, help="Keep rivers, areas, mountains and sites (H/L/T/S), too.")
+@click.option("-q", "--quiet", is_flag=True)
+def import_geonames(files, output, include_other, quiet):
+    """Compile GeoNames dump FILES (allCountries.txt or citiesN.txt or XX.txt, alternateNamesV2.txt,
+    admin1CodesASCII.txt, countryInfo.txt) into a world-layer index."""
+    from .geonames import GeoNamesIndex, import_geonames_dump
+
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    try:
+        out = import_geonames_dump([Path(f) for f in files], out=Path(output), progress=progress,
+                                   include_other=include_other)
+        with GeoNamesIndex.open(index_path=out) as index:
+            places = len(index)
+    except NormalizerError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"ok: {out} ({places:,} places)")
 
 
 @gazetteer.command()

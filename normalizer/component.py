@@ -39,6 +39,7 @@ DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
         "fuzzy_threshold": 90.0,
         "fuzzy_min_length": 5,
         "world": True,
+        "world_index_path": None,
     },
 )
 def make_entity_normalizer(
@@ -50,10 +51,12 @@ def make_entity_normalizer(
     fuzzy_threshold: float,
     fuzzy_min_length: int,
     world: bool,
+    world_index_path: str | None,
 ) -> EntityNormalizer:
     return EntityNormalizer(
         nlp, name, gazetteer_paths=gazetteer_paths, shipped=shipped, labels=labels,
         fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length, world=world,
+        world_index_path=world_index_path,
     )
 
 
@@ -73,6 +76,7 @@ class EntityNormalizer:
         world: bool = True,
         gazetteer: Gazetteer | None = None,
         world_index: GeoNamesIndex | None = None,
+        world_index_path: str | Path | None = None,
     ) -> None:
         register_extensions()
         self.name = name
@@ -83,6 +87,7 @@ class EntityNormalizer:
         self.fuzzy_min_length = fuzzy_min_length
         self.world = world
         self._world_index = world_index
+        self.world_index_path = str(world_index_path) if world_index_path else None
         self._gazetteer = gazetteer
         self._resolver: Resolver | None = None
 
@@ -98,7 +103,10 @@ class EntityNormalizer:
         if self._resolver is None:
             world = None
             if self.world:
-                index = self._world_index or default_index_with_progress()
+                index = self._world_index or (
+                    GeoNamesIndex.open(index_path=self.world_index_path) if self.world_index_path
+                    else default_index_with_progress()
+                )
                 fill_coordinates(self.gazetteer.entries, index)
                 world = WorldPlaces(index, self.gazetteer.entries)
             self._resolver = Resolver(

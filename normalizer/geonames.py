@@ -146,6 +146,10 @@ class GeoNamesIndex:
         row = self._conn.execute(sql, (int(number),)).fetchone()
         return _place(row) if row else None
 
+    def __len__(self) -> int:
+        """How many places the index holds."""
+        return self._conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+
     def country(self, iso2: str) -> Place | None:
         """The country with this ISO 3166-1 alpha-2 code (any case), or None."""
         row = self._conn.execute(

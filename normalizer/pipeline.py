@@ -42,6 +42,7 @@ def load(
     shipped: bool = True,
     fuzzy_threshold: float = 90.0,
     world: bool = True,
+    world_index_path: str | Path | None = None,
 ) -> Language:
     """A spaCy pipeline with the ``entity_normalizer`` component added after NER, gazetteer loaded.
 
@@ -52,7 +53,8 @@ def load(
     normalizer = nlp.add_pipe(
         "entity_normalizer",
         config={"gazetteer_paths": [str(p) for p in paths], "shipped": shipped,
-                "fuzzy_threshold": fuzzy_threshold, "world": world},
+                "fuzzy_threshold": fuzzy_threshold, "world": world,
+                "world_index_path": str(world_index_path) if world_index_path else None},
     )
     normalizer.prepare()  # load now, so errors surface before any text is processed
     return nlp

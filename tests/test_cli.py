@@ -154,3 +154,27 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "normalizer", "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     assert "annotate" in out.stdout
+
+
+def test_import_geonames_dump_and_annotate_with_it(tmp_path):
+    from .test_geonames import DUMP_FILES, FIXTURES
+
+    out = tmp_path / "world.sqlite"
+    result = run(["gazetteer", "import", "geonames", "-q", *[str(FIXTURES / f) for f in DUMP_FILES], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"ok: {out} (")
+    text = tmp_path / "a.txt"
+    text.write_text("Police in Springfield, Ill., said.", encoding="utf-8")
+    args = ["annotate", "-q", "--no-shipped", "--gazetteer", str(MINI), "--geonames-index", str(out)]
+    annotated = run(args + [str(text)])  # the trained model: imported names resolve NER place spans
+    assert annotated.exit_code == 0, annotated.output
+    spans = json.loads(annotated.stdout)["spans"]
+    assert [(s["text"], s["id"]) for s in spans if s["text"] == "Springfield"] == [("Springfield", "geonames:4250542")]
+
+
+def test_import_geonames_refuses_unknown_files(tmp_path):
+    odd = tmp_path / "places.csv"
+    odd.write_text("x", encoding="utf-8")
+    result = run(["gazetteer", "import", "geonames", str(odd), "-o", str(tmp_path / "w.sqlite")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {odd}: not a GeoNames dump file name this importer knows\n"
