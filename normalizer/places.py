@@ -108,13 +108,21 @@ class WorldPlaces:
             return None
         within = self._within(following)
         key = fold(text)
-        weights = [self._weight(place, match, key, context, within) + CURATED_BONUS * (place.canonical_id == prefer)
-                   for place, match in found]
+        evidence = [self._evidence(place, context, within) for place, _ in found]
+        weights = [self._prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
+                   for i, (place, match) in enumerate(found)]
         top = max(weights)
         shares = [math.exp(w - top) for w in weights]
         total = sum(shares)
         order = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
         best = order[0]
+        if prefer and found[best][0].canonical_id != prefer:
+            # A namesake replaces the curated place only when the document's context favours it more.
+            mine = next(i for i, (place, _) in enumerate(found) if place.canonical_id == prefer)
+            if evidence[best] <= evidence[mine]:
+                order.remove(mine)
+                order.insert(0, mine)
+                best = mine
         place, match = found[best]
         entry = self.entry_for(place)
         base = BASE_SCORE.get(match, 0.8)
@@ -154,14 +162,18 @@ class WorldPlaces:
                     if p.feature == "admin1" and p.admin1 == abbreviation] or _state(self.index, abbreviation)
         return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
 
-    def _weight(
-        self, place: Place, match: str, key: str, context: PlaceContext | None, within: list[Place]
-    ) -> float:
+    def _prior(self, place: Place, match: str, key: str) -> float:
+        """What is known without the document: feature class, population, how the name matched."""
         weight = FEATURE_BONUS.get(place.feature, 0.0) + math.log10(place.population + 10)
         if match != "fold":
             weight -= 1.5
         elif fold(place.name) != key:
             weight -= ALTERNATE_NAME_PENALTY  # "Walton" is Model Town's alternate name, Walton's own
+        return weight
+
+    def _evidence(self, place: Place, context: PlaceContext | None, within: list[Place]) -> float:
+        """What the document says: "City, State" right after, countries, regions, nearby places."""
+        weight = 0.0
         for container in within:
             if container.feature == "country" and place.country == container.country:
                 weight += 6.0

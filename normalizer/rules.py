@@ -129,11 +129,15 @@ def is_demonym(span: Span) -> bool:
 def is_title_part(span: Span) -> bool:
     """'Defense' in 'Defense Secretary Lloyd Austin' is part of a job title, not an organization.
 
-    'Kremlin' in 'Kremlin spokesman' is not: only portfolio words (defense, foreign, ...) count.
+    Nor is 'State' in 'Secretary of State'. 'Kremlin' in 'Kremlin spokesman' is an organization:
+    only portfolio words (defense, foreign, state, ...) count.
     """
-    if len(span) != 1 or span.end >= len(span.doc) or span[0].lower_ not in PORTFOLIO_WORDS:
+    if len(span) != 1 or span[0].lower_ not in PORTFOLIO_WORDS:
         return False
-    return span.doc[span.end].lower_ in TITLE_WORDS
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in TITLE_WORDS:
+        return True  # "Defense Secretary"
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in TITLE_WORDS
 
 
 def has_running_words(span: Span) -> bool:

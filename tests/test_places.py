@@ -107,3 +107,11 @@ def test_world_layer_in_the_component(blank_nlp, world_normalizer, text, ents, e
     doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
     assert [(r["text"], r["label"], r["id"]) for r in doc_records(doc)] == expected
     assert all(r["lat"] is not None for r in doc_records(doc) if r["id"])
+
+
+def test_a_curated_place_yields_to_a_namesake_only_on_the_documents_evidence(world):
+    # the curated choice stays where the document says nothing
+    assert world.resolve("Springfield", prefer=ILLINOIS_SPRINGFIELD).entry.canonical_id == ILLINOIS_SPRINGFIELD
+    # "Springfield, Mo." is evidence for the namesake
+    choice = world.resolve("Springfield", following=", Mo., police", prefer=ILLINOIS_SPRINGFIELD)
+    assert choice.entry.canonical_id == MISSOURI_SPRINGFIELD

@@ -70,6 +70,8 @@ def test_coordinated_head(nlp, text, part, head):
         ("Foreign Minister Dmytro Kuleba", "Foreign", True),
         ("Defense said", "Defense", False),
         ("Kremlin spokesman Dmitry Peskov", "Kremlin", False),
+        ("the Secretary of State said", "State", True),
+        ("the Bank of State said", "State", False),
         ("NATO Secretary General", "NATO", False),
     ],
 )
