@@ -112,6 +112,7 @@ def test_world_layer_in_the_component(blank_nlp, world_normalizer, text, ents, e
 def test_a_curated_place_yields_to_a_namesake_only_on_the_documents_evidence(world):
     # the curated choice stays where the document says nothing
     assert world.resolve("Springfield", prefer=ILLINOIS_SPRINGFIELD).entry.canonical_id == ILLINOIS_SPRINGFIELD
-    # "Springfield, Mo." is evidence for the namesake
-    choice = world.resolve("Springfield", following=", Mo., police", prefer=ILLINOIS_SPRINGFIELD)
-    assert choice.entry.canonical_id == MISSOURI_SPRINGFIELD
+    # "Springfield, Ill." is evidence for the Illinois namesake of a curated Missouri Springfield
+    choice = world.resolve("Springfield", following=", Ill., police", prefer=MISSOURI_SPRINGFIELD)
+    assert choice.entry.canonical_id == ILLINOIS_SPRINGFIELD
+    assert world.resolve("Springfield", prefer=MISSOURI_SPRINGFIELD).entry.canonical_id == MISSOURI_SPRINGFIELD
