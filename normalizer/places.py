@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .geonames import GeoNamesIndex, Place
-from .keys import fold
+from .keys import fold, looks_like_acronym
 from .schema import Entry
 
 FEATURE_TYPE = {"country": "country", "admin1": "region", "city": "city", "other": "area"}
@@ -95,12 +95,16 @@ class WorldPlaces:
     ) -> PlaceChoice | None:
         """The most likely place for ``text``; ``prefer`` is a curated id, weighed in with a bonus.
 
-        ``strict`` (for spans NER labeled ORG or NORP): only a name as written of a country, a
-        first-level region or a city of ``STRICT_MIN_POPULATION`` people or more.
+        ``strict`` (for spans NER labeled ORG or NORP): only the very name (not an alternate name,
+        not an acronym) of a country, a first-level region or a city of ``STRICT_MIN_POPULATION``
+        people or more.
         """
         found = self._candidates(text, following)
         if strict:
-            found = [(p, m) for p, m in found if m == "fold" and _prominent(p)]
+            if looks_like_acronym(text):
+                return None  # "BA", "UF", "NICE": organizations' acronyms
+            key = fold(text)
+            found = [(p, m) for p, m in found if m == "fold" and fold(p.name) == key and _prominent(p)]
         if prefer and not any(place.canonical_id == prefer for place, _ in found):
             preferred = self.index.get(prefer)
             found += [(preferred, "fold")] if preferred else []

@@ -116,3 +116,9 @@ def test_a_curated_place_yields_to_a_namesake_only_on_the_documents_evidence(wor
     choice = world.resolve("Springfield", following=", Ill., police", prefer=MISSOURI_SPRINGFIELD)
     assert choice.entry.canonical_id == ILLINOIS_SPRINGFIELD
     assert world.resolve("Springfield", prefer=MISSOURI_SPRINGFIELD).entry.canonical_id == MISSOURI_SPRINGFIELD
+
+
+def test_strict_refuses_acronyms_and_alternate_names(world):
+    assert world.resolve("KHARKIV", strict=True) is not None  # a dateline in capitals is the very name
+    assert world.resolve("HRK", strict=True) is None  # acronym-like: an organization's, not a place's
+    assert world.resolve("Kharkov", strict=True) is None  # an alternate name is not enough for ORG spans
