@@ -40,25 +40,38 @@ _SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 MENU_MIN_WORDS = 8
+MENU_MIN_ITEMS = 4
+_MENU_SEPARATOR = re.compile(r"\s[|•·»/]\s|\t")
 MENU_MAX_STOPWORD_SHARE = 0.1
 
 
 def menu_lines(text: str) -> list[tuple[int, int]]:
     """Character ranges of lines that are lists of menu or icon words rather than prose.
 
-    Such a line has at least ``MENU_MIN_WORDS`` words, no sentence punctuation, and almost no
-    function words (English prose is about 40% stop words; a line of menu labels has none).
+    Such a line has no sentence punctuation and either at least ``MENU_MIN_WORDS`` words with
+    almost no function words (English prose is about 40% stop words; a line of menu labels has
+    none), or at least ``MENU_MIN_ITEMS`` short items between separators ("Home | World | ...").
     """
     ranges = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        words = _WORD.findall(line)
-        if len(words) >= MENU_MIN_WORDS and not _SENTENCE_PUNCT.search(line):
-            stop = sum(w.lower() in STOP_WORDS for w in words)
-            if stop / len(words) <= MENU_MAX_STOPWORD_SHARE:
-                ranges.append((offset, offset + len(line)))
+        if _is_menu(line):
+            ranges.append((offset, offset + len(line)))
         offset += len(line)
     return ranges
+
+
+def _is_menu(line: str) -> bool:
+    if _SENTENCE_PUNCT.search(line):
+        return False
+    words = _WORD.findall(line)
+    if len(words) >= MENU_MIN_WORDS:
+        stop = sum(w.lower() in STOP_WORDS for w in words)
+        if stop / len(words) <= MENU_MAX_STOPWORD_SHARE:
+            return True
+    # A bar of short items between separators: "Home | World | Russia | Ukraine | Opinion"
+    items = [item for item in _MENU_SEPARATOR.split(line) if item.strip()]
+    return len(items) >= MENU_MIN_ITEMS and all(len(_WORD.findall(item)) <= 3 for item in items)
 
 
 def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:

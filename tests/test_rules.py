@@ -9,7 +9,10 @@ from normalizer.rules import clean_pieces, coordinated_head, is_title_part, menu
     [
         ("home news world business sport video podcasts sign in subscribe search", True),
         ("icon bookmark cameraicon checkicon closeicon downloadicon editicon fileicon filtericon", True),
-        ("Home | News | Sport | Weather", False),  # too few words to judge
+        ("Home | News | Sport | Weather", True),  # a bar of short items between separators
+        ("Home | News | Sport", False),  # too few items to judge
+        ("Kharkiv | Kyiv | Lviv | Odesa | Dnipro", True),
+        ("Russia and Ukraine | analysis by our Moscow correspondent on the war so far | more", False),
         ("Home News World Business Sport Video Weather Culture Travel Future", True),
         ("Russian troops withdraw from several settlements in the region – media", False),  # a headline
         ("Shelling reported near Kupiansk as fighting moves toward Svatove", False),
