@@ -46,7 +46,8 @@ SELECT {_COLUMNS}, MIN(CASE n.kind WHEN 'fold' THEN 0 ELSE 1 END) AS via
 FROM names n JOIN places p ON p.geonameid = n.geonameid
 WHERE (n.key = ? AND n.kind = 'fold') OR (n.key = ? AND n.kind = 'translit')
 GROUP BY p.geonameid
-ORDER BY via, CASE p.feature WHEN 'country' THEN 0 WHEN 'admin1' THEN 1 WHEN 'city' THEN 2 ELSE 3 END,
+ORDER BY via, CASE p.feature WHEN 'continent' THEN 0 WHEN 'country' THEN 0 WHEN 'admin1' THEN 1
+                  WHEN 'city' THEN 2 ELSE 3 END,
          p.population DESC, p.geonameid
 LIMIT ?
 """
@@ -58,7 +59,7 @@ class Place:
 
     canonical_id: str  # "geonames:706483"
     name: str
-    feature: str  # "country" | "admin1" | "city" (| "other" in dump-built indexes)
+    feature: str  # "continent" | "country" | "admin1" | "city" (| "other" in dump-built indexes)
     country: str  # ISO 3166-1 alpha-2
     admin1: str | None
     lat: float | None

