@@ -44,10 +44,12 @@ def main() -> None:
 @click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
 @click.option("--geonames-index", type=click.Path(exists=True, dir_okay=False),
               help="World layer from an index built by 'gazetteer import geonames' instead of the default.")
+@click.option("--nil-ids", is_flag=True, help="Give people and organizations the gazetteer does not know a "
+              "provisional id (new:person:ivan-poddubny) instead of null; a surname joins its full name.")
 @click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, no_world, geonames_index,
-             batch_size, quiet):
+             nil_ids, batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through)."""
     from .formats import Writer
@@ -57,7 +59,7 @@ def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold
     _log_progress(quiet)
     try:
         nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold,
-                   world=not no_world, world_index_path=geonames_index)
+                   world=not no_world, world_index_path=geonames_index, nil_ids=nil_ids)
     except NormalizerError as exc:
         raise _fail(exc) from exc
     problems: list[InputError] = []

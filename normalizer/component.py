@@ -22,6 +22,7 @@ from .extensions import register_extensions
 from .gazetteer import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
 from .geonames import GeoNamesIndex, default_cache_dir
 from .mentions import find_mentions
+from .nil import provisional_ids
 from .places import WorldPlaces, fill_coordinates
 from .resolve import Resolver
 
@@ -40,6 +41,7 @@ DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
         "fuzzy_min_length": 5,
         "world": True,
         "world_index_path": None,
+        "nil_ids": False,
     },
 )
 def make_entity_normalizer(
@@ -52,11 +54,12 @@ def make_entity_normalizer(
     fuzzy_min_length: int,
     world: bool,
     world_index_path: str | None,
+    nil_ids: bool,
 ) -> EntityNormalizer:
     return EntityNormalizer(
         nlp, name, gazetteer_paths=gazetteer_paths, shipped=shipped, labels=labels,
         fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length, world=world,
-        world_index_path=world_index_path,
+        world_index_path=world_index_path, nil_ids=nil_ids,
     )
 
 
@@ -77,6 +80,7 @@ class EntityNormalizer:
         gazetteer: Gazetteer | None = None,
         world_index: GeoNamesIndex | None = None,
         world_index_path: str | Path | None = None,
+        nil_ids: bool = False,
     ) -> None:
         register_extensions()
         self.name = name
@@ -88,6 +92,7 @@ class EntityNormalizer:
         self.world = world
         self._world_index = world_index
         self.world_index_path = str(world_index_path) if world_index_path else None
+        self.nil_ids = nil_ids
         self._gazetteer = gazetteer
         self._resolver: Resolver | None = None
 
@@ -129,10 +134,14 @@ class EntityNormalizer:
 
     def set_annotations(self, doc: Doc, mentions: list) -> None:
         spans = []
-        for mention in mentions:
+        provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
+        for number, mention in enumerate(mentions):
             found = mention.resolution
+            nil_id, nil_name = provisional.get(number, ("", None))
             span = Span(doc, mention.start, mention.end, label=mention.label,
-                        kb_id=found.entry.canonical_id if found else "")
+                        kb_id=found.entry.canonical_id if found else nil_id)
+            if nil_name:
+                span._.canonical_name = nil_name
             span._.ner_label = mention.ner_label
             span._.match_kind = found.match_kind if found else "none"
             span._.match_score = found.score if found else 0.0

@@ -128,3 +128,12 @@ def case_compatible(variant: str, written: str) -> bool:
         letters = [c for c in written if c.isalpha()]
         return all(c.isupper() for c in letters) or written.replace(".", "") == variant.replace(".", "")
     return True
+
+
+def slug(name: str) -> str:
+    """Lower-case ASCII letters, digits and hyphens from a name: "Kup'yans'k-Vuzlovyi" -> "kupyansk-vuzlovyi".
+
+    The id-making key: ``suggest`` makes new entries' ids with it, ``nil_ids`` provisional ids.
+    """
+    text = anyascii(name).lower().replace("'", "").replace("`", "").replace("’", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

@@ -43,6 +43,7 @@ def load(
     fuzzy_threshold: float = 90.0,
     world: bool = True,
     world_index_path: str | Path | None = None,
+    nil_ids: bool = False,
 ) -> Language:
     """A spaCy pipeline with the ``entity_normalizer`` component added after NER, gazetteer loaded.
 
@@ -54,7 +55,8 @@ def load(
         "entity_normalizer",
         config={"gazetteer_paths": [str(p) for p in paths], "shipped": shipped,
                 "fuzzy_threshold": fuzzy_threshold, "world": world,
-                "world_index_path": str(world_index_path) if world_index_path else None},
+                "world_index_path": str(world_index_path) if world_index_path else None,
+                "nil_ids": nil_ids},
     )
     normalizer.prepare()  # load now, so errors surface before any text is processed
     return nlp

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 from spacy.tokens import Doc
@@ -23,7 +22,7 @@ from .clusters import MIN_FUZZY_LETTERS, Cluster, Sighting, cluster_sightings
 from .gazetteer import Gazetteer
 from .geonames import GeoNamesIndex
 from .judgements import is_not_entity, is_rejected
-from .keys import fold, translit_key
+from .keys import fold, slug, translit_key
 from .resolve import FUZZY_WEIGHT, MATCH_SCORES
 from .rules import PERSON_TITLES
 from .schema import PLACE_LABELS, Entry, label_fits
@@ -226,12 +225,6 @@ def guess_type(name: str, label: str) -> str:
             if last in words:
                 return entry_type
     return LABEL_TYPE.get(label, "organization")
-
-
-def slug(name: str) -> str:
-    """Lower-case ASCII letters, digits and hyphens from a name: "Kup'yans'k-Vuzlovyi" -> "kupyansk-vuzlovyi"."""
-    text = anyascii(name).lower().replace("'", "").replace("`", "")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def make_id(entry_type: str, name: str) -> str | None:

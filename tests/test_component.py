@@ -74,3 +74,31 @@ def test_labels_config_limits_what_is_touched():
     doc = nlp.get_pipe("entity_normalizer")(doc)
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Lloyd Austin", "PERSON", "person:lloyd-austin"), ("Kupyansk", "ORG", "")]
+
+
+def test_nil_ids_give_unknown_people_and_organizations_a_shared_provisional_id():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False, "world": False,
+                                              "nil_ids": True})
+    text = "Olena Testenko of Testbank Group arrived in Kiev. Testenko said Testbank Group agreed."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 14, label="PERSON"), doc.char_span(18, 32, label="ORG"),
+                doc.char_span(50, 58, label="PERSON"), doc.char_span(64, 78, label="ORG")]
+    doc = nlp.get_pipe("entity_normalizer")(doc)
+    assert [(e.text, e.kb_id_, e._.canonical_name, e._.match_kind) for e in doc.ents] == [
+        ("Olena Testenko", "new:person:olena-testenko", "Olena Testenko", "none"),
+        ("Testbank Group", "new:org:testbank-group", "Testbank Group", "none"),
+        ("Kiev", "geonames:703448", "Kyiv", "exact"),
+        ("Testenko", "new:person:olena-testenko", "Olena Testenko", "none"),
+        ("Testbank Group", "new:org:testbank-group", "Testbank Group", "none"),
+    ]
+
+
+def test_without_nil_ids_unknown_entities_keep_a_null_id():
+    doc = make_nlp()("Olena Testenko arrived.")
+    assert list(doc.ents) == []  # blank pipeline: no NER, and no curated name here
+    nlp = make_nlp()
+    doc = nlp.make_doc("Olena Testenko arrived.")
+    doc.ents = [doc.char_span(0, 14, label="PERSON")]
+    [ent] = nlp.get_pipe("entity_normalizer")(doc).ents
+    assert (ent.kb_id_, ent._.match_kind) == ("", "none")
