@@ -147,6 +147,15 @@ class GeoNamesIndex:
         row = self._conn.execute(sql, (int(number),)).fetchone()
         return _place(row) if row else None
 
+    def region(self, country: str, admin1: str) -> Place | None:
+        """The first-level region with this GeoNames admin1 code ("US", "KY"), or None."""
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM places p WHERE p.feature = 'admin1' AND p.country = ? AND p.admin1 = ? "
+            "ORDER BY p.population DESC LIMIT 1",
+            (country.upper(), admin1),
+        ).fetchone()
+        return _place(row) if row else None
+
     def __len__(self) -> int:
         """How many places the index holds."""
         return self._conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]

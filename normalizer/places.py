@@ -162,8 +162,7 @@ class WorldPlaces:
         name = m.group(1)
         abbreviation = US_STATE_ABBREVIATIONS.get(fold(name).replace(" ", ""))
         if abbreviation and (name.endswith(".") or name.isupper()):
-            return [p for p, _ in self.index.candidates(name.rstrip("."), limit=5)
-                    if p.feature == "admin1" and p.admin1 == abbreviation] or _state(self.index, abbreviation)
+            return _state(self.index, abbreviation)
         return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
 
     def _prior(self, place: Place, match: str, key: str) -> float:
@@ -225,7 +224,8 @@ def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
 
 
 def _state(index: GeoNamesIndex, code: str) -> list[Place]:
-    return [p for p, _ in index.candidates(code, limit=10) if p.feature == "admin1" and p.admin1 == code]
+    state = index.region("US", code)
+    return [state] if state else []
 
 
 @lru_cache(maxsize=50_000)
