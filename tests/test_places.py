@@ -122,3 +122,15 @@ def test_strict_refuses_acronyms_and_alternate_names(world):
     assert world.resolve("KHARKIV", strict=True) is not None  # a dateline in capitals is the very name
     assert world.resolve("HRK", strict=True) is None  # acronym-like: an organization's, not a place's
     assert world.resolve("Kharkov", strict=True) is None  # an alternate name is not enough for ORG spans
+
+
+def test_county_names_are_context_for_their_state():
+    from normalizer.geonames import default_index
+
+    world = WorldPlaces(default_index(), {})
+    assert world.county_states("Freestone County") == {"TX"}
+    assert "GA" in world.county_states("DeKalb County")
+    context = PlaceContext()
+    context.add_region("US", world.county_states("Freestone County"))
+    assert ("US", "TX") in context.regions and context.countries == {"US": 1}
+    assert world.resolve("Palestine", context=context).place.country == "US"
