@@ -210,12 +210,8 @@ def _rejection(value: Any, line: int, where: dict[str, Any]) -> Rejection:
         return Rejection(name=value.strip(), path=path, line=line)
     if not isinstance(value, LineDict):
         raise GazetteerError(f"'not' item {value!r} must be a name", line=line, **_not_line(where))
-    for key in value:
-        if key not in REJECTION_KEYS:
-            raise GazetteerError(
-                f"unknown key {key!r} in 'not'", line=value.lines[key], **_not_line(where),
-                hint="a 'not' item takes name, label, context and note",
-            )
+    _refuse_unknown_keys(value, REJECTION_KEYS, where, message="unknown key {key!r} in 'not'",
+                         hint="a 'not' item takes name, label, context and note")
     fields = {}
     for key in REJECTION_KEYS:
         text = value.get(key)
@@ -237,6 +233,14 @@ def _rejection(value: Any, line: int, where: dict[str, Any]) -> Rejection:
             hint="write the words around the name with the name itself, e.g. context: Washington said",
         )
     return Rejection(path=path, line=line, **fields)
+
+
+def _refuse_unknown_keys(
+    value: LineDict, allowed: frozenset[str], where: dict[str, Any], *, message: str, hint: str
+) -> None:
+    for key in value:
+        if key not in allowed:
+            raise GazetteerError(message.format(key=key), line=value.lines[key], **_not_line(where), hint=hint)
 
 
 def _not_line(where: dict[str, Any]) -> dict[str, Any]:
@@ -273,12 +277,8 @@ def _variants(item: LineDict, where: dict[str, Any]) -> list[Variant]:
             continue
         if not isinstance(value, LineDict):
             raise GazetteerError(f"variant {value!r} must be a name", line=line, **_not_line(where))
-        for key in value:
-            if key not in VARIANT_KEYS:
-                raise GazetteerError(
-                    f"unknown variant key {key!r}", line=value.lines[key], **_not_line(where),
-                    hint="a variant takes name, kind and weak",
-                )
+        _refuse_unknown_keys(value, VARIANT_KEYS, where, message="unknown variant key {key!r}",
+                             hint="a variant takes name, kind and weak")
         name, kind, weak = value.get("name"), value.get("kind", "other"), value.get("weak", False)
         if not isinstance(name, str) or not name.strip():
             raise GazetteerError("variant has no name", line=line, **_not_line(where))

@@ -84,6 +84,10 @@ def test_loads_a_good_file(tmp_path):
             "generic, misspelling, other, russian, ukrainian)",
         ),
         (
+            "- id: place:x\n  name: X\n  type: city\n  variants:\n    - {name: Y, weak: true, kidn: other}\n",
+            "{p}:5: entry 'place:x': unknown variant key 'kidn' (a variant takes name, kind and weak)",
+        ),
+        (
             "- id: place:x\n  type: city\n",
             "{p}:1: entry 'place:x': missing 'name' (a new entry needs id, name and type; to change a "
             "shipped entry, reuse its id)",
