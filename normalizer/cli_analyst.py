@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .errors import GazetteerErrors, InputError, NormalizerError
-from .schema import NER_LABELS
+from .schema import NER_LABELS, PLACE_LABELS
 
 
 def _fail(exc: NormalizerError) -> click.ClickException:
@@ -85,15 +85,24 @@ def _documents(nlp, inputs, *, quiet: bool, problems: list[InputError]) -> Itera
               help="Treat NAME as a span NER tagged with this label (default: a name found in running text).")
 @click.option("--country", help="As if a country cue stood next to NAME (e.g. RU for \"Russia's ...\").")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the explanation.")
+@click.option("--no-world", is_flag=True, help="Leave out the GeoNames world layer.")
 @_gazetteer_options
-def lookup(name, label, country, as_json, gazetteers, no_shipped):
+def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
     """Explain how NAME resolves: its keys, every candidate entry, and which one wins and why."""
     from .lookup import explain
     from .lookup_text import format_explanation
 
     gazetteer = _load_gazetteer(gazetteers, no_shipped)
+    world = None
+    if not no_world and label and label.upper() in PLACE_LABELS:
+        from .component import default_index_with_progress
+        from .places import WorldPlaces, fill_coordinates
+
+        index = default_index_with_progress()
+        fill_coordinates(gazetteer.entries, index)
+        world = WorldPlaces(index, gazetteer.entries)
     found = explain(name, gazetteer, label=label.upper() if label else None,
-                    country=country.upper() if country else None)
+                    country=country.upper() if country else None, world=world)
     click.echo(json.dumps(found.as_dict(), ensure_ascii=False) if as_json else format_explanation(found))
 
 

@@ -1,9 +1,10 @@
 """``gazetteer lookup``: why a name resolves the way it does, in words an analyst follows.
 
-The answer itself comes from the real ``Resolver`` (curated gazetteer only, no world layer);
-the steps and candidates around it are a read-only mirror of its rules (``resolve.py``):
-1. the folded key, 2. the transliteration key (only when one entry has it), 3. fuzzy matching
-(only for text NER tagged). A test checks that the mirror and the resolver agree.
+The answer itself comes from the real ``Resolver``; the steps and candidates around it are a
+read-only mirror of its rules (``resolve.py``): 1. the folded key, 2. the transliteration key
+(only when one entry has it), 3. the GeoNames world layer (only for text NER tagged as a place),
+ranked as with a document that says nothing else, 4. fuzzy matching (only for text NER tagged).
+A test checks that the mirror and the resolver agree.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .gazetteer import Gazetteer
 from .judgements import rejection_for, same_name
 from .keys import fold, translit_key
 from .names import Name
+from .places import WorldPlaces
 from .resolve import FUZZY_MARGIN, FUZZY_WEIGHT, MATCH_SCORES, Resolution, Resolver
 from .schema import PLACE_LABELS, TYPE_LABEL, label_fits
 
@@ -48,6 +50,22 @@ class Candidate:
 
 
 @dataclass
+class WorldCandidate:
+    """A GeoNames place the name may denote, with what is known of it before any document."""
+
+    id: str
+    name: str
+    feature: str
+    country: str
+    population: int
+    match: str
+    prior: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
 class Explanation:
     """Everything ``lookup`` says about one name."""
 
@@ -60,6 +78,7 @@ class Explanation:
     result: Resolution | None = None
     because: str = ""
     notes: list[str] = field(default_factory=list)
+    world: list[WorldCandidate] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         result = None
@@ -71,21 +90,33 @@ class Explanation:
         return {"name": self.name, "label": self.label, "country": self.country,
                 "keys": {"fold": self.fold_key, "translit": self.translit_key},
                 "candidates": [c.as_dict() for c in self.candidates], "result": result,
-                "because": self.because, "notes": self.notes}
+                "because": self.because, "notes": self.notes, "world": [w.as_dict() for w in self.world]}
 
 
 def explain(
     name: str, gazetteer: Gazetteer, *, label: str | None = None, country: str | None = None,
-    fuzzy_threshold: float = 90.0, fuzzy_min_length: int = 5,
+    fuzzy_threshold: float = 90.0, fuzzy_min_length: int = 5, world: WorldPlaces | None = None,
 ) -> Explanation:
     """Explain how ``name`` resolves: as NER's ``label`` if given, else as a name found in running text.
 
     ``country`` stands for a country cue next to the name ("Russia's ..."), which generic names need.
+    ``world`` (the GeoNames layer) adds the places the name may denote when ``label`` is a place label.
     """
     index, from_ner = gazetteer.index, label is not None
-    resolver = Resolver(index, fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length)
+    resolver = Resolver(index, fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length, world=world)
     out = Explanation(name, label, country, fold(name), translit_key(name))
     out.result = resolver.resolve(name, label=label, from_ner=from_ner, cue_country=country)
+    if world is not None and label in PLACE_LABELS:
+        key = fold(name)
+        out.world = sorted(
+            (WorldCandidate(p.canonical_id, p.name, p.feature, p.country, p.population, _via(p.name, m, key),
+                            round(world.prior(p, m, key), 2))
+             for p, m in world.candidates(name)),
+            key=lambda w: w.prior, reverse=True,
+        )
+        if out.result is not None and out.result.variant_kind == "geonames":
+            out.because = (f"the world layer: the most likely of {len(out.world)} GeoNames place(s) by feature "
+                           "class, population and how the name matched (no curated name fits)")
     folded = _per_entry(index.by_fold.get(out.fold_key, []), name, "folded key", label, from_ner, country)
     seen = {fold(n.variant.name) for n in index.by_fold.get(out.fold_key, [])}
     by_skeleton = index.by_translit.get(out.translit_key, []) if out.translit_key else []
@@ -109,6 +140,12 @@ def explain(
                 f"an analyst's judgement ({rejected.path}:{rejected.line}) says {name!r} is not "
                 f"{out.result.entry.canonical_id} in some label or context; here it does not apply")
     return out
+
+
+def _via(place_name: str, match: str, key: str) -> str:
+    if match != "fold":
+        return "another romanization"
+    return "its own name" if fold(place_name) == key else "an alternate name"
 
 
 def _per_entry(names: list[Name], text: str, step: str, label, from_ner, country) -> list[Candidate]:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .lookup import Candidate, Explanation
-from .schema import PLACE_LABELS
 
+WORLD_SHOWN = 8
 STEPS = {
     "folded key": "Step 1: the same name up to case, accents, apostrophes, hyphens, full stops, "
                   "a leading 'the' and a possessive",
@@ -18,7 +18,8 @@ def format_explanation(exp: Explanation) -> str:
            else "as a name found in running text (no NER label; --label shows a span NER tagged)")
     if exp.country:
         how += f", with a country cue for {exp.country} next to it"
-    lines = [f"{exp.name!r} looked up {how}, in the curated gazetteer", "", "Keys the name folds to:",
+    where = "the curated gazetteer and the GeoNames world layer" if exp.world else "the curated gazetteer"
+    lines = [f"{exp.name!r} looked up {how}, in {where}", "", "Keys the name folds to:",
              f"  folded key           {exp.fold_key!r}",
              f"  transliteration key  {exp.translit_key!r}" if exp.translit_key
              else "  transliteration key  none (names under 4 letters have none)"]
@@ -38,13 +39,21 @@ def format_explanation(exp: Explanation) -> str:
                 lines.append(f"      also reached through: {', '.join(repr(a) for a in c.also)}")
             lines += [f"      an analyst's judgement: {words}" for words in c.judgements]
         decided = decided or any(c.usable for c in found)
+    if exp.world:
+        lines += ["", "World places (GeoNames), for text NER tagged as a place, before any document context "
+                  "(a document's countries, regions, nearby places and 'City, State' can change the order):"]
+        for w in exp.world[:WORLD_SHOWN]:
+            lines.append(f"  {w.id}  {w.name} ({w.feature}, {w.country or '-'}, population {w.population:,}), "
+                         f"via {w.match}, prior {w.prior:g}")
+        if len(exp.world) > WORLD_SHOWN:
+            lines.append(f"  ... and {len(exp.world) - WORLD_SHOWN} more")
     lines.append("")
     r = exp.result
     if r is None:
         lines.append("Result: nothing; the mention stays unresolved (id null)")
-        if exp.label in PLACE_LABELS or exp.label is None:
-            exp.notes.append("annotate also tries the GeoNames world layer for places NER tagged; "
-                             "lookup shows the curated gazetteer only")
+        if exp.label is None:
+            exp.notes.append("annotate also tries the GeoNames world layer for places NER tagged: "
+                             "look up with --label GPE to see it")
     else:
         lines.append(f"Result: {r.entry.canonical_id} {r.entry.name} ({r.entry.type}), via {r.variant_name!r}, "
                      f"match {r.match_kind}, score {r.score:g}")

@@ -122,7 +122,7 @@ class WorldPlaces:
         within = self._within(following)
         key = fold(text)
         evidence = [self._evidence(place, context, within) for place, _ in found]
-        weights = [self._prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
+        weights = [self.prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
                    for i, (place, match) in enumerate(found)]
         top = max(weights)
         shares = [math.exp(w - top) for w in weights]
@@ -174,7 +174,11 @@ class WorldPlaces:
             return _state(self.index, abbreviation)
         return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
 
-    def _prior(self, place: Place, match: str, key: str) -> float:
+    def candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
+        """Every place ``text`` may denote and how it matched ("fold" or "translit")."""
+        return self._candidates(text, following)
+
+    def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
         weight = FEATURE_BONUS.get(place.feature, 0.0) + math.log10(place.population + 10)
         if match != "fold":

@@ -150,3 +150,24 @@ def test_cli_bad_label_and_bad_gazetteer(tmp_path):
         f"error: {broken}:3: entry 'place:x': unknown type 'settlement' (use one of: country, region, district, "
         "city, town, village, republic, river, sea, lake, area, mountain, facility, person, organization)\n"
         "Error: 1 error(s) in the gazetteer\n")
+
+
+def test_world_places_are_shown_for_place_labels(tmp_path):
+    from normalizer.geonames import GeoNamesIndex, import_geonames_dump
+    from normalizer.gazetteer import load_gazetteer
+    from normalizer.lookup import explain
+    from normalizer.lookup_text import format_explanation
+    from normalizer.places import WorldPlaces
+
+    from .test_geonames import DUMP_FILES, FIXTURES
+
+    out = import_geonames_dump([FIXTURES / name for name in DUMP_FILES], out=tmp_path / "world.sqlite")
+    with GeoNamesIndex.open(index_path=out) as index:
+        gazetteer = load_gazetteer([], shipped=False)
+        found = explain("Springfield", gazetteer, label="GPE", world=WorldPlaces(index, {}))
+        assert [w.id for w in found.world] == ["geonames:4409896", "geonames:4250542"]  # by prior: population
+        assert found.result.entry.canonical_id == "geonames:4409896"
+        text = format_explanation(found)
+        assert "geonames:4250542  Springfield (city, US, population 114,394), via its own name, prior" in text
+        assert "Why: the world layer: the most likely of 2 GeoNames place(s)" in text
+        assert explain("Springfield", gazetteer, label=None, world=WorldPlaces(index, {})).world == []
