@@ -153,8 +153,8 @@ def test_cli_bad_label_and_bad_gazetteer(tmp_path):
 
 
 def test_world_places_are_shown_for_place_labels(tmp_path):
-    from normalizer.geonames import GeoNamesIndex, import_geonames_dump
     from normalizer.gazetteer import load_gazetteer
+    from normalizer.geonames import GeoNamesIndex, import_geonames_dump
     from normalizer.lookup import explain
     from normalizer.lookup_text import format_explanation
     from normalizer.places import WorldPlaces
