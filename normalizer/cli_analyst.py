@@ -95,12 +95,9 @@ def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
     gazetteer = _load_gazetteer(gazetteers, no_shipped)
     world = None
     if not no_world and label and label.upper() in PLACE_LABELS:
-        from .component import default_index_with_progress
-        from .places import WorldPlaces, fill_coordinates
+        from .places import world_layer
 
-        index = default_index_with_progress()
-        fill_coordinates(gazetteer.entries, index)
-        world = WorldPlaces(index, gazetteer.entries)
+        world = world_layer(gazetteer.entries)
     found = explain(name, gazetteer, label=label.upper() if label else None,
                     country=country.upper() if country else None, world=world)
     click.echo(json.dumps(found.as_dict(), ensure_ascii=False) if as_json else format_explanation(found))

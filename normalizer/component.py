@@ -7,9 +7,7 @@ same results on another machine.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +18,11 @@ from spacy.util import ensure_path, from_disk, to_disk
 
 from .extensions import register_extensions
 from .gazetteer import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
-from .geonames import GeoNamesIndex, default_cache_dir
+from .geonames import GeoNamesIndex
 from .mentions import find_mentions
 from .nil import provisional_ids
-from .places import WorldPlaces, fill_coordinates
+from .places import WorldPlaces, fill_coordinates, world_layer
 from .resolve import Resolver
-
-log = logging.getLogger("normalizer")
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 
@@ -107,13 +103,11 @@ class EntityNormalizer:
     def resolver(self) -> Resolver:
         if self._resolver is None:
             world = None
-            if self.world:
-                index = self._world_index or (
-                    GeoNamesIndex.open(index_path=self.world_index_path) if self.world_index_path
-                    else default_index_with_progress()
-                )
-                fill_coordinates(self.gazetteer.entries, index)
-                world = WorldPlaces(index, self.gazetteer.entries)
+            if self._world_index is not None:
+                fill_coordinates(self.gazetteer.entries, self._world_index)
+                world = WorldPlaces(self._world_index, self.gazetteer.entries)
+            elif self.world:
+                world = world_layer(self.gazetteer.entries, index_path=self.world_index_path)
             self._resolver = Resolver(
                 self.gazetteer.index,
                 fuzzy_threshold=self.fuzzy_threshold,
@@ -185,8 +179,3 @@ class EntityNormalizer:
         from_disk(ensure_path(path), deserializers, exclude)
         return self
 
-
-@cache
-def default_index_with_progress() -> GeoNamesIndex:
-    """The world GeoNames index, compiled into the cache on first use (progress is logged)."""
-    return GeoNamesIndex.open(cache_dir=default_cache_dir(), progress=lambda message: log.info(message))

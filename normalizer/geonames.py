@@ -15,6 +15,7 @@ name, ``candidates("Izjum")`` finds Izyum by its romanization skeleton.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -186,5 +187,9 @@ def _place(row: tuple) -> Place:
 
 @cache
 def default_index(*, cache_dir: str | None = None, index_path: str | None = None) -> GeoNamesIndex:
-    """The process-wide index (opened, and built if needed, on first use). Do not close it."""
-    return GeoNamesIndex.open(cache_dir=cache_dir, index_path=index_path)
+    """The process-wide index (opened, and built if needed, on first use). Do not close it.
+
+    A first build reports its progress through the ``normalizer`` logger (the CLI shows it on stderr).
+    """
+    log = logging.getLogger("normalizer")
+    return GeoNamesIndex.open(cache_dir=cache_dir, index_path=index_path, progress=log.info)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .geonames import GeoNamesIndex, Place
+from .geonames import GeoNamesIndex, Place, default_index
 from .keys import fold, looks_like_acronym
 from .schema import Entry
 
@@ -243,6 +243,13 @@ def _us_counties() -> dict[str, set[str]]:
 
 def _prominent(place: Place) -> bool:
     return place.feature in ("continent", "country", "admin1") or place.population >= STRICT_MIN_POPULATION
+
+
+def world_layer(curated: dict[str, Entry], *, index_path: str | None = None) -> WorldPlaces:
+    """The world layer over the default (or an imported) index, curated entries given its coordinates."""
+    index = default_index(index_path=index_path)
+    fill_coordinates(curated, index)
+    return WorldPlaces(index, curated)
 
 
 def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
