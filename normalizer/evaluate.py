@@ -14,11 +14,11 @@ Its numbers are those of the reference scorer ``shared/eval/score.py`` on the sa
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .distance import km
 from .errors import InputError
 
 _GROUPS = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "PLACE": "PLACE", "LOCATION": "PLACE",
@@ -219,11 +219,11 @@ def _score_document(
         exact = [s for s in found if (s.start, s.end) == (start, end)]
         if g.get("lat") is not None and (start, end, g["label"]) in found_keys:
             where = exact[0].coordinates
-            km = _km((g["lat"], g["lon"]), where) if where else _NO_COORDINATES_KM
-            report.distances_km.append(km)
-            if km > 161:
+            distance = km((g["lat"], g["lon"]), where) if where else _NO_COORDINATES_KM
+            report.distances_km.append(distance)
+            if distance > 161:
                 report.errors.append(error("distance", start, end, g["label"], g.get("id"),
-                                           exact[0].canonical_id, f"{km:.0f} km off"))
+                                           exact[0].canonical_id, f"{distance:.0f} km off"))
         sid = (exact or overlapping)[0].canonical_id if exact or overlapping else None
         if g.get("ambiguous") or not g.get("id"):
             continue
@@ -256,13 +256,6 @@ def _score_clusters(report: EvaluationReport, mentions: _Mentions) -> None:
                        else "not the system id most mentions of this entity got")
                 report.errors.append(EvaluationError(**{**asdict(err), "detail": why}))
 
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    (lat1, lon1), (lat2, lon2) = a, b
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = math.sin((p2 - p1) / 2) ** 2, math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    h = dlat + math.cos(p1) * math.cos(p2) * dlon
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _context(text: str, start: int, end: int) -> str:

@@ -41,14 +41,14 @@ __all__ = [
 CACHE_ENV_VAR = "ENTITY_NORMALIZER_CACHE"
 ID_PREFIX = "geonames:"
 
-_COLUMNS = "p.geonameid, p.name, p.feature, p.country, p.admin1, p.lat, p.lon, p.population"
+_COLUMNS = "p.geonameid, p.name, p.feature, p.country, p.admin1, p.lat, p.lon, p.population, p.ref"
 _CANDIDATES_SQL = f"""
 SELECT {_COLUMNS}, MIN(CASE n.kind WHEN 'fold' THEN 0 ELSE 1 END) AS via
 FROM names n JOIN places p ON p.geonameid = n.geonameid
 WHERE (n.key = ? AND n.kind = 'fold') OR (n.key = ? AND n.kind = 'translit')
 GROUP BY p.geonameid
 ORDER BY via, CASE p.feature WHEN 'continent' THEN 0 WHEN 'country' THEN 0 WHEN 'admin1' THEN 1
-                  WHEN 'city' THEN 2 ELSE 3 END,
+                  WHEN 'city' THEN 2 WHEN 'admin2' THEN 2 ELSE 3 END,
          p.population DESC, p.geonameid
 LIMIT ?
 """
@@ -58,9 +58,9 @@ LIMIT ?
 class Place:
     """One GeoNames feature as the matcher sees it."""
 
-    canonical_id: str  # "geonames:706483"
+    canonical_id: str  # "geonames:706483"; places from other sources: "iso3166-2:CA-ON", "fips:21125"
     name: str
-    feature: str  # "continent" | "country" | "admin1" | "city" (| "other" in dump-built indexes)
+    feature: str  # "continent" | "country" | "admin1" | "admin2" (US county) | "city" | "other" (dumps)
     country: str  # ISO 3166-1 alpha-2
     admin1: str | None
     lat: float | None
@@ -68,8 +68,10 @@ class Place:
     population: int
 
     @property
-    def geonameid(self) -> int:
-        return int(self.canonical_id.removeprefix(ID_PREFIX))
+    def geonameid(self) -> int | None:
+        """The GeoNames id as a number; None for places from other sources."""
+        number = self.canonical_id.removeprefix(ID_PREFIX)
+        return int(number) if self.canonical_id.startswith(ID_PREFIX) else None
 
 
 def default_cache_dir(cache_dir: str | Path | None = None) -> Path:
@@ -137,15 +139,16 @@ class GeoNamesIndex:
             return []
         skeleton = translit_key(name) or None
         rows = self._conn.execute(_CANDIDATES_SQL, (folded, skeleton, limit)).fetchall()
-        return [(_place(row[:8]), "fold" if row[8] == 0 else "translit") for row in rows]
+        return [(_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows]
 
     def get(self, canonical_id: str) -> Place | None:
-        """The place with this id ("geonames:706483"), or None."""
+        """The place with this id ("geonames:706483", "iso3166-2:CA-ON", "fips:21125"), or None."""
         number = canonical_id.removeprefix(ID_PREFIX)
-        if not canonical_id.startswith(ID_PREFIX) or not number.isdigit():
-            return None
-        sql = f"SELECT {_COLUMNS} FROM places p WHERE p.geonameid = ?"
-        row = self._conn.execute(sql, (int(number),)).fetchone()
+        if canonical_id.startswith(ID_PREFIX) and number.isdigit():
+            where, value = "p.geonameid = ?", int(number)
+        else:
+            where, value = "p.ref = ?", canonical_id
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE {where}", (value,)).fetchone()
         return _place(row) if row else None
 
     def region(self, country: str, admin1: str) -> Place | None:
@@ -181,8 +184,8 @@ class GeoNamesIndex:
 
 
 def _place(row: tuple) -> Place:
-    geonameid, name, feature, country, admin1, lat, lon, population = row
-    return Place(f"{ID_PREFIX}{geonameid}", name, feature, country, admin1, lat, lon, population)
+    geonameid, name, feature, country, admin1, lat, lon, population, ref = row
+    return Place(ref or f"{ID_PREFIX}{geonameid}", name, feature, country, admin1, lat, lon, population)
 
 
 @cache

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .geonames_regions import Region, country_centres, county_fips, source_versions, subdivisions, us_counties
 from .keys import fold, translit_key
 
-SCHEMA_VERSION = 4  # bump when the tables, the keys or the name filter change: cached indexes rebuild
+SCHEMA_VERSION = 8  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 
 Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]
@@ -46,7 +47,7 @@ PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, feature TEXT NOT NULL,
-    country TEXT NOT NULL, admin1 TEXT, lat REAL, lon REAL, population INTEGER NOT NULL);
+    country TEXT NOT NULL, admin1 TEXT, lat REAL, lon REAL, population INTEGER NOT NULL, ref TEXT);
 CREATE TABLE names (key TEXT NOT NULL, kind TEXT NOT NULL, geonameid INTEGER NOT NULL);
 """
 _LATIN_OR_CYRILLIC = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff]")
@@ -55,7 +56,7 @@ _CODE_LIKE = re.compile(r"[A-Z]{2,5}")
 _WORDS = re.compile(r"[^\W\d_]+")
 _US_CENTRE = (39.83, -98.58)  # geographic centre of the contiguous United States (Lebanon, Kansas)
 # Short forms that English news uses and that countryinfo lists only as ISO codes or not at all.
-COUNTRY_SHORT_FORMS = {"US": ("US", "USA", "America"), "GB": ("UK", "Britain"), "AE": ("UAE",)}
+COUNTRY_SHORT_FORMS = {"US": ("US", "USA", "America"), "GB": ("UK", "Britain", "Great Britain"), "AE": ("UAE",)}
 
 
 def plausible_alternate(alternate: str, name: str = "") -> bool:
@@ -96,13 +97,19 @@ class IndexWriter:
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path)
         self.conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        self._places: list[PlaceRow] = []
+        self._places: list[tuple] = []
         self._names: list[tuple[str, str, int]] = []
         self.places_written = 0
 
     def add_place(self, row: PlaceRow, alternates: Iterable[str] = ()) -> None:
-        self._places.append(row)
+        self._places.append((*row, None))
         self.add_names(row[0], [row[1]], alternates)
+
+    def add_region(self, region: Region, number: int) -> None:
+        """A place whose id is not a GeoNames id (``iso3166-2:CA-ON``), stored under a negative number."""
+        self._places.append((number, region.name, region.feature, region.country, region.admin1,
+                             region.lat, region.lon, region.population, region.canonical_id))
+        self.add_names(number, region.names)
 
     def add_names(self, geonameid: int, names: Iterable[str], alternates: Iterable[str] = ()) -> None:
         self._names.extend((key, kind, geonameid) for key, kind in name_keys(names, alternates))
@@ -110,7 +117,7 @@ class IndexWriter:
             self._flush()
 
     def _flush(self) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?)", self._places)
+        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)", self._places)
         self.conn.executemany("INSERT INTO names VALUES (?,?,?)", self._names)
         self.places_written += len(self._places)
         self._places.clear()
@@ -123,6 +130,7 @@ class IndexWriter:
             " (SELECT MIN(rowid) FROM names GROUP BY key, kind, geonameid)"
         )
         self.conn.execute("CREATE INDEX names_key ON names (key, kind)")
+        self.conn.execute("CREATE INDEX places_ref ON places (ref)")
         meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint, "source": source}
         self.conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
         self.conn.commit()
@@ -171,6 +179,7 @@ class GeoNamesSources:
     us_states: Path
     use_countryinfo: bool = True
     continents: Path | None = None
+    use_regions: bool = True  # other countries' subdivisions and US counties (geonames_regions)
 
     @classmethod
     def default(cls) -> GeoNamesSources:
@@ -188,6 +197,7 @@ class GeoNamesSources:
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
         parts.append(f"countryinfo={_countryinfo_version() if self.use_countryinfo else 'off'}")
+        parts.append(source_versions() if self.use_regions else "regions=off")
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -220,6 +230,7 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
         say("GeoNames index: countryinfo not installed; countries placed at their capitals")
     writer = IndexWriter(path)
     capitals: dict[tuple[str, str], tuple[int, float, float]] = {}
+    city_points: dict[tuple[str, str], list[tuple[float, float, int, str | None]]] = defaultdict(list)
     state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     for done, city in enumerate(cities.values(), 1):
         lat, lon, pop = float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0)
@@ -229,15 +240,29 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
             capitals[key] = (pop, lat, lon)
         if country == "US" and admin1:
             state_points[admin1].append((lat, lon, pop))
+        city_points[(country, fold(city["name"]))].append((lat, lon, pop, admin1))
         row = (int(city["geonameid"]), city["name"], "city", country, admin1, lat, lon, pop)
         writer.add_place(row, city.get("alternatenames") or ())
         if done % 50_000 == 0:
             say(f"GeoNames index: {done:,}/{len(cities):,} places")
+    regions: list[Region] = []
+    if sources.use_regions:
+        say("GeoNames index: adding other countries' subdivisions and US counties")
+        country_list = {iso2: (c["name"], int(c["population"] or 0)) for iso2, c in countries.items()}
+        regions = [*subdivisions(city_points, country_list), *us_counties(city_points, county_fips())]
+        for number, region in enumerate(regions, 1):
+            writer.add_region(region, -number)
+    # A country's alternate spelling that is one of its own subdivisions' names ("Wales") is the subdivision.
+    subdivision_names = {(r.country, fold(n)) for r in regions for n in r.names}
+    centres = country_centres() if sources.use_regions else {}
     for iso2, country in countries.items():
-        lat, lon = _country_centre(iso2, info.get(iso2), capitals.get((iso2, country.get("capital") or "")))
+        capital = capitals.get((iso2, country.get("capital") or ""))
+        lat, lon = _country_centre(iso2, info.get(iso2), centres.get(iso2), capital)
         population = int(country["population"] or 0)
         row = (int(country["geonameid"]), country["name"], "country", iso2, None, lat, lon, population)
-        writer.add_place(row, _country_alternates(iso2, country, info.get(iso2)))
+        alternates = [a for a in _country_alternates(iso2, country, info.get(iso2))
+                      if (iso2, fold(a)) not in subdivision_names]
+        writer.add_place(row, alternates)
         writer.add_names(row[0], COUNTRY_SHORT_FORMS.get(iso2, ()))
     for code, state in states.items():
         points = state_points.get(code, [])
@@ -257,12 +282,14 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
 
 
 def _country_centre(
-    iso2: str, info: dict | None, capital: tuple[int, float, float] | None
+    iso2: str, info: dict | None, centre: tuple[float, float] | None, capital: tuple[int, float, float] | None
 ) -> tuple[float | None, float | None]:
-    if info is not None and iso2 == "US":
+    if (info is not None or centre is not None) and iso2 == "US":
         return _US_CENTRE
     if info is not None and len(info.get("latlng") or []) == 2:
         return float(info["latlng"][0]), float(info["latlng"][1])
+    if centre is not None:
+        return centre
     return (capital[1], capital[2]) if capital else (None, None)
 
 

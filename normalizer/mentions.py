@@ -8,7 +8,10 @@
    inside a PERSON span is dropped ("Lloyd Austin"); inside another unresolved NER span it is
    dropped too (nested names are not annotated), except after a plural head with "of"
    ("the Republics of Donetsk").
-4. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved.
+4. Places NER mislabeled or missed (``toponyms``): PERSON/ORG spans and untagged capitalized
+   names become GPE when their very name is a world place and the text gives place evidence
+   ("Gainesville, Fla.", "near Greer", "Danbury police", "D-Calif."); all-caps datelines too.
+5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from . import toponyms
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
@@ -48,6 +52,7 @@ class Mention:
     ner_label: str | None
     from_gazetteer: bool = False
     resolution: Resolution | None = None
+    place_cue: str | None = None  # why a PERSON/ORG span or a missed name was taken as a place
 
     @property
     def label(self) -> str | None:
@@ -85,8 +90,13 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
             written = doc[start:end].text
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, ent.label_))
+    places_wanted = bool(labels & PLACE_LABELS) and resolver.world is not None
+    if places_wanted:
+        ner = _with_datelines(doc, ner, resolver.world, junk)
     found = [m for m in scan_names(doc, index, text=text) if not in_ranges(*_chars(doc, m), junk)]
     mentions = _merge(doc, ner, found, resolver)
+    if places_wanted:
+        _relabel_places(doc, mentions, resolver, text=text)
     _resolve_all(doc, mentions, resolver, text=text)
     return [m for m in mentions if _keep(doc, m) and m.label in labels]
 
@@ -118,6 +128,90 @@ def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[M
         if best is not None:
             hits.append(Mention(token.i, best, None, from_gazetteer=True))
     return hits
+
+
+def _with_datelines(doc: Doc, ner: list[Mention], world, junk) -> list[Mention]:
+    """All-caps datelines naming a place ("BEIRUT (Reuters) -") are places, whatever NER said."""
+    for start, end in toponyms.datelines(doc, world):
+        if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), junk):
+            continue
+        dateline = Mention(start, end, "GPE", place_cue="dateline")
+        overlapping = [m for m in ner if m.overlaps(dateline)]
+        if any(m.ner_label in PLACE_LABELS for m in overlapping):
+            continue
+        ner = [m for m in ner if m not in overlapping] + [dateline]
+    return sorted(ner, key=lambda m: m.start)
+
+
+def _relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
+    """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``)."""
+    place_names = toponyms.document_place_names(doc)
+    person_parts = toponyms.person_name_parts(doc)
+    for mention in mentions:
+        if mention.ner_label not in toponyms.RELABELED_LABELS:
+            continue
+        span = doc[mention.start : mention.end]
+        if fold(span.text) in resolver.index.by_fold:
+            continue  # the curated gazetteer knows this name: it decides
+        cue = toponyms.place_cue(
+            doc, mention.start, mention.end, world=resolver.world,
+            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+            place_names=place_names, person_parts=person_parts,
+        )
+        if cue is not None:
+            mention.ner_label, mention.place_cue = "GPE", cue
+    if "untagged" in toponyms.CUES or "party" in toponyms.CUES:
+        mentions[:] = _untagged_places(doc, mentions, resolver, text, place_names, person_parts)
+    if "list" in toponyms.CUES:
+        _relabel_coordinated(doc, mentions, resolver, place_names, person_parts)
+
+
+def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -> list[Mention]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken.update(i for e in doc.ents for i in range(e.start, e.end))  # dates, languages, events
+    added = []
+    for start, end in toponyms.party_homes(doc, resolver.world):
+        if not taken.intersection(range(start, end)):
+            added.append(Mention(start, end, "GPE", place_cue="party"))
+            taken.update(range(start, end))
+    if "untagged" in toponyms.CUES:
+        for start, end in toponyms.capitalized_runs(doc, taken):
+            span = doc[start:end]
+            if fold(span.text) in resolver.index.by_fold:
+                continue
+            cue = toponyms.place_cue(
+                doc, start, end, world=resolver.world,
+                following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+                place_names=place_names, person_parts=person_parts,
+            )
+            if cue is not None:
+                added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> None:
+    """"Gainesville and Lindsay": a PERSON/ORG name in a list with a place is a place."""
+    changed = True
+    while changed:
+        changed = False
+        for i, mention in enumerate(mentions):
+            if mention.ner_label not in toponyms.RELABELED_LABELS:
+                continue
+            span = doc[mention.start : mention.end]
+            key = fold(span.text)
+            if (key in resolver.index.by_fold or not toponyms.candidate(doc, mention.start, mention.end, person_parts)
+                    or not toponyms.named(resolver.world, span.text)):
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(mentions) or mentions[j].ner_label not in PLACE_LABELS:
+                    continue
+                a, b = sorted((mention, mentions[j]), key=lambda m: m.start)
+                between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
+                if between and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2:
+                    mention.ner_label, mention.place_cue = "GPE", "list"
+                    changed = True
+                    break
 
 
 def _one_entry(names):
@@ -184,14 +278,16 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             if keys[i] not in contexts:  # what the *other* names of the document say
                 contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i])
             mention.resolution = resolve(i, contexts[keys[i]])
-    best: dict[str, Resolution] = {}
+    best: dict[str, tuple[bool, float, Resolution]] = {}  # a span NER tagged as a place outranks others
     for mention, key in zip(mentions, keys):
         found = mention.resolution
-        if found and found.variant_kind == "geonames" and (key not in best or found.score > best[key].score):
-            best[key] = found
+        if found and found.variant_kind == "geonames":
+            rank = (mention.ner_label in PLACE_LABELS, found.score, found)
+            if key not in best or rank[:2] > best[key][:2]:
+                best[key] = rank
     for mention, key in zip(mentions, keys):
         if mention.resolution and mention.resolution.variant_kind == "geonames":
-            mention.resolution = best[key]
+            mention.resolution = best[key][2]
     for i, mention in enumerate(mentions):
         if mention.resolution is None and resolver.is_not_entity(
             written[i], mention.ner_label, before=preceding[i], after=following[i]
@@ -203,9 +299,13 @@ def _context(
     resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str
 ) -> Context:
     context = Context()
+    neighbours = set()
     for mention, key, text in zip(mentions, keys, written):
         if key == leave_out:
             continue
+        if resolver.world is not None and key not in neighbours and mention.label in PLACE_LABELS:
+            neighbours.add(key)
+            context.places.add_neighbour(resolver.world.neighbour_points(text))
         if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
             resolver.remember(context, mention.resolution.entry)
         elif mention.resolution is None and resolver.world is not None:

@@ -21,12 +21,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .distance import km
 from .geonames import GeoNamesIndex, Place, default_index
 from .keys import fold, looks_like_acronym
 from .schema import Entry
 
-FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "city": "city", "other": "area"}
-FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "city": 0.0, "other": -1.0}
+FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "admin2": "region", "city": "city",
+                "other": "area"}
+FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "admin2": 0.0, "city": 0.0, "other": -1.0}
+# Subdivisions from countrystatecity (ids "iso3166-2:...") count their cities' people as their own
+# population, so their size is already in the prior: no feature bonus ("Gaza" the city of 410,000,
+# not Mozambique's Gaza province of 324,000).
+SUBDIVISION_PREFIX = "iso3166-2:"
 BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
 CURATED_BONUS = 1.5
@@ -35,6 +41,13 @@ STRICT_MIN_POPULATION = 100_000
 ALTERNATE_NAME_PENALTY = 2.0
 CACHE_SIZE = 20_000  # candidate lists kept per WorldPlaces (names repeat across documents)
 NEAR_KM = 300.0
+# Support: each other place name of the document adds up to SUPPORT_WEIGHT to a candidate that one
+# of its own likeliest places lies near (exp(-distance / SUPPORT_KM)), SUPPORT_CAP in all.
+SUPPORT_KM = 40.0
+SUPPORT_WEIGHT = 2.0
+SUPPORT_CAP = 6.0
+NEIGHBOUR_CANDIDATES = 10
+WORLD_ID_PREFIXES = ("geonames:", "iso3166-2:", "fips:")  # the id schemes of the world layer's places
 
 # AP-style US state abbreviations, as local news writes them after a city ("Alexandria, La.").
 US_STATE_ABBREVIATIONS = {
@@ -46,6 +59,11 @@ US_STATE_ABBREVIATIONS = {
     "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT",
     "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wyo": "WY", "dc": "DC",
 }
+# Canadian Press abbreviations of the provinces and territories ("Red Deer, Alta.", "B.C.").
+CANADIAN_ABBREVIATIONS = {
+    "alta": "AB", "bc": "BC", "man": "MB", "nb": "NB", "nl": "NL", "nfld": "NL", "ns": "NS", "ont": "ON",
+    "pei": "PE", "que": "QC", "sask": "SK", "nwt": "NT", "yt": "YT", "nu": "NU",
+}
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
 
 
@@ -56,17 +74,24 @@ class PlaceContext:
     countries: dict[str, int] = field(default_factory=dict)
     regions: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
+    neighbours: list[tuple[tuple[float, float], ...]] = field(default_factory=list)  # see add_neighbour
 
     def add(self, entry: Entry, place: Place | None = None) -> None:
         if entry.country:
             self.countries[entry.country] = self.countries.get(entry.country, 0) + 1
         if place is not None and place.feature == "admin1" and place.admin1:
             self.regions.add((place.country, place.admin1))
-        if place is not None and place.admin1 and place.feature == "city":
+        if place is not None and place.admin1 and place.feature in ("city", "admin2"):
             self.regions.add((place.country, place.admin1))
         if entry.lat is not None and entry.lon is not None:
             self.points.append((entry.lat, entry.lon))
 
+
+    def add_neighbour(self, points: tuple[tuple[float, float], ...]) -> None:
+        """Another place name of the document, as the points it may denote: a town and the county
+        around it support each other ("Paris and Henry County": Paris, Tennessee)."""
+        if points:
+            self.neighbours.append(points)
 
     def add_region(self, country: str, regions: set[str]) -> None:
         """A mention that only says "somewhere in one of these regions" (a county name)."""
@@ -92,6 +117,7 @@ class WorldPlaces:
         self.curated = curated
         self._cache: dict[tuple[str, bool], list[tuple[Place, str]]] = {}
         self._places: dict[str, Place | None] = {}
+        self._neighbours: dict[str, tuple[tuple[float, float], ...]] = {}
 
     def resolve(
         self,
@@ -105,8 +131,8 @@ class WorldPlaces:
         """The most likely place for ``text``; ``prefer`` is a curated id, weighed in with a bonus.
 
         ``strict`` (for spans NER labeled ORG or NORP): only the very name (not an alternate name,
-        not an acronym) of a country, a first-level region or a city of ``STRICT_MIN_POPULATION``
-        people or more.
+        not an acronym) of a country, or of a region or city of ``STRICT_MIN_POPULATION`` people
+        or more.
         """
         found = self._candidates(text, following)
         if strict:
@@ -152,9 +178,10 @@ class WorldPlaces:
 
     def _lookup(self, text: str, following: str) -> list[tuple[Place, str]]:
         key = fold(text)
-        code = US_STATE_ABBREVIATIONS.get(key.replace(" ", ""))
-        if code and (text.rstrip().endswith(".") or following.startswith(".")):  # AP style: "Kan.", "W.Va."
-            return [(p, "fold") for p in _state(self.index, code)]
+        if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Kan.", "W.Va.", "B.C."
+            abbreviated = _abbreviated_region(self.index, key)
+            if abbreviated:
+                return [(p, "fold") for p in abbreviated]
         out = []
         for place, match in self.index.candidates(text, limit=MAX_CANDIDATES):
             curated = self.curated.get(place.canonical_id)
@@ -169,9 +196,10 @@ class WorldPlaces:
         if not m:
             return []
         name = m.group(1)
-        abbreviation = US_STATE_ABBREVIATIONS.get(fold(name).replace(" ", ""))
-        if abbreviation and (name.endswith(".") or name.isupper()):
-            return _state(self.index, abbreviation)
+        if name.endswith(".") or name.isupper():
+            abbreviated = _abbreviated_region(self.index, fold(name))
+            if abbreviated:
+                return abbreviated
         return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
 
     def candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
@@ -180,7 +208,8 @@ class WorldPlaces:
 
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
-        weight = FEATURE_BONUS.get(place.feature, 0.0) + math.log10(place.population + 10)
+        bonus = 0.0 if place.canonical_id.startswith(SUBDIVISION_PREFIX) else FEATURE_BONUS.get(place.feature, 0.0)
+        weight = bonus + math.log10(place.population + 10)
         if match != "fold":
             weight -= 1.5
         elif fold(place.name) != key:
@@ -201,9 +230,26 @@ class WorldPlaces:
             if place.admin1 and (place.country, place.admin1) in context.regions:
                 weight += 2.5
             if place.lat is not None and context.points:
-                nearest = min(_km((place.lat, place.lon), p) for p in context.points)
+                nearest = min(km((place.lat, place.lon), p) for p in context.points)
                 weight += 2.0 * math.exp(-nearest / NEAR_KM)
+            if place.lat is not None and context.neighbours:
+                support = sum(math.exp(-min(_rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
+                              for points in context.neighbours)
+                weight += min(SUPPORT_CAP, SUPPORT_WEIGHT * support)
         return weight
+
+    def neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
+        """Where the ``NEIGHBOUR_CANDIDATES`` likeliest places called ``text`` are."""
+        if text not in self._neighbours:
+            if len(self._neighbours) > CACHE_SIZE:
+                self._neighbours.clear()
+            found = self._candidates(text)
+            key = fold(text)
+            found.sort(key=lambda pm: self.prior(pm[0], pm[1], key), reverse=True)
+            self._neighbours[text] = tuple(
+                (p.lat, p.lon) for p, _ in found[:NEIGHBOUR_CANDIDATES] if p.lat is not None
+            )
+        return self._neighbours[text]
 
     def county_states(self, text: str) -> set[str]:
         """US states that have a county (or parish) of this name: context, not an entity resolution.
@@ -214,8 +260,8 @@ class WorldPlaces:
         return _us_counties().get(fold(text), set())
 
     def place(self, canonical_id: str) -> Place | None:
-        """The GeoNames place of an id (None for slugs), remembered between documents."""
-        if not canonical_id.startswith("geonames:"):
+        """The world-layer place of an id (None for slugs), remembered between documents."""
+        if not canonical_id.startswith(WORLD_ID_PREFIXES):
             return None
         if canonical_id not in self._places:
             if len(self._places) > CACHE_SIZE:
@@ -242,7 +288,7 @@ def _us_counties() -> dict[str, set[str]]:
 
 
 def _prominent(place: Place) -> bool:
-    return place.feature in ("continent", "country", "admin1") or place.population >= STRICT_MIN_POPULATION
+    return place.feature in ("continent", "country") or place.population >= STRICT_MIN_POPULATION
 
 
 def world_layer(curated: dict[str, Entry], *, index_path: str | None = None) -> WorldPlaces:
@@ -264,9 +310,22 @@ def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
     return filled
 
 
-def _state(index: GeoNamesIndex, code: str) -> list[Place]:
-    state = index.region("US", code)
-    return [state] if state else []
+def _rough_km(lat: float, lon: float, point: tuple[float, float]) -> float:
+    """Equirectangular distance: cheap, and within 1 % of the great circle at the scale it is used."""
+    x = math.radians(point[1] - lon) * math.cos(math.radians((lat + point[0]) / 2))
+    return 6371.0 * math.hypot(x, math.radians(point[0] - lat))
+
+
+def _abbreviated_region(index: GeoNamesIndex, key: str) -> list[Place]:
+    """The US state or Canadian province a press abbreviation names ("ky", "bc"), if any."""
+    key = key.replace(" ", "")
+    if key in US_STATE_ABBREVIATIONS:
+        region = index.region("US", US_STATE_ABBREVIATIONS[key])
+    elif key in CANADIAN_ABBREVIATIONS:
+        region = index.get(f"{SUBDIVISION_PREFIX}CA-{CANADIAN_ABBREVIATIONS[key]}")
+    else:
+        return []
+    return [region] if region else []
 
 
 @lru_cache(maxsize=50_000)
@@ -280,9 +339,3 @@ def _imported_entry(place: Place) -> Entry:
         lon=place.lon,
         path="<geonames>",
     )
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

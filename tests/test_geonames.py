@@ -19,7 +19,7 @@ DUMP_FILES = ["allCountries.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt"
 def fixture_sources(directory: Path = FIXTURES, *, use_countryinfo: bool = False) -> GeoNamesSources:
     return GeoNamesSources(
         directory / "cities500.json", directory / "countries.json", directory / "us_states.json",
-        use_countryinfo=use_countryinfo,
+        use_countryinfo=use_countryinfo, use_regions=False,
     )
 
 

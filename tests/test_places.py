@@ -134,3 +134,54 @@ def test_county_names_are_context_for_their_state():
     context.add_region("US", world.county_states("Freestone County"))
     assert ("US", "TX") in context.regions and context.countries == {"US": 1}
     assert world.resolve("Palestine", context=context).place.country == "US"
+
+
+@pytest.fixture(scope="module")
+def full_world():
+    from normalizer.geonames import default_index
+
+    return WorldPlaces(default_index(), {})
+
+
+def test_a_town_and_its_county_support_each_other(full_world):
+    """'Paris and Henry County': each name's likeliest places support the other's near them."""
+    assert full_world.resolve("Paris").place.country == "FR"  # alone: the capital
+    context = PlaceContext()
+    county = full_world.resolve("Henry County")  # alone: the most populous one, as a first pass finds
+    context.add(county.entry, county.place)
+    assert full_world.resolve("Paris", context=context).place.admin1 != "TN"  # Henry County, Georgia wins alone
+    context.add_neighbour(full_world.neighbour_points("Henry County"))
+    paris = full_world.resolve("Paris", context=context).place
+    assert (paris.country, paris.admin1) == ("US", "TN")  # the seat of Henry County, Tennessee
+    context = PlaceContext()
+    context.add_neighbour(full_world.neighbour_points("Paris"))
+    assert full_world.resolve("Henry County", context=context).place.admin1 == "TN"
+
+
+def test_canadian_press_abbreviations(full_world):
+    assert full_world.resolve("B.C.").entry.canonical_id == "iso3166-2:CA-BC"
+    assert full_world.resolve("Alta", following=". officials").entry.canonical_id == "iso3166-2:CA-AB"
+    red_deer = full_world.resolve("Red Deer", following=", Alta., police said").place
+    assert (red_deer.country, red_deer.admin1) == ("CA", full_world.index.get("iso3166-2:CA-AB").admin1)
+
+
+@pytest.mark.parametrize(
+    ("written", "feature", "country"),
+    [
+        ("Ontario", "admin1", "CA"),  # the province, not Ontario, California
+        ("Queensland", "admin1", "AU"),
+        ("Gaza", "city", "PS"),  # the city of 410,000, not Mozambique's Gaza province
+        ("Laurel County", "admin2", "US"),
+        ("Wales", "admin1", "GB"),  # not the United Kingdom, whose alternate spelling it is in countryinfo
+    ],
+)
+def test_subdivisions_and_counties_compete_with_cities(full_world, written, feature, country):
+    place = full_world.resolve(written).place
+    assert (place.feature, place.country) == (feature, country)
+    assert place.lat is not None
+
+
+def test_strict_wants_a_populous_subdivision(full_world):
+    # Jamaica's Hanover parish (15,000 people) is no reason to read an ORG span as a place
+    assert full_world.resolve("Hanover", strict=True) is None
+    assert full_world.resolve("Hanover").place.country != "JM"  # nor the likeliest Hanover

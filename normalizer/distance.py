@@ -1,0 +1,13 @@
+"""Great-circle distance, the one measure of nearness the package uses (scoring, context, data)."""
+from __future__ import annotations
+
+import math
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance in kilometres between two (lat, lon) points in degrees."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
