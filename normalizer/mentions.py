@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from . import toponyms
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
+from .places import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     SEPARATORS,
@@ -98,7 +99,10 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
     if places_wanted:
         _relabel_places(doc, mentions, resolver, text=text)
     _resolve_all(doc, mentions, resolver, text=text)
-    return [m for m in mentions if _keep(doc, m) and m.label in labels]
+    kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
+    for mention in kept:
+        _take_abbreviation_period(doc, mention)
+    return kept
 
 
 def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[Mention]:
@@ -326,6 +330,21 @@ def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
         if between in POSSESSIVES or between == "" or after == "of":
             return other.resolution.entry.country
     return None
+
+
+def _take_abbreviation_period(doc: Doc, mention: Mention) -> None:
+    """A place abbreviation keeps its final period even where it also ends the sentence ("in W.Va.").
+
+    spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
+    """
+    if mention.end >= len(doc) or doc[mention.end].text != "." or doc[mention.end - 1].whitespace_:
+        return
+    if mention.label not in PLACE_LABELS:
+        return
+    last = doc[mention.end - 1].text
+    key = fold(doc[mention.start : mention.end].text).replace(" ", "")
+    if "." in last or key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS:
+        mention.end += 1
 
 
 def _keep(doc: Doc, mention: Mention) -> bool:

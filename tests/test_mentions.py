@@ -202,3 +202,16 @@ def judged(tmp_path_factory):
 )
 def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
     assert found(annotate_with_ents(blank_nlp, judged, text, ents)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He grew up in Charleston, W.Va. He left in May.", ["Charleston", "W.Va."]),
+        ("The plant is in Burlington, Vt.", ["Burlington", "Vt."]),
+        ("The order came from the U.S. Nobody objected.", ["U.S."]),
+        ("The convoy reached Kyiv. Nobody objected.", ["Kyiv"]),  # an ordinary full stop stays outside
+    ],
+)
+def test_a_place_abbreviation_keeps_its_final_period(sm_nlp, text, expected):
+    assert [e.text for e in sm_nlp(text).ents if e.label_ in ("GPE", "LOC")] == expected
