@@ -15,6 +15,11 @@ import click
 from .errors import GazetteerErrors, InputError, NormalizerError
 
 FORMATS = ("jsonl", "tsv", "text", "html")
+CONVENTIONS = ("normalizer", "geoparse")  # normalizer.geoparse.CONVENTIONS, without importing spaCy here
+_CONVENTIONS_HELP = ("normalizer: the project's annotation conventions; geoparse: also every toponym nested in "
+                     "a name (Athens in 'Athens Police Department') and nationality words as their country "
+                     "(Russian -> Russia), as the geoparsing corpora annotate them; those spans carry "
+                     "\"convention\": \"nested\" or \"demonym\".")
 
 
 def _fail(exc: NormalizerError) -> click.ClickException:
@@ -46,10 +51,12 @@ def main() -> None:
               help="World layer from an index built by 'gazetteer import geonames' instead of the default.")
 @click.option("--nil-ids", is_flag=True, help="Give people and organizations the gazetteer does not know a "
               "provisional id (new:person:ivan-poddubny) instead of null; a surname joins its full name.")
+@click.option("--conventions", type=click.Choice(CONVENTIONS), default="normalizer", show_default=True,
+              help=_CONVENTIONS_HELP)
 @click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold, no_world, geonames_index,
-             nil_ids, batch_size, quiet):
+             nil_ids, conventions, batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through)."""
     from .formats import Writer
@@ -59,7 +66,8 @@ def annotate(inputs, output, fmt, model, gazetteers, no_shipped, fuzzy_threshold
     _log_progress(quiet)
     try:
         nlp = load(model, gazetteers, shipped=not no_shipped, fuzzy_threshold=fuzzy_threshold,
-                   world=not no_world, world_index_path=geonames_index, nil_ids=nil_ids)
+                   world=not no_world, world_index_path=geonames_index, nil_ids=nil_ids,
+                   conventions=conventions)
     except NormalizerError as exc:
         raise _fail(exc) from exc
     problems: list[InputError] = []
@@ -135,8 +143,10 @@ class _Progress:
 @click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer.")
 @click.option("--geonames-index", type=click.Path(exists=True, dir_okay=False),
               help="World layer from an index built by 'gazetteer import geonames'.")
+@click.option("--conventions", type=click.Choice(CONVENTIONS), default="normalizer", show_default=True,
+              help="Annotation conventions when annotating GOLD's texts (see annotate --help).")
 def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, no_shipped, no_world,
-             geonames_index):
+             geonames_index, conventions):
     """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts) against
     GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy, cluster accuracy and accuracy within
     161 km, with a list of errors in context. Agrees with ../shared/eval/score.py."""
@@ -153,7 +163,7 @@ def evaluate(gold, system, labels, only_id, as_json, errors, model, gazetteers, 
         else:
             _log_progress(as_json)
             nlp = load(model, gazetteers, shipped=not no_shipped, world=not no_world,
-                       world_index_path=geonames_index)
+                       world_index_path=geonames_index, conventions=conventions)
             texts = (r.get("text", "") for r in gold_records)
             system_records = [
                 {"id": r.get("id"), "spans": doc_records(doc)}

@@ -1,7 +1,9 @@
 """The spaCy pipeline component ``entity_normalizer``.
 
 Runs after NER: finds and resolves mentions (see ``mentions.py``), writes them to ``doc.ents``
-with the canonical id in ``ent.kb_id_`` and the rest in ``Span._`` extensions. The gazetteer's
+with the canonical id in ``ent.kb_id_`` and the rest in ``Span._`` extensions. With
+``conventions="geoparse"`` the extra places of the geoparsing conventions (nested toponyms,
+demonyms; they overlap ``doc.ents``) go in the span group ``doc.spans["geoparse"]``. The gazetteer's
 YAML texts are saved with the pipeline, so ``nlp.to_disk()`` then ``spacy.load()`` gives the
 same results on another machine.
 """
@@ -19,6 +21,7 @@ from spacy.util import ensure_path, from_disk, to_disk
 from .extensions import register_extensions
 from .gazetteer import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
 from .geonames import GeoNamesIndex
+from .geoparse import SPAN_GROUP, check_conventions, geoparse_spans
 from .mentions import find_mentions
 from .nil import provisional_ids
 from .places import WorldPlaces, fill_coordinates, world_layer
@@ -38,6 +41,7 @@ DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
         "world": True,
         "world_index_path": None,
         "nil_ids": False,
+        "conventions": "normalizer",
     },
 )
 def make_entity_normalizer(
@@ -51,11 +55,12 @@ def make_entity_normalizer(
     world: bool,
     world_index_path: str | None,
     nil_ids: bool,
+    conventions: str,
 ) -> EntityNormalizer:
     return EntityNormalizer(
         nlp, name, gazetteer_paths=gazetteer_paths, shipped=shipped, labels=labels,
         fuzzy_threshold=fuzzy_threshold, fuzzy_min_length=fuzzy_min_length, world=world,
-        world_index_path=world_index_path, nil_ids=nil_ids,
+        world_index_path=world_index_path, nil_ids=nil_ids, conventions=conventions,
     )
 
 
@@ -77,8 +82,13 @@ class EntityNormalizer:
         world_index: GeoNamesIndex | None = None,
         world_index_path: str | Path | None = None,
         nil_ids: bool = False,
+        conventions: str = "normalizer",
     ) -> None:
+        """``conventions``: "normalizer" (the project's own) or "geoparse" (also every toponym nested
+        in a name and nationality words as their country, in ``doc.spans["geoparse"]``; see geoparse.py).
+        """
         register_extensions()
+        self.conventions = check_conventions(conventions)
         self.name = name
         self.gazetteer_paths = [str(p) for p in gazetteer_paths]
         self.shipped = shipped
@@ -124,6 +134,8 @@ class EntityNormalizer:
     def __call__(self, doc: Doc) -> Doc:
         mentions = find_mentions(doc, self.resolver, labels=self.labels)
         self.set_annotations(doc, mentions)
+        if self.conventions == "geoparse":
+            doc.spans[SPAN_GROUP] = geoparse_spans(doc, self.resolver, entries=self.gazetteer.entries)
         return doc
 
     def set_annotations(self, doc: Doc, mentions: list) -> None:

@@ -63,6 +63,10 @@ class InputError(NormalizerError):
         super().__init__(f"{where}{message}")
 
 
+class ConfigError(NormalizerError, ValueError):
+    """An option with a value the normalizer does not know (``conventions="geo"``)."""
+
+
 class ModelError(NormalizerError):
     """No usable spaCy pipeline could be loaded."""
 

@@ -32,7 +32,7 @@ class Writer:
 
     def write(self, doc: Document, spans: list[dict[str, Any]]) -> None:
         if self.format == "html":
-            self.documents.append((doc, spans))
+            self.documents.append((doc, _outermost(spans)))
         elif self.format == "jsonl":
             self.stream.write(json.dumps(document_record(doc, spans), ensure_ascii=False) + "\n")
         elif self.format == "tsv":
@@ -59,12 +59,41 @@ def _cell(value: Any) -> str:
 
 
 def inline(text: str, spans: list[dict[str, Any]]) -> str:
-    """The text with each entity marked in place: [Kharkov region|GPE|place:kharkiv-oblast|Kharkiv Oblast]."""
-    out, last = [], 0
-    for span in sorted(spans, key=lambda s: s["start"]):
+    """The text with each entity marked in place: [Kharkov region|GPE|place:kharkiv-oblast|Kharkiv Oblast].
+
+    A span inside another (the geoparsing conventions' nested places) is marked inside it:
+    [University of [Cincinnati|GPE|geonames:4508722|Cincinnati]|ORG|?]. A span that crosses an
+    earlier one's edge is left out.
+    """
+    ordered = sorted(spans, key=lambda s: (s["start"], -s["end"]))
+    return _marked(text, ordered, 0, len(text))
+
+
+def _marked(text: str, spans: list[dict[str, Any]], lo: int, hi: int) -> str:
+    out, last = [], lo
+    i = 0
+    while i < len(spans):
+        span = spans[i]
+        inner = []
+        i += 1
+        while i < len(spans) and spans[i]["start"] < span["end"]:
+            if spans[i]["end"] <= span["end"]:
+                inner.append(spans[i])
+            i += 1
+        if span["start"] < last or span["end"] > hi:
+            continue
         out.append(text[last : span["start"]])
         resolved = f"|{span['id']}|{span['name']}" if span.get("id") else "|?"
-        out.append(f"[{span['text']}|{span['label']}{resolved}]")
+        words = _marked(text, inner, span["start"], span["end"]) if inner else span["text"]
+        out.append(f"[{words}|{span['label']}{resolved}]")
         last = span["end"]
-    out.append(text[last:])
+    out.append(text[last:hi])
     return "".join(out)
+
+
+def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without the geoparsing conventions' spans that lie inside another (the HTML page marks one layer)."""
+    if not any("convention" in s for s in spans):
+        return spans
+    return [s for s in spans if "convention" not in s
+            or not any(o is not s and o["start"] < s["end"] and s["start"] < o["end"] for o in spans)]
