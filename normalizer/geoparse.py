@@ -228,6 +228,10 @@ class Geoparser:
                 i = best
         return out
 
+    def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
+        """Place names written inside ``span`` ("Enfield" in "Enfield Council"), by the rules above."""
+        return [doc[start:end].text for start, end in self._nested_names(doc, span, set(), person_parts, lowered)]
+
     def _is_place_name(self, written: str) -> bool:
         """A curated place name, or a world place's very name (a country's or region's any name)."""
         if written.isupper() and looks_like_acronym(written) and "." not in written:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from . import toponyms
+from .geoparse import Geoparser
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
 from .places import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
@@ -42,6 +43,7 @@ POSSESSIVES = ("'s", "’s")
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
+INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
 
 
 @dataclass
@@ -274,24 +276,28 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
 
     for i, mention in enumerate(mentions):
         mention.resolution = resolve(i, None)
+    inside = _names_inside_organizations(doc, mentions, resolver) if resolver.world is not None else []
     for _ in range(CONTEXT_PASSES):
         contexts: dict[str, Context] = {}
         for i, mention in enumerate(mentions):
             if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
                 continue
             if keys[i] not in contexts:  # what the *other* names of the document say
-                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i])
+                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i], inside=inside)
             mention.resolution = resolve(i, contexts[keys[i]])
-    best: dict[str, tuple[bool, float, Resolution]] = {}  # a span NER tagged as a place outranks others
-    for mention, key in zip(mentions, keys):
+    # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
+    # then one NER tagged as a place, then the surest.
+    best: dict[str, tuple[bool, bool, float, Resolution]] = {}
+    for i, (mention, key) in enumerate(zip(mentions, keys)):
         found = mention.resolution
         if found and found.variant_kind == "geonames":
-            rank = (mention.ner_label in PLACE_LABELS, found.score, found)
-            if key not in best or rank[:2] > best[key][:2]:
+            located = bool(resolver.world.containers(following[i])) if resolver.world is not None else False
+            rank = (located, mention.ner_label in PLACE_LABELS, found.score, found)
+            if key not in best or rank[:3] > best[key][:3]:
                 best[key] = rank
     for mention, key in zip(mentions, keys):
         if mention.resolution and mention.resolution.variant_kind == "geonames":
-            mention.resolution = best[key][2]
+            mention.resolution = best[key][3]
     for i, mention in enumerate(mentions):
         if mention.resolution is None and resolver.is_not_entity(
             written[i], mention.ner_label, before=preceding[i], after=following[i]
@@ -299,8 +305,24 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             mention.ner_label = None  # an analyst said this is no entity: _keep drops it
 
 
+def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:
+    """Place names inside unresolved organization and facility names ("Enfield" in "Enfield
+    Council"): where the document's institutions are says where the story is. Context only; they
+    are mentions of their own only under the geoparsing conventions (geoparse.py)."""
+    finder = Geoparser(resolver)
+    person_parts = toponyms.person_name_parts(doc)
+    lowered = {t.text for t in doc if t.is_lower}
+    names = []
+    for mention in mentions:
+        if mention.resolution is None and mention.ner_label in INSTITUTION_LABELS:
+            span = doc[mention.start : mention.end]
+            names.extend(finder.names_inside(doc, span, person_parts=person_parts, lowered=lowered))
+    return names
+
+
 def _context(
-    resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str
+    resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str,
+    inside: list[str] = (),
 ) -> Context:
     context = Context()
     neighbours = set()
@@ -316,6 +338,11 @@ def _context(
             states = resolver.world.county_states(text)
             if states:
                 context.places.add_region("US", states)
+    for name in inside:
+        key = fold(name)
+        if key != leave_out and key not in neighbours:
+            neighbours.add(key)
+            context.places.add_neighbour(resolver.world.neighbour_points(name))
     return context
 
 

@@ -132,14 +132,19 @@ class WorldPlaces:
 
         ``strict`` (for spans NER labeled ORG or NORP): only the very name (not an alternate name,
         not an acronym) of a country, or of a region or city of ``STRICT_MIN_POPULATION`` people
-        or more.
+        or more, makes the span a place; the document's context then picks among the places of
+        that very name.
         """
         found = self._candidates(text, following)
         if strict:
             if looks_like_acronym(text):
                 return None  # "BA", "UF", "NICE": organizations' acronyms
             key = fold(text)
-            found = [(p, m) for p, m in found if m == "fold" and fold(p.name) == key and _prominent(p)]
+            found = [(p, m) for p, m in found if m == "fold" and fold(p.name) == key]
+            if not any(_prominent(p) for p, _ in found):
+                return None
+            # a prominent namesake makes the span a place; which one, the document decides
+            # ("at Edmonton" in a Queensland story is the suburb of Cairns)
         if prefer and not any(place.canonical_id == prefer for place, _ in found):
             preferred = self.index.get(prefer)
             found += [(preferred, "fold")] if preferred else []
@@ -190,17 +195,30 @@ class WorldPlaces:
             out.append((place, match))
         return out
 
+    def containers(self, following: str) -> list[Place]:
+        """The state or country named right after a mention (", Ill.", ", Illinois"), if any."""
+        return self._within(following)
+
     def _within(self, following: str) -> list[Place]:
-        """Places named right after a comma: the state or country a city is in."""
+        """Places named right after a comma: the state or country a city is in.
+
+        The longest run of capitalized words that names one wins: "New South Wales", and
+        "Illinois" in ", Illinois. The suspect".
+        """
         m = _FOLLOWING_NAME.match(following)
         if not m:
             return []
-        name = m.group(1)
-        if name.endswith(".") or name.isupper():
-            abbreviated = _abbreviated_region(self.index, fold(name))
-            if abbreviated:
-                return abbreviated
-        return [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name.endswith(".") or name.isupper():
+                abbreviated = _abbreviated_region(self.index, fold(name))
+                if abbreviated:
+                    return abbreviated
+            found = [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
+            if found:
+                return found
+        return []
 
     def candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
         """Every place ``text`` may denote and how it matched ("fold" or "translit")."""

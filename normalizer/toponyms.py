@@ -48,7 +48,6 @@ LOCATIVE_PREPOSITIONS = frozenset({
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
-_FOLLOWING_CONTAINER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
 
 CUES = frozenset({
     "comma", "prep", "vote", "noun", "plural", "residence", "townof", "to", "from", "list", "dateline",
@@ -151,15 +150,7 @@ def _after_title(doc: Doc, start: int) -> bool:
 
 def _in_container(world: WorldPlaces, places, following: str) -> bool:
     """"Gainesville, Fla.": a state or country follows the comma and a namesake lies in it."""
-    m = _FOLLOWING_CONTAINER.match(following)
-    if not m:
-        return False
-    name = m.group(1)
-    code = US_STATE_ABBREVIATIONS.get(fold(name).replace(" ", ""))
-    if code and (name.endswith(".") or name.isupper() or following[m.end():].startswith(".")):
-        return any(p.country == "US" and p.admin1 == code for p in places)
-    containers = [p for p, match in world.index.candidates(name, limit=5)
-                  if match == "fold" and p.feature in ("admin1", "country")]
+    containers = world.containers(following)
     return any(p.country == c.country and (c.feature == "country" or p.admin1 == c.admin1)
                for p in places for c in containers)
 

@@ -185,3 +185,9 @@ def test_strict_wants_a_populous_subdivision(full_world):
     # Jamaica's Hanover parish (15,000 people) is no reason to read an ORG span as a place
     assert full_world.resolve("Hanover", strict=True) is None
     assert full_world.resolve("Hanover").place.country != "JM"  # nor the likeliest Hanover
+
+
+def test_city_state_pattern_at_the_end_of_a_sentence(world):
+    assert world.resolve("Springfield", following=", Illinois. Police said").entry.canonical_id == ILLINOIS_SPRINGFIELD
+    assert world.containers(", Illinois.")[0].canonical_id == "geonames:4896861"
+    assert world.containers(" and Illinois") == []
