@@ -215,3 +215,26 @@ def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
 )
 def test_a_place_abbreviation_keeps_its_final_period(sm_nlp, text, expected):
     assert [e.text for e in sm_nlp(text).ents if e.label_ in ("GPE", "LOC")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        # a place named inside an organization's name says where the story is (Edmonton, London)
+        ("Volunteers from Enfield Council cleaned up a park in Edmonton on Saturday.", "Edmonton", "GB"),
+        ("Volunteers cleaned up a park in Edmonton on Saturday.", "Edmonton", "CA"),
+    ],
+)
+def test_place_names_inside_organizations_are_context(sm_nlp, text, name, country):
+    from normalizer.geonames import default_index
+
+    ent = next(e for e in sm_nlp(text).ents if e.text == name)
+    assert default_index().get(ent.kb_id_).country == country
+
+
+def test_a_mention_followed_by_its_state_decides_for_the_document(sm_nlp):
+    from normalizer.geonames import default_index
+
+    doc = sm_nlp("A barn burned near Paris on Monday. The sheriff in Paris, Illinois. said nobody was hurt.")
+    places = [default_index().get(e.kb_id_) for e in doc.ents if e.text == "Paris"]
+    assert [(p.country, p.admin1) for p in places] == [("US", "IL")] * 2
