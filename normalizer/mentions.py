@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from . import toponyms
+from .demonyms import countries_of
 from .geoparse import Geoparser
 from .keys import case_compatible, fold, translit_key
 from .names import NameIndex
@@ -277,13 +278,15 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
     for i, mention in enumerate(mentions):
         mention.resolution = resolve(i, None)
     inside = _names_inside_organizations(doc, mentions, resolver) if resolver.world is not None else []
+    nationalities = _nationality_countries(doc)
     for _ in range(CONTEXT_PASSES):
         contexts: dict[str, Context] = {}
         for i, mention in enumerate(mentions):
             if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
                 continue
             if keys[i] not in contexts:  # what the *other* names of the document say
-                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i], inside=inside)
+                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i], inside=inside,
+                                             nationalities=nationalities)
             mention.resolution = resolve(i, contexts[keys[i]])
     # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
     # then one NER tagged as a place, then the surest.
@@ -320,9 +323,20 @@ def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Res
     return names
 
 
+def _nationality_countries(doc: Doc) -> list[str]:
+    """The countries of the document's nationality words ("a French woman"): context, not entities."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            codes = countries_of(ent.text)
+            if codes:
+                out.append(codes[0])
+    return out
+
+
 def _context(
     resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str,
-    inside: list[str] = (),
+    inside: list[str] = (), nationalities: list[str] = (),
 ) -> Context:
     context = Context()
     neighbours = set()
@@ -338,6 +352,8 @@ def _context(
             states = resolver.world.county_states(text)
             if states:
                 context.places.add_region("US", states)
+    for country in nationalities:
+        context.places.countries[country] = context.places.countries.get(country, 0) + 1
     for name in inside:
         key = fold(name)
         if key != leave_out and key not in neighbours:

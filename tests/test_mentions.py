@@ -238,3 +238,20 @@ def test_a_mention_followed_by_its_state_decides_for_the_document(sm_nlp):
     doc = sm_nlp("A barn burned near Paris on Monday. The sheriff in Paris, Illinois. said nobody was hurt.")
     places = [default_index().get(e.kb_id_) for e in doc.ents if e.text == "Paris"]
     assert [(p.country, p.admin1) for p in places] == [("US", "IL")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # a nationality word is no entity, but it says which countries the story involves
+        ("NEWARK, N.J. (AP) - A French tourist missed her flight from Newark to Paris last month.", "FR"),
+        ("NEWARK, N.J. (AP) - A tourist missed her flight from Newark to Paris last month.", "US"),
+    ],
+)
+def test_nationality_words_are_context(sm_nlp, text, country):
+    from normalizer.geonames import default_index
+
+    doc = sm_nlp(text)
+    paris = next(e for e in doc.ents if e.text == "Paris")
+    assert default_index().get(paris.kb_id_).country == country
+    assert not any(e.text == "French" and e.kb_id_ for e in doc.ents)
