@@ -191,3 +191,10 @@ def test_city_state_pattern_at_the_end_of_a_sentence(world):
     assert world.resolve("Springfield", following=", Illinois. Police said").entry.canonical_id == ILLINOIS_SPRINGFIELD
     assert world.containers(", Illinois.")[0].canonical_id == "geonames:4896861"
     assert world.containers(" and Illinois") == []
+
+
+def test_national_capitals(full_world):
+    capitals = {full_world.index.get(i).name for i in full_world.capitals}
+    assert {"Paris", "Kyiv", "Ottawa", "Canberra"} <= capitals
+    paris = [p for p, _ in full_world.candidates("Paris")]
+    assert [p.country for p in paris if p.canonical_id in full_world.capitals] == ["FR"]
