@@ -18,7 +18,7 @@ from .judgements import rejection_for, same_name
 from .keys import fold, translit_key
 from .names import Name
 from .places import WorldPlaces
-from .resolve import FUZZY_MARGIN, FUZZY_WEIGHT, MATCH_SCORES, Resolution, Resolver
+from .resolve import FUZZY_MARGIN, FUZZY_WEIGHT, MATCH_SCORES, Resolution, Resolver, varies_by_romanization
 from .schema import PLACE_LABELS, TYPE_LABEL, label_fits
 
 NEAR_SPELLING_CUTOFF = 80.0  # near spellings shown for information below the real threshold
@@ -120,7 +120,7 @@ def explain(
     folded = _per_entry(index.by_fold.get(out.fold_key, []), name, "folded key", label, from_ner, country)
     seen = {fold(n.variant.name) for n in index.by_fold.get(out.fold_key, [])}
     by_skeleton = index.by_translit.get(out.translit_key, []) if out.translit_key else []
-    by_skeleton = [n for n in by_skeleton if fold(n.variant.name) not in seen]
+    by_skeleton = [n for n in by_skeleton if fold(n.variant.name) not in seen and varies_by_romanization(n.entry)]
     translit = _per_entry(by_skeleton, name, "transliteration key", label, from_ner, country)
     out.candidates = folded + translit
     if any(c.usable for c in folded):

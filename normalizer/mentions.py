@@ -306,6 +306,10 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             written[i], mention.ner_label, before=preceding[i], after=following[i]
         ):
             mention.ner_label = None  # an analyst said this is no entity: _keep drops it
+    person_parts = toponyms.person_name_parts(doc)
+    for key, mention in zip(keys, mentions):
+        if mention.resolution is None and mention.ner_label in PLACE_LABELS and key in person_parts:
+            mention.ner_label = "PERSON"  # "Saakashvili" tagged GPE where "Mikheil Saakashvili" is a person
 
 
 def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:

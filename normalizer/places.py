@@ -25,6 +25,7 @@ from .distance import km
 from .geonames import GeoNamesIndex, Place, default_index
 from .keys import fold, looks_like_acronym
 from .schema import Entry
+from .translit import CYRILLIC_COUNTRIES
 
 FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "admin2": "region", "city": "city",
                 "other": "area"}
@@ -199,6 +200,8 @@ class WorldPlaces:
                 return [(p, "fold") for p in abbreviated]
         out = []
         for place, match in self.index.candidates(text, limit=MAX_CANDIDATES):
+            if match == "translit" and place.country not in CYRILLIC_COUNTRIES:
+                continue  # the romanization key is for Cyrillic names: not "Hartmann" for Hartman, Texas
             curated = self.curated.get(place.canonical_id)
             if curated and key in {fold(x) for x in curated.exclude}:
                 continue

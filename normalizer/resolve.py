@@ -14,10 +14,11 @@ from rapidfuzz import fuzz, process
 
 from .geonames import Place
 from .judgements import is_not_entity, is_rejected
-from .keys import fold, translit_key
+from .keys import fold, is_cyrillic, translit_key
 from .names import Name, NameIndex
 from .places import PlaceContext, WorldPlaces
 from .schema import PLACE_LABELS, Entry, Rejection, label_fits
+from .translit import CYRILLIC_COUNTRIES
 
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
 FUZZY_WEIGHT = 0.8
@@ -137,6 +138,7 @@ class Resolver:
         found = [
             n for n in (self.index.by_translit.get(skeleton, ()) if skeleton else ())
             if allowed(n.entry) and fuzz.ratio(key, fold(n.variant.name)) >= TRANSLIT_MIN_SIMILARITY
+            and varies_by_romanization(n.entry)
         ]
         if found:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
@@ -184,6 +186,12 @@ class Resolver:
             if names[i].entry.canonical_id != best.entry.canonical_id and best_score - score < FUZZY_MARGIN:
                 return None  # two entries nearly as close: not safe to pick
         return _resolution(best, "fuzzy", round(best_score / 100 * FUZZY_WEIGHT, 3), [])
+
+
+def varies_by_romanization(entry: Entry) -> bool:
+    """Whether spellings of the entry vary by romanization: a Cyrillic native name or country. The
+    transliteration key merges Izjum and Izium; it must not turn "Being" into Beijing."""
+    return entry.country in CYRILLIC_COUNTRIES or any(is_cyrillic(name) for name in entry.native)
 
 
 def _derived(written: str, name: str) -> bool:

@@ -18,8 +18,8 @@ from translitua import translit
 UKRAINIAN_ONLY = frozenset("іїєґІЇЄҐ")
 RUSSIAN_ONLY = frozenset("ыэёъЫЭЁЪ")
 _RUSSIAN_SCHEMES = (("wikipedia", iuliia.WIKIPEDIA), ("mosmetro", iuliia.MOSMETRO), ("icao", iuliia.ICAO_DOC_9303))
-
-
+# Countries whose names are romanized from Cyrillic: where spellings vary by transliteration scheme.
+CYRILLIC_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "ME", "BA", "KZ", "KG", "TJ", "MN"})
 _UKRAINIAN_APOSTROPHE = re.compile(r"[\u0400-\u04ff]['’ʼ][\u0400-\u04ff]")
 
 

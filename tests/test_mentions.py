@@ -255,3 +255,23 @@ def test_nationality_words_are_context(sm_nlp, text, country):
     paris = next(e for e in doc.ents if e.text == "Paris")
     assert default_index().get(paris.kb_id_).country == country
     assert not any(e.text == "French" and e.kb_id_ for e in doc.ents)
+
+
+def test_an_unknown_place_that_is_part_of_a_persons_name_is_the_person(blank_nlp, normalizer):
+    doc = annotate_with_ents(blank_nlp, normalizer, "Saakashvili arrived. Mikheil Saakashvili spoke.",
+                             [("Saakashvili", "GPE"), ("Mikheil Saakashvili", "PERSON")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Saakashvili", "PERSON"), ("Mikheil Saakashvili", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Izjum", "Izium"),  # a romanization of a Cyrillic name: the key merges it
+        ("Being", None),  # not Beijing: its spellings do not vary by romanization
+        ("Hartmann", None),  # not Hartman, a hamlet: the world layer's key is for Cyrillic countries too
+    ],
+)
+def test_the_transliteration_key_is_for_names_romanized_from_cyrillic(sm_nlp, written, expected):
+    resolver = sm_nlp.get_pipe("entity_normalizer").resolver
+    found = resolver.resolve(written, label="GPE", from_ner=True)
+    assert (found.entry.name if found else None) == expected

@@ -271,7 +271,7 @@ def test_round_trip_and_rejections_stick(first_run):
     ).replace("  note: the state grid operator\n", "  note: the state grid operator\n  not:\n    - Ukrenerho\n")
     assert after.startswith(expected)
     assert after[len(expected):] == (
-        "\n# from suggest proposal 2: 3 mentions in 2 documents (NER: PERSON 2, GPE 1)\n"
+        "\n# from suggest proposal 2: 3 mentions in 2 documents (NER: PERSON 3)\n"
         "- id: person:olena-testenko\n  name: Olena Testenko\n  type: person\n  variants:\n    - Testenko\n"
         '\n- not:\n    - Washington\n  note: "judged no entity (suggest proposal 6)"\n')
     again = suggest(folder, "-q")
