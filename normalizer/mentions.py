@@ -45,6 +45,8 @@ CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
+WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
+NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Paris", "Miami-Dade"
 
 
 @dataclass
@@ -101,6 +103,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
     mentions = _merge(doc, ner, found, resolver)
     if places_wanted:
         _relabel_places(doc, mentions, resolver, text=text)
+        _widen_place_names(doc, mentions, resolver.world)
     _resolve_all(doc, mentions, resolver, text=text)
     kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
     for mention in kept:
@@ -377,6 +380,41 @@ def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
         if between in POSSESSIVES or between == "" or after == "of":
             return other.resolution.entry.country
     return None
+
+
+def _widen_place_names(doc: Doc, mentions: list[Mention], world) -> None:
+    """NER cut a place's name short ("SOUTH [CHARLESTON]", "[Belle] Plaine", "St. [Paris]"): widen
+    a place span over the capitalized words next to it when together they are a place's very name."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    for mention in mentions:
+        if mention.ner_label not in PLACE_LABELS or mention.from_gazetteer:
+            continue
+        best = None
+        original = fold(doc[mention.start : mention.end].text)
+        for start in range(mention.start, max(-1, mention.start - WIDEN_TOKENS - 1), -1):
+            if start < mention.start and not _name_word(doc[start], taken):
+                break
+            for end in range(min(len(doc), mention.end + WIDEN_TOKENS), mention.end - 1, -1):
+                if (start, end) == (mention.start, mention.end) or not all(
+                        _name_word(t, taken) for t in doc[mention.end:end]):
+                    continue
+                written = doc[start:end].text
+                key = fold(written)
+                if key == original or doc[start].text == "-" or doc[end - 1].text in NAME_JOINERS:
+                    continue  # "The Omaha", "ATLANTA -" add nothing to the name
+                if any(m == "fold" and fold(p.name) == key for p, m in world.candidates(written)):
+                    if best is None or end - start > best[1] - best[0]:
+                        best = (start, end)
+                    break
+        if best is not None:
+            taken.update(range(*best))
+            mention.start, mention.end = best
+
+
+def _name_word(token, taken: set[int]) -> bool:
+    """A word that may continue a place's name: capitalized, or "St."-like, not in another mention."""
+    return token.i not in taken and not token.is_space and (
+        (token.is_alpha and token.text[:1].isupper()) or token.text in NAME_JOINERS)
 
 
 def _take_abbreviation_period(doc: Doc, mention: Mention) -> None:

@@ -108,6 +108,8 @@ class Resolver:
             places = context.places if context else None
             strict = label not in PLACE_LABELS
             choice = self.world.resolve(text, following=following, context=places, strict=strict)
+            if choice is not None and label == "NORP" and choice.entry.type == "region":
+                choice = None  # a group's word names a region by coincidence ("Jewish" Autonomous Oblast)
             if choice is not None and allowed(choice.entry):
                 kind = "translit" if choice.match == "translit" else (
                     "exact" if choice.place.name == text else "folded")

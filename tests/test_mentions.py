@@ -275,3 +275,35 @@ def test_the_transliteration_key_is_for_names_romanized_from_cyrillic(sm_nlp, wr
     resolver = sm_nlp.get_pipe("entity_normalizer").resolver
     found = resolver.resolve(written, label="GPE", from_ner=True)
     assert (found.entry.name if found else None) == expected
+
+
+@pytest.fixture(scope="module")
+def world_normalizer(mini_gazetteer):
+    import spacy
+
+    from normalizer.component import EntityNormalizer
+
+    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer, world=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # NER cut the name short: the words next to it make a place's very name
+        ("Firefighters from South Charleston helped.", [("Charleston", "GPE")], ["South Charleston"]),
+        ("The council of Belle Plaine met.", [("Belle", "GPE")], ["Belle Plaine"]),
+        # nothing to add: an article, a dash, or words that make no place's name
+        ("The Omaha office closed.", [("Omaha", "GPE")], ["Omaha"]),
+        ("OMAHA - The office closed.", [("OMAHA", "GPE")], ["OMAHA"]),
+        ("Omaha Steaks opened.", [("Omaha", "GPE")], ["Omaha"]),
+    ],
+)
+def test_place_names_cut_short_are_widened(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")] == expected
+
+
+def test_a_groups_word_is_no_region(sm_nlp):
+    resolver = sm_nlp.get_pipe("entity_normalizer").resolver
+    assert resolver.resolve("Jewish", label="NORP", from_ner=True) is None
+    assert resolver.resolve("Jewish", label="GPE", from_ner=True).entry.type == "region"  # NER says place
