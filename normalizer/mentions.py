@@ -45,6 +45,11 @@ CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
+MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
+CALENDAR_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})
 WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
 NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Paris", "Miami-Dade"
 
@@ -179,7 +184,7 @@ def _relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, te
 def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -> list[Mention]:
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in doc.ents for i in range(e.start, e.end))  # dates, languages, events
+    taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
     added = []
     for start, end in toponyms.party_homes(doc, resolver.world):
         if not taken.intersection(range(start, end)):
@@ -198,6 +203,14 @@ def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -
             if cue is not None:
                 added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
     return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _misread_name(ent) -> bool:
+    """A lone proper noun NER called a date, a time or a language ("in Winnipeg" as DATE, "killed
+    in Aleppo" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
+    names and nationality words ("English") stay what NER said."""
+    return (ent.label_ in MISREAD_LABELS and len(ent) == 1 and ent[0].tag_ == "NNP" and ent[0].is_alpha
+            and ent[0].lower_ not in CALENDAR_WORDS and not countries_of(ent.text))
 
 
 def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> None:

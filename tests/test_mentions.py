@@ -307,3 +307,18 @@ def test_a_groups_word_is_no_region(sm_nlp):
     resolver = sm_nlp.get_pipe("entity_normalizer").resolver
     assert resolver.resolve("Jewish", label="NORP", from_ner=True) is None
     assert resolver.resolve("Jewish", label="GPE", from_ner=True).entry.type == "region"  # NER says place
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "other"),
+    [
+        ("The crime continues regularly in Winnipeg.", "Winnipeg", None),  # NER: DATE
+        ("Relatives of the men killed in Aleppo.\nThe talks went on.", "Aleppo", None),
+        ("They met in March in Kyiv.", "Kyiv", ("March", "DATE")),
+        ("He speaks English in London.", "London", ("English", "LANGUAGE")),
+    ],
+)
+def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
+    ents = [(e.text, e.label_) for e in sm_nlp(text).ents]
+    assert (place, "GPE") in ents
+    assert other is None or other in ents
