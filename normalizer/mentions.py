@@ -46,6 +46,7 @@ CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
 MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})  # before a name, never a place (not "Miss Ohio")
 CALENDAR_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -109,6 +110,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
     if places_wanted:
         _relabel_places(doc, mentions, resolver, text=text)
         _widen_place_names(doc, mentions, resolver.world)
+        mentions[:] = _with_abbreviated_containers(doc, mentions)
     _resolve_all(doc, mentions, resolver, text=text)
     kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
     for mention in kept:
@@ -171,7 +173,7 @@ def _relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, te
         cue = toponyms.place_cue(
             doc, mention.start, mention.end, world=resolver.world,
             following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
-            place_names=place_names, person_parts=person_parts,
+            place_names=place_names, person_parts=person_parts, label=mention.ner_label,
         )
         if cue is not None:
             mention.ner_label, mention.place_cue = "GPE", cue
@@ -324,8 +326,25 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             mention.ner_label = None  # an analyst said this is no entity: _keep drops it
     person_parts = toponyms.person_name_parts(doc)
     for key, mention in zip(keys, mentions):
-        if mention.resolution is None and mention.ner_label in PLACE_LABELS and key in person_parts:
+        if mention.ner_label not in PLACE_LABELS or (
+                mention.resolution is not None and mention.resolution.variant_kind != "geonames"):
+            continue
+        if _after_honorific(doc, mention.start):
+            mention.ner_label, mention.resolution = "PERSON", None  # "Dr. Frankfurt"
+        elif mention.resolution is not None:
+            continue
+        elif key in person_parts:
             mention.ner_label = "PERSON"  # "Saakashvili" tagged GPE where "Mikheil Saakashvili" is a person
+        elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in HONORIFICS:
+            mention.ner_label = "PERSON"  # "Ms Raggi" tagged GPE: the title stays outside the name
+            mention.start = after_titles(doc, mention.start, mention.end)
+
+
+def _after_honorific(doc: Doc, start: int) -> bool:
+    i = start - 1
+    if i >= 0 and doc[i].text == ".":
+        i -= 1
+    return i >= 0 and doc[i].lower_.rstrip(".") in HONORIFICS
 
 
 def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:
@@ -393,6 +412,24 @@ def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
         if between in POSSESSIVES or between == "" or after == "of":
             return other.resolution.entry.country
     return None
+
+
+def _with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    added = []
+    for mention in mentions:
+        i = mention.end
+        if mention.ner_label not in PLACE_LABELS or i + 1 >= len(doc) or doc[i].text != ",":
+            continue
+        token = doc[i + 1]
+        key = fold(token.text).replace(" ", "")
+        dotted = token.text.endswith(".") or (i + 2 < len(doc) and doc[i + 2].text == "." and not token.whitespace_)
+        if (token.i not in taken and token.text[:1].isupper() and dotted
+                and (key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS)):
+            added.append(Mention(token.i, token.i + 1, "GPE"))
+            taken.add(token.i)
+    return sorted(mentions + added, key=lambda m: m.start)
 
 
 def _widen_place_names(doc: Doc, mentions: list[Mention], world) -> None:

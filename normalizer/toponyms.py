@@ -21,6 +21,9 @@ the text says so with one of these cues (``CUES``):
   It overrides NER's non-place label for those words.
 * ``party``: a legislator's state or home after a party letter ("Rep. Jane Roe, D-Calif.",
   "(R-Elbow Lake)").
+* ``capital``: it is a country's or a national capital's very name ("Tbilisi wants answers");
+  for a PERSON span only a capital of ``CAPITAL_CUE_MIN_PEOPLE`` (Jordan, Chad and Victoria
+  are people's names too).
 * ``untagged``: the cues above also apply to runs of capitalized proper nouns that NER left
   untagged (not dates, languages or other entities; not part of a hyphenated name).
 
@@ -46,12 +49,13 @@ LOCATIVE_PREPOSITIONS = frozenset({
     "in", "near", "outside", "around", "across", "throughout", "within", "inside",
 })
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
+CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
 CUES = frozenset({
     "comma", "prep", "vote", "noun", "plural", "residence", "townof", "to", "from", "list", "dateline",
-    "party", "untagged",
+    "party", "untagged", "capital",
 })
 # Nouns a place name modifies ("Danbury police", "a Coral Gables man", "Greer residents").
 LOCAL_NOUNS = frozenset({
@@ -78,9 +82,10 @@ COORDINATORS = frozenset({",", "and", "or", "&"})
 
 def place_cue(
     doc: Doc, start: int, end: int, *, world: WorldPlaces, following: str,
-    place_names: set[str], person_parts: set[str],
+    place_names: set[str], person_parts: set[str], label: str | None = None,
 ) -> str | None:
-    """Why the span doc[start:end] is a place ("comma", "prep", "vote"), or None."""
+    """Why the span doc[start:end] (NER's ``label``, None if untagged) is a place ("comma",
+    "prep", "vote"), or None."""
     written = doc[start:end].text
     key = fold(written)
     if not candidate(doc, start, end, person_parts):
@@ -108,7 +113,17 @@ def place_cue(
     for word in ("to", "from"):
         if word in CUES and prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
             return word
+    if "capital" in CUES and any(_capital_cue(world, p, label) for p in places):
+        return "capital"
     return None
+
+
+def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
+    """A country or national capital needs no other cue; for a PERSON span only a capital of a
+    million people ("Tbilisi"): "Jordan", "Chad" and "Victoria" are also people's names."""
+    if label == "PERSON":
+        return place.canonical_id in world.capitals and place.population >= CAPITAL_CUE_MIN_PEOPLE
+    return place.feature == "country" or place.canonical_id in world.capitals
 
 
 def _before_plural_noun(doc: Doc, end: int) -> bool:

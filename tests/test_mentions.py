@@ -322,3 +322,21 @@ def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
     ents = [(e.text, e.label_) for e in sm_nlp(text).ents]
     assert (place, "GPE") in ents
     assert other is None or other in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # a country or a big capital is a place whatever NER said ...
+        ("Tbilisi wants answers.", [("Tbilisi", "PERSON")], [("Tbilisi", "GPE")]),
+        ("Moldova wants answers.", [("Moldova", "ORG")], [("Moldova", "GPE")]),
+        # ... but a country that is also a given name stays a person
+        ("Chad wants answers.", [("Chad", "PERSON")], [("Chad", "PERSON")]),
+        # an honorific makes a person of a place name
+        ("Ms Raggi wants answers.", [("Ms Raggi", "GPE")], [("Raggi", "PERSON")]),
+        ("Dr. Frankfurt wants answers.", [("Frankfurt", "GPE")], [("Frankfurt", "PERSON")]),
+    ],
+)
+def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
