@@ -86,7 +86,9 @@ def world_normalizer(index, mini_gazetteer):
     "text, ents, expected",
     [
         # imported names resolve NER place spans, with coordinates
-        ("Police in Springfield, Ill., said", [("Springfield", "GPE")], [("Springfield", "GPE", ILLINOIS_SPRINGFIELD)]),
+        # (the state's abbreviation NER left untagged is a place too)
+        ("Police in Springfield, Ill., said", [("Springfield", "GPE")],
+         [("Springfield", "GPE", ILLINOIS_SPRINGFIELD), ("Ill.", "GPE", "geonames:4896861")]),
         # ... but never free text
         ("Police in Springfield said", [], []),
         # a prominent place NER called ORG or NORP becomes a place; a small one does not
