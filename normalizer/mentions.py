@@ -27,6 +27,7 @@ from .names import NameIndex
 from .places import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
+    PERSON_TITLES,
     SEPARATORS,
     after_titles,
     clean_pieces,
@@ -46,7 +47,12 @@ CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
 MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
-HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})  # before a name, never a place (not "Miss Ohio")
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})  # before a name, never a place's
+BEFORE_PLACES = toponyms.LOCATIVE_PREPOSITIONS | {"at", "of", "from", "to"}
+SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Bingham said" is a person; "Kharkiv said" may be its officials
+# Titles that make a person of the name after them; not those that also qualify other nouns
+# ("Miss Ohio", "Major Mich. utilities", "General Motors", "Chief Joseph Dam").
+TITLES_BEFORE_PEOPLE = PERSON_TITLES - {"miss", "major", "general", "chief", "vice"}
 CALENDAR_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -324,27 +330,56 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             written[i], mention.ner_label, before=preceding[i], after=following[i]
         ):
             mention.ner_label = None  # an analyst said this is no entity: _keep drops it
+    _people_not_places(doc, mentions, keys, resolver)
+
+
+def _people_not_places(doc: Doc, mentions: list[Mention], keys: list[str], resolver: Resolver) -> None:
+    """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them:
+
+    * after a person's title ("Dr. Frankfurt", "coach Ripley");
+    * a small town's name that speaks ("Bingham said": a town does not say, its people do);
+    * an unresolved name that is part of a person's name in the document ("Saakashvili");
+    * an unresolved name after an honorific ("Ms Raggi": the title stays outside);
+    * a state abbreviation after a person's name is a credential ("Jane Roe, M.D."): no entity.
+    """
     person_parts = toponyms.person_name_parts(doc)
     for key, mention in zip(keys, mentions):
-        if mention.ner_label not in PLACE_LABELS or (
-                mention.resolution is not None and mention.resolution.variant_kind != "geonames"):
+        found = mention.resolution
+        if mention.ner_label not in PLACE_LABELS or (found is not None and found.variant_kind != "geonames"):
             continue
-        if _after_honorific(doc, mention.start):
-            mention.ner_label, mention.resolution = "PERSON", None  # "Dr. Frankfurt"
-        elif mention.resolution is not None:
+        if _after_title(doc, mention.start) or (found is not None and _speaks(doc, mention, found, resolver)):
+            mention.ner_label, mention.resolution = "PERSON", None
+        elif _credential(doc, mentions, mention, key):
+            mention.ner_label, mention.resolution = None, None
+        elif found is not None:
             continue
         elif key in person_parts:
-            mention.ner_label = "PERSON"  # "Saakashvili" tagged GPE where "Mikheil Saakashvili" is a person
+            mention.ner_label = "PERSON"
         elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in HONORIFICS:
-            mention.ner_label = "PERSON"  # "Ms Raggi" tagged GPE: the title stays outside the name
+            mention.ner_label = "PERSON"
             mention.start = after_titles(doc, mention.start, mention.end)
 
 
-def _after_honorific(doc: Doc, start: int) -> bool:
-    i = start - 1
-    if i >= 0 and doc[i].text == ".":
-        i -= 1
-    return i >= 0 and doc[i].lower_.rstrip(".") in HONORIFICS
+def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
+    if mention.end >= len(doc) or doc[mention.end].lower_ not in toponyms.REPORTING_VERBS:
+        return False
+    before = doc[mention.start - 1] if mention.start > 0 else None
+    if before is not None and (before.pos_ == "ADP" or before.lower_ in BEFORE_PLACES):
+        return False  # "a resident near Glen Ellyn reported", "crews at Heathrow said"
+    place = resolver.world.place(found.entry.canonical_id) if resolver.world is not None else None
+    return (place is not None and place.feature == "city" and place.population < SPEAKING_TOWN_MAX_PEOPLE
+            and place.canonical_id not in resolver.world.capitals)
+
+
+def _credential(doc: Doc, mentions: list[Mention], mention: Mention, key: str) -> bool:
+    if key.replace(" ", "") not in US_STATE_ABBREVIATIONS or mention.start < 2 or doc[mention.start - 1].text != ",":
+        return False
+    return any(m.end == mention.start - 1 and m.label == "PERSON" for m in mentions)
+
+
+def _after_title(doc: Doc, start: int) -> bool:
+    """A person's title right before ("Dr. Frankfurt", "coach Ripley"; not "Miss Ohio", "Major Mich.")."""
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES_BEFORE_PEOPLE
 
 
 def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:

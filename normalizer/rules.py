@@ -33,7 +33,7 @@ PERSON_TITLES = frozenset({
     "maj", "major", "capt", "captain", "sgt", "sergeant", "cpl", "pvt", "adm", "admiral", "cmdr",
     "commander", "mla", "mp", "mep", "king", "queen", "prince", "princess", "sheikh", "pope",
     "ayatollah", "chief", "officer", "const", "constable", "det", "detective", "insp", "inspector",
-    "supt", "superintendent", "ambassador", "secretary", "speaker",
+    "supt", "superintendent", "ambassador", "secretary", "speaker", "coach",
 })
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
 _SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")

@@ -340,3 +340,23 @@ def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
 def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expected):
     doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
     assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # a small town's name that speaks is a person ...
+        ("The plan is new, Bingham said.", [("Bingham", "GPE")], [("Bingham", "PERSON")]),
+        # ... not after a preposition, and not a capital or a big city (its officials speak)
+        ("A resident near Bingham said so.", [("Bingham", "GPE")], [("Bingham", "GPE")]),
+        ("Kyiv said the talks were over.", [("Kyiv", "GPE")], [("Kyiv", "GPE")]),
+        # after a person's name a state abbreviation is a credential, after a town a state
+        ("Jane Roe, M.D., joined.", [("Jane Roe", "PERSON"), ("M.D.", "GPE")], [("Jane Roe", "PERSON")]),
+        ("Sioux Falls, S.D., grew.", [("Sioux Falls", "GPE"), ("S.D.", "GPE")],
+         [("Sioux Falls", "GPE"), ("S.D.", "GPE")]),
+        ("He thanked coach Ripley.", [("Ripley", "GPE")], [("Ripley", "PERSON")]),
+    ],
+)
+def test_place_spans_that_are_people(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
