@@ -21,10 +21,10 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from . import toponyms
+from .abbreviations import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
 from .demonyms import countries_of
 from .keys import fold
 from .mention import FOLLOWING_CHARS, Mention
-from .places import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
 from .resolve import Resolution, Resolver
 from .rules import PERSON_TITLES, after_titles, in_ranges
 from .schema import PLACE_LABELS

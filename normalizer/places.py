@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .abbreviations import abbreviated_region
 from .distance import km
 from .geonames import GeoNamesIndex, Place, default_index
 from .keys import fold, looks_like_acronym
@@ -51,21 +52,6 @@ SUPPORT_CAP = 6.0
 NEIGHBOUR_CANDIDATES = 10
 WORLD_ID_PREFIXES = ("geonames:", "iso3166-2:", "fips:")  # the id schemes of the world layer's places
 
-# AP-style US state abbreviations, as local news writes them after a city ("Alexandria, La.").
-US_STATE_ABBREVIATIONS = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT",
-    "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS",
-    "ky": "KY", "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS",
-    "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "nh": "NH", "nj": "NJ",
-    "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK", "ore": "OR", "pa": "PA",
-    "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT",
-    "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wyo": "WY", "dc": "DC",
-}
-# Canadian Press abbreviations of the provinces and territories ("Red Deer, Alta.", "B.C.").
-CANADIAN_ABBREVIATIONS = {
-    "alta": "AB", "bc": "BC", "man": "MB", "nb": "NB", "nl": "NL", "nfld": "NL", "ns": "NS", "ont": "ON",
-    "pei": "PE", "que": "QC", "sask": "SK", "nwt": "NT", "yt": "YT", "nu": "NU",
-}
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
 
 
@@ -195,7 +181,7 @@ class WorldPlaces:
     def _lookup(self, text: str, following: str) -> list[tuple[Place, str]]:
         key = fold(text)
         if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Kan.", "W.Va.", "B.C."
-            abbreviated = _abbreviated_region(self.index, key)
+            abbreviated = abbreviated_region(self.index, key)
             if abbreviated:
                 return [(p, "fold") for p in abbreviated]
         out = []
@@ -225,7 +211,7 @@ class WorldPlaces:
         for n in range(len(words), 0, -1):
             name = " ".join(words[:n])
             if name.endswith(".") or name.isupper():
-                abbreviated = _abbreviated_region(self.index, fold(name))
+                abbreviated = abbreviated_region(self.index, fold(name))
                 if abbreviated:
                     return abbreviated
             found = [p for p, _ in self.index.candidates(name, limit=5) if p.feature in ("admin1", "country")]
@@ -363,16 +349,6 @@ def _rough_km(lat: float, lon: float, point: tuple[float, float]) -> float:
     return 6371.0 * math.hypot(x, math.radians(point[0] - lat))
 
 
-def _abbreviated_region(index: GeoNamesIndex, key: str) -> list[Place]:
-    """The US state or Canadian province a press abbreviation names ("ky", "bc"), if any."""
-    key = key.replace(" ", "")
-    if key in US_STATE_ABBREVIATIONS:
-        region = index.region("US", US_STATE_ABBREVIATIONS[key])
-    elif key in CANADIAN_ABBREVIATIONS:
-        region = index.get(f"{SUBDIVISION_PREFIX}CA-{CANADIAN_ABBREVIATIONS[key]}")
-    else:
-        return []
-    return [region] if region else []
 
 
 @lru_cache(maxsize=50_000)

@@ -39,8 +39,9 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from .abbreviations import US_STATE_ABBREVIATIONS
 from .keys import fold, looks_like_acronym
-from .places import US_STATE_ABBREVIATIONS, WorldPlaces
+from .places import WorldPlaces
 from .rules import PERSON_TITLES
 from .schema import PLACE_LABELS
 
