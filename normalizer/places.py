@@ -318,10 +318,11 @@ def world_layer(curated: dict[str, Entry], *, index_path: str | None = None) -> 
 
 
 def fill_coordinates(entries: dict[str, Entry], index: GeoNamesIndex) -> int:
-    """Give curated GeoNames entries without lat/lon the world layer's coordinates; returns how many."""
+    """Give curated world-layer entries (GeoNames, ISO 3166-2, FIPS ids) without lat/lon the world
+    layer's coordinates; returns how many."""
     filled = 0
     for entry in entries.values():
-        if entry.lat is None and entry.canonical_id.startswith("geonames:"):
+        if entry.lat is None and entry.canonical_id.startswith(WORLD_ID_PREFIXES):
             place = index.get(entry.canonical_id)
             if place is not None and place.lat is not None:
                 entry.lat, entry.lon = place.lat, place.lon

@@ -37,7 +37,10 @@ VARIANT_KEYS = frozenset({"name", "kind", "weak"})
 REJECTION_KEYS = frozenset({"name", "label", "context", "note"})
 JUDGEMENT_KEYS = frozenset({"not", "note"})  # an item without id: names that are no entity at all
 NER_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
-ID_PATTERN = re.compile(r"^(geonames:[1-9][0-9]*|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$")
+# GeoNames ids, the world layer's ISO 3166-2 subdivisions and US county FIPS codes, or slugs.
+ID_PATTERN = re.compile(
+    r"^(geonames:[1-9][0-9]*|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|fips:[0-9]{5}|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$"
+)
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
 
@@ -121,8 +124,8 @@ def parse_entry(item: Any, *, path: str, line: int) -> Entry:
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
         raise GazetteerError(
             f"bad or missing id {ident!r}", path=path, line=item.lines.get("id", item.line),
-            hint="use geonames:<number>, or a slug like place:kharkiv-oblast, person:lloyd-austin, "
-            "org:sputnik (lowercase letters, digits and hyphens)",
+            hint="use geonames:<number>, iso3166-2:CA-ON, fips:21125, or a slug like place:kharkiv-oblast, "
+            "person:lloyd-austin, org:sputnik (lowercase letters, digits and hyphens)",
         )
     entry = Entry(canonical_id=ident, path=path, line=item.line)
 

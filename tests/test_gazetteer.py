@@ -57,8 +57,8 @@ def test_loads_a_good_file(tmp_path):
         ),
         (
             "- id: Place X\n  name: X\n  type: city\n",
-            "{p}:1: bad or missing id 'Place X' (use geonames:<number>, or a slug like "
-            "place:kharkiv-oblast, person:lloyd-austin, org:sputnik (lowercase letters, digits and hyphens))",
+            "{p}:1: bad or missing id 'Place X' (use geonames:<number>, iso3166-2:CA-ON, fips:21125, or a slug "
+            "like place:kharkiv-oblast, person:lloyd-austin, org:sputnik (lowercase letters, digits and hyphens))",
         ),
         (
             "- id: place:x\n  name: X\n  type: town-ish\n",

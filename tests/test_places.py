@@ -200,3 +200,18 @@ def test_national_capitals(full_world):
     assert {"Paris", "Kyiv", "Ottawa", "Canberra"} <= capitals
     paris = [p for p, _ in full_world.candidates("Paris")]
     assert [p.country for p in paris if p.canonical_id in full_world.capitals] == ["FR"]
+
+
+def test_a_curated_entry_takes_over_a_subdivision_by_its_iso_id(tmp_path):
+    from normalizer import load_gazetteer
+    from normalizer.geonames import default_index
+
+    path = tmp_path / "ca.yaml"
+    path.write_text("- id: iso3166-2:CA-ON\n  name: Ontario (province)\n  type: region\n  country: CA\n"
+                    "  variants:\n    - Upper Canada\n", encoding="utf-8")
+    gazetteer = load_gazetteer([path], shipped=False)
+    world = WorldPlaces(default_index(), gazetteer.entries)
+    fill_coordinates(gazetteer.entries, world.index)
+    entry = world.resolve("Ontario").entry
+    assert (entry.canonical_id, entry.name) == ("iso3166-2:CA-ON", "Ontario (province)")
+    assert entry.lat is not None  # the world layer's point
