@@ -24,6 +24,12 @@ CANADIAN_ABBREVIATIONS = {
     "pei": "PE", "que": "QC", "sask": "SK", "nwt": "NT", "yt": "YT", "nu": "NU",
 }
 
+CANADIAN_PROVINCES = {
+    "AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
+    "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario", "PE": "Prince Edward Island",
+    "QC": "Quebec", "SK": "Saskatchewan", "NT": "Northwest Territories", "YT": "Yukon", "NU": "Nunavut",
+}
+
 
 def abbreviated_region(index: GeoNamesIndex, key: str) -> list[Place]:
     """The US state or Canadian province a press abbreviation names ("ky", "bc"), if any."""
@@ -31,7 +37,10 @@ def abbreviated_region(index: GeoNamesIndex, key: str) -> list[Place]:
     if key in US_STATE_ABBREVIATIONS:
         region = index.region("US", US_STATE_ABBREVIATIONS[key])
     elif key in CANADIAN_ABBREVIATIONS:
-        region = index.get(f"iso3166-2:CA-{CANADIAN_ABBREVIATIONS[key]}")
+        code = CANADIAN_ABBREVIATIONS[key]
+        region = index.get(f"iso3166-2:CA-{code}") or next(  # a dump-built index has GeoNames' own
+            (p for p, _ in index.candidates(CANADIAN_PROVINCES[code], limit=5)
+             if p.country == "CA" and p.feature == "admin1"), None)
     else:
         return []
     return [region] if region else []

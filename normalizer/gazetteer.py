@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import GazetteerError, GazetteerErrors
 from .keys import fold
 from .names import NameIndex, entry_names
-from .schema import Entry, Rejection, is_judgement_item, parse_entry, parse_judgement
+from .schema import WORLD_ID_PREFIXES, Entry, Rejection, is_judgement_item, parse_entry, parse_judgement
 from .yamlio import LineList, load_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -178,7 +178,7 @@ def _validate(gazetteer: Gazetteer) -> list[GazetteerError]:
                     hint="a new entry needs id, name and type; to change a shipped entry, reuse its id",
                 ))
         parent = entry.parent
-        if parent and not parent.startswith("geonames:") and parent not in gazetteer.entries:
+        if parent and not parent.startswith(WORLD_ID_PREFIXES) and parent not in gazetteer.entries:
             errors.append(GazetteerError(
                 f"parent {parent!r} is not an entry", path=entry.path, line=entry.line,
                 entry=entry.canonical_id, hint="add that entry or fix the id",

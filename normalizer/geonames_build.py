@@ -39,7 +39,7 @@ from pathlib import Path
 from .geonames_regions import Region, country_centres, county_fips, source_versions, subdivisions, us_counties
 from .keys import fold, translit_key
 
-SCHEMA_VERSION = 8  # bump when the tables, the keys or the name filter change: cached indexes rebuild
+SCHEMA_VERSION = 10  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 
 Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]

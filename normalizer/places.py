@@ -25,7 +25,7 @@ from .abbreviations import abbreviated_region
 from .distance import km
 from .geonames import GeoNamesIndex, Place, default_index
 from .keys import fold, looks_like_acronym
-from .schema import Entry
+from .schema import WORLD_ID_PREFIXES, Entry
 from .translit import CYRILLIC_COUNTRIES
 
 FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "admin2": "region", "city": "city",
@@ -37,6 +37,7 @@ FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "admin2": 0.0,
 SUBDIVISION_PREFIX = "iso3166-2:"
 BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
+CONTAINED_CANDIDATES = 500  # looked through for the namesake inside a "City, State" container
 CURATED_BONUS = 1.5
 COUNTRY_CONTEXT_CAP = 4.5  # 1.5 for each mention of the country or a place in it, up to 3
 STRICT_MIN_POPULATION = 100_000
@@ -50,7 +51,6 @@ SUPPORT_KM = 40.0
 SUPPORT_WEIGHT = 2.0
 SUPPORT_CAP = 6.0
 NEIGHBOUR_CANDIDATES = 10
-WORLD_ID_PREFIXES = ("geonames:", "iso3166-2:", "fips:")  # the id schemes of the world layer's places
 
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
 
@@ -133,6 +133,11 @@ class WorldPlaces:
         that very name.
         """
         found = self._candidates(text, following)
+        within = self._within(following)
+        if within and len(found) >= MAX_CANDIDATES:  # the 30 Washington Counties: the one in the state named
+            have = {place.canonical_id for place, _ in found}
+            found += [(place, match) for place, match in self._lookup(text, following, limit=CONTAINED_CANDIDATES)
+                      if place.canonical_id not in have and any(_inside(place, c) for c in within)]
         if strict:
             if looks_like_acronym(text):
                 return None  # "BA", "UF", "NICE": organizations' acronyms
@@ -147,7 +152,6 @@ class WorldPlaces:
             found += [(preferred, "fold")] if preferred else []
         if not found:
             return None
-        within = self._within(following)
         key = fold(text)
         evidence = [self._evidence(place, context, within) for place, _ in found]
         weights = [self.prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
@@ -178,14 +182,14 @@ class WorldPlaces:
             self._cache[cache_key] = self._lookup(text, following)
         return list(self._cache[cache_key])
 
-    def _lookup(self, text: str, following: str) -> list[tuple[Place, str]]:
+    def _lookup(self, text: str, following: str, *, limit: int = MAX_CANDIDATES) -> list[tuple[Place, str]]:
         key = fold(text)
         if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Kan.", "W.Va.", "B.C."
             abbreviated = abbreviated_region(self.index, key)
             if abbreviated:
                 return [(p, "fold") for p in abbreviated]
         out = []
-        for place, match in self.index.candidates(text, limit=MAX_CANDIDATES):
+        for place, match in self.index.candidates(text, limit=limit):
             if match == "translit" and place.country not in CYRILLIC_COUNTRIES:
                 continue  # the romanization key is for Cyrillic names: not "Hartmann" for Hartman, Texas
             curated = self.curated.get(place.canonical_id)
@@ -344,9 +348,16 @@ def _capitals(index: GeoNamesIndex) -> frozenset[str]:
     return frozenset(found)
 
 
+def _inside(place: Place, container: Place) -> bool:
+    if container.feature == "country":
+        return place.country == container.country
+    return bool(container.admin1) and (place.country, place.admin1) == (container.country, container.admin1)
+
+
 def _rough_km(lat: float, lon: float, point: tuple[float, float]) -> float:
     """Equirectangular distance: cheap, and within 1 % of the great circle at the scale it is used."""
-    x = math.radians(point[1] - lon) * math.cos(math.radians((lat + point[0]) / 2))
+    dlon = (point[1] - lon + 180.0) % 360.0 - 180.0  # across the antimeridian too
+    x = math.radians(dlon) * math.cos(math.radians((lat + point[0]) / 2))
     return 6371.0 * math.hypot(x, math.radians(point[0] - lat))
 
 

@@ -17,7 +17,7 @@ from .judgements import is_not_entity, is_rejected
 from .keys import fold, is_cyrillic, translit_key
 from .names import Name, NameIndex
 from .places import PlaceContext, WorldPlaces
-from .schema import PLACE_LABELS, Entry, Rejection, label_fits
+from .schema import PLACE_LABELS, WORLD_ID_PREFIXES, Entry, Rejection, label_fits
 from .translit import CYRILLIC_COUNTRIES
 
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
@@ -152,7 +152,7 @@ class Resolver:
         """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
         entry = curated.entry
         if (self.world is None or context is None or entry.type not in NAMESAKE_TYPES
-                or not entry.canonical_id.startswith("geonames:") or label not in (*PLACE_LABELS, None)):
+                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in (*PLACE_LABELS, None)):
             return curated
         choice = self.world.resolve(text, following=following, context=context.places,
                                     prefer=entry.canonical_id)

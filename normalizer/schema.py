@@ -37,6 +37,7 @@ VARIANT_KEYS = frozenset({"name", "kind", "weak"})
 REJECTION_KEYS = frozenset({"name", "label", "context", "note"})
 JUDGEMENT_KEYS = frozenset({"not", "note"})  # an item without id: names that are no entity at all
 NER_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+WORLD_ID_PREFIXES = ("geonames:", "iso3166-2:", "fips:")  # the id schemes of the world layer's places
 # GeoNames ids, the world layer's ISO 3166-2 subdivisions and US county FIPS codes, or slugs.
 ID_PATTERN = re.compile(
     r"^(geonames:[1-9][0-9]*|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|fips:[0-9]{5}|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$"

@@ -201,7 +201,7 @@ def _geonames(name: str, entry_type: str, places: GeoNamesIndex) -> tuple[dict[s
     found = [place for place, how in places.candidates(name, limit=6) if how == "fold"]
     if len(found) == 1:
         place = found[0]
-        kind = {"country": "country", "admin1": "region"}.get(place.feature) or next(
+        kind = {"country": "country", "admin1": "region", "admin2": "region"}.get(place.feature) or next(
             t for limit, t in PLACE_SIZES if place.population >= limit)
         fields = {"id": place.canonical_id, "type": kind, "country": place.country,
                   "lat": place.lat, "lon": place.lon}

@@ -82,3 +82,16 @@ def test_country_centres_fill_what_countryinfo_lacks():
     listed = {c["iso2"]: c for c in json.loads(data.read_text(encoding="utf-8"))}
     centres = country_centres()
     assert centres["GB"] == (float(listed["GB"]["latitude"]), float(listed["GB"]["longitude"]))
+
+
+def test_a_subdivision_whose_iso_code_is_geonames_admin1_code_takes_it():
+    from collections import Counter
+
+    england = Region("iso3166-2:GB-ENG", "England", "admin1", "GB", None, 0.0, 0.0, 1)
+    kent = Region("iso3166-2:GB-KEN", "Kent", "admin1", "GB", None, 0.0, 0.0, 1)
+    _assign_admin1([(england, Counter()), (kent, Counter({"ENG": 9}))], {"ENG", "SCT"})
+    assert (england.admin1, kent.admin1) == ("ENG", None)
+
+
+def test_a_subdivision_named_like_a_country_keeps_only_its_type_word():
+    assert _subdivision_names(region("Niger", 5_000_000), "state", {}, frozenset({"niger"})) == ["Niger State"]

@@ -215,3 +215,26 @@ def test_a_curated_entry_takes_over_a_subdivision_by_its_iso_id(tmp_path):
     entry = world.resolve("Ontario").entry
     assert (entry.canonical_id, entry.name) == ("iso3166-2:CA-ON", "Ontario (province)")
     assert entry.lat is not None  # the world layer's point
+
+
+@pytest.mark.parametrize(
+    ("written", "following", "country", "admin1"),
+    [
+        ("Washington County", ", Ky., deputies said", "US", "KY"),  # one of 30, not among the 25 likeliest
+        ("Flint", ", Wales", "GB", "WLS"),
+        ("Perth", ", Scotland", "GB", "SCT"),
+    ],
+)
+def test_the_container_named_after_the_comma_decides(full_world, written, following, country, admin1):
+    place = full_world.resolve(written, following=following).place
+    assert (place.country, place.admin1) == (country, admin1)
+
+
+def test_a_curated_subdivision_still_yields_to_a_located_namesake(tmp_path):
+    import normalizer
+
+    path = tmp_path / "ca.yaml"
+    path.write_text("- id: iso3166-2:CA-ON\n  name: Ontario\n  type: region\n  country: CA\n", encoding="utf-8")
+    nlp = normalizer.load(gazetteer=[path])
+    ents = [(e.text, e.kb_id_) for e in nlp("He moved to Ontario, Oregon, last year.").ents if e.text == "Ontario"]
+    assert ents and ents[0][1] != "iso3166-2:CA-ON"
