@@ -122,15 +122,16 @@ def subdivisions(cities: CityPoints, countries: dict[str, tuple[str, int]]) -> I
         regions = []
         for state in states:
             kind = (state.get("type") or "").lower()
-            name = state.get("name") or ""
-            if "city" in kind or not state.get("latitude"):
+            name, code = state.get("name") or "", state.get("state_code") or ""
+            try:
+                lat, lon = float(state["latitude"]), float(state["longitude"])
+            except (KeyError, TypeError, ValueError):
+                continue  # a record without a usable point: left out, the rest of the build goes on
+            if "city" in kind or not name or not code:
                 continue
-            members = _members(cities, country, states_file.parent / "states" / state["state_code"] / "cities.json")
-            region = Region(
-                f"iso3166-2:{state.get('iso3166_2') or country + '-' + state['state_code']}",
-                name, "admin1", country, None, float(state["latitude"]), float(state["longitude"]),
-                sum(m[2] for m in members),
-            )
+            members = _members(cities, country, states_file.parent / "states" / code / "cities.json")
+            region = Region(f"iso3166-2:{state.get('iso3166_2') or country + '-' + code}", name, "admin1",
+                            country, None, lat, lon, sum(m[2] for m in members))
             regions.append((region, kind, Counter(m[3] for m in members if m[3])))
         _assign_admin1([(region, votes) for region, _, votes in regions], codes_by_country.get(country, set()))
         share = countries.get(country, ("", 0))[1] // max(1, len(regions))
@@ -146,8 +147,11 @@ def _members(cities: CityPoints, country: str, path: Path) -> list[tuple[float, 
         return []
     found = {}
     for city in json.loads(path.read_text(encoding="utf-8")):
-        lat, lon = float(city["latitude"]), float(city["longitude"])
-        for point in cities.get((country, fold(city["name"])), ()):
+        try:
+            lat, lon, name = float(city["latitude"]), float(city["longitude"]), str(city["name"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        for point in cities.get((country, fold(name)), ()):
             if km((lat, lon), point[:2]) <= SAME_PLACE_KM:
                 found[point[:2]] = point
                 break
@@ -198,9 +202,12 @@ def us_counties(cities: CityPoints, fips_codes: dict[tuple[str, str], tuple[str,
     for record in zipcodes.list_all():
         county, state = record.get("county") or "", record.get("state") or ""
         fips, official = fips_codes.get((state, fold(county)), (None, None))
-        if record.get("country") != "US" or not county.endswith(COUNTY_WORDS) or not record.get("lat") or not fips:
+        if record.get("country") != "US" or not county.endswith(COUNTY_WORDS) or not fips:
             continue
-        points[fips].append((float(record["lat"]), float(record["long"])))
+        try:
+            points[fips].append((float(record["lat"]), float(record["long"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # a ZIP code without a usable point
         names[fips] = (state, official)
         for town in (record.get("city"), *record.get("acceptable_cities", ())):
             if town:

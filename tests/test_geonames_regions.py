@@ -95,3 +95,22 @@ def test_a_subdivision_whose_iso_code_is_geonames_admin1_code_takes_it():
 
 def test_a_subdivision_named_like_a_country_keeps_only_its_type_word():
     assert _subdivision_names(region("Niger", 5_000_000), "state", {}, frozenset({"niger"})) == ["Niger State"]
+
+
+def test_a_broken_record_is_left_out_and_the_rest_kept(tmp_path, monkeypatch):
+    import normalizer.geonames_regions as regions
+
+    country = tmp_path / "by-country" / "XX"
+    (country / "states" / "AA").mkdir(parents=True)
+    (country / "states.json").write_text(json.dumps([
+        {"name": "Broken", "state_code": "BB", "type": "province", "latitude": None, "longitude": "1"},
+        {"name": "Alpha Province", "state_code": "AA", "type": "province", "latitude": "10.5", "longitude": "20.5",
+         "iso3166_2": "XX-AA"},
+    ]), encoding="utf-8")
+    (country / "states" / "AA" / "cities.json").write_text(json.dumps([
+        {"name": "Alphaville", "latitude": "10.51", "longitude": "20.49"}, {"name": "No Point"},
+    ]), encoding="utf-8")
+    monkeypatch.setattr(regions, "_data_dir", lambda: tmp_path)
+    cities = {("XX", "alphaville"): [(10.5, 20.5, 5_000, "01")]}
+    found = list(subdivisions(cities, {"XX": ("Exland", 1_000_000)}))
+    assert [(r.canonical_id, r.population, r.admin1) for r in found] == [("iso3166-2:XX-AA", 5_000, "01")]
