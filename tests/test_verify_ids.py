@@ -47,3 +47,13 @@ def test_schema_errors_come_from_the_package(tmp_path):
     done = run("--no-shipped", str(bad))
     assert done.returncode == 1
     assert f"error: {bad}:4: entry 'place:x': unknown key 'varaints'" in done.stdout
+
+
+def test_world_layer_ids_are_checked_against_the_world_layer(tmp_path):
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("- id: iso3166-2:CA-ON\n  name: Ontario\n  type: region\n  country: CA\n", encoding="utf-8")
+    bad.write_text("- id: fips:99999\n  name: Nowhere County\n  type: region\n  country: US\n", encoding="utf-8")
+    assert run("--no-shipped", str(good)).returncode == 0
+    done = run("--no-shipped", str(bad))
+    assert done.returncode == 1
+    assert f"{bad}:1: entry 'fips:99999': id not in the world layer" in done.stdout

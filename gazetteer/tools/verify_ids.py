@@ -18,6 +18,7 @@ reported here too, with file and line. On top of that, against the installed geo
     (generated romanizations included) is the record's name or one of its alternate names;
   * a slug entry with coordinates borrows them from some cities500 record (rounded to 3 decimals),
     so no coordinate is ever typed from memory;
+  * an iso3166-2: or fips: id is a place of the world layer, and its lat/lon (when given) are that place's;
   * a stricter name-sharing rule: a listed name (canonical, variant or native) may be shared by
     entries only if every one of them marks it weak, or every one marks it kind: generic and their
     countries all differ (the tool itself only refuses two plain claims);
@@ -71,6 +72,9 @@ def geonames_records() -> tuple[dict[str, dict], set[tuple[float, float]]]:
 def check_geonames(entry: Entry, records: dict, coords: set, err, warn) -> None:
     has_coords = entry.lat is not None and entry.lon is not None
     here = (round(entry.lat, 3), round(entry.lon, 3)) if has_coords else None
+    if entry.canonical_id.startswith(("iso3166-2:", "fips:")):
+        _check_world_id(entry, here, err)
+        return
     if not entry.canonical_id.startswith("geonames:"):
         if here and here not in coords:
             err(entry, f"coordinates {entry.lat}, {entry.lon} do not come from any cities500 record")
@@ -93,6 +97,18 @@ def check_geonames(entry: Entry, records: dict, coords: set, err, warn) -> None:
     theirs = {fold(n) for n in [rec["name"], *rec.get("names", [])]}
     if not theirs & {fold(v.name) for v in entry_names(entry)}:
         warn(entry, f"none of its names is a name of {what}")
+
+
+def _check_world_id(entry: Entry, here, err) -> None:
+    """An ISO 3166-2 or FIPS id must be a place of the world layer; coordinates, if given, its own."""
+    from normalizer.geonames import default_index
+
+    place = default_index().get(entry.canonical_id)
+    if place is None:
+        err(entry, "id not in the world layer (its ISO 3166-2 subdivisions and US counties)")
+    elif here and here != (round(place.lat, 3), round(place.lon, 3)):
+        err(entry, f"lat/lon {entry.lat}, {entry.lon} differ from the world layer's {place.lat}, {place.lon}"
+                   " (leave them out: the tool fills them in)")
 
 
 def _claims(claims: list[tuple[Entry, Variant]]) -> str:
