@@ -137,8 +137,10 @@ def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> 
 
 
 def with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")."""
+    """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")
+    or tagged as a person or an organization ("Kingston, Ont.")."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
+    by_token = {m.start: m for m in mentions if len(m) == 1}
     added = []
     for mention in mentions:
         i = mention.end
@@ -147,10 +149,14 @@ def with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Menti
         token = doc[i + 1]
         key = fold(token.text).replace(" ", "")
         dotted = token.text.endswith(".") or (i + 2 < len(doc) and doc[i + 2].text == "." and not token.whitespace_)
-        if (token.i not in taken and token.text[:1].isupper() and dotted
-                and (key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS)):
+        abbreviation = key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS
+        if not (token.text[:1].isupper() and dotted and abbreviation):
+            continue
+        if token.i not in taken:
             added.append(Mention(token.i, token.i + 1, "GPE"))
             taken.add(token.i)
+        elif token.i in by_token and by_token[token.i].ner_label in toponyms.RELABELED_LABELS:
+            by_token[token.i].ner_label = "GPE"
     return sorted(mentions + added, key=lambda m: m.start)
 
 

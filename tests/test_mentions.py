@@ -360,3 +360,9 @@ def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expect
 def test_place_spans_that_are_people(blank_nlp, world_normalizer, text, ents, expected):
     doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
     assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_a_province_abbreviation_ner_called_a_person(sm_nlp):
+    doc = sm_nlp("He later moved to Kingston, Ont. and then to Ontario.")
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents if e.text.startswith("Ont")][0] == (
+        "Ont.", "GPE", "iso3166-2:CA-ON")
