@@ -63,6 +63,8 @@ class PlaceContext:
     regions: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
     neighbours: list[tuple[tuple[float, float], ...]] = field(default_factory=list)  # see add_neighbour
+    _support: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    _nearness: dict[tuple[float, float], float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entry: Entry, place: Place | None = None) -> None:
         if entry.country:
@@ -71,8 +73,9 @@ class PlaceContext:
             self.regions.add((place.country, place.admin1))
         if place is not None and place.admin1 and place.feature in ("city", "admin2"):
             self.regions.add((place.country, place.admin1))
-        if entry.lat is not None and entry.lon is not None:
-            self.points.append((entry.lat, entry.lon))
+        if entry.lat is not None and entry.lon is not None and (entry.lat, entry.lon) not in self.points:
+            self.points.append((entry.lat, entry.lon))  # once per place: nearness takes the nearest
+            self._nearness.clear()
 
 
     def add_neighbour(self, points: tuple[tuple[float, float], ...]) -> None:
@@ -80,6 +83,23 @@ class PlaceContext:
         around it support each other ("Paris and Henry County": Paris, Tennessee)."""
         if points:
             self.neighbours.append(points)
+            self._support.clear()
+
+    def nearness(self, place: Place) -> float:
+        """Up to 2.0 for a place near one the document resolved (remembered like ``support``)."""
+        key = (place.lat, place.lon)
+        if key not in self._nearness:
+            nearest = min(km(key, p) for p in self.points)
+            self._nearness[key] = 2.0 * math.exp(-nearest / NEAR_KM)
+        return self._nearness[key]
+
+    def support(self, place: Place) -> float:
+        """What the other place names say for ``place`` (remembered: a name's mentions share a context)."""
+        if place.canonical_id not in self._support:
+            support = sum(math.exp(-min(_rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
+                          for points in self.neighbours)
+            self._support[place.canonical_id] = min(SUPPORT_CAP, SUPPORT_WEIGHT * support)
+        return self._support[place.canonical_id]
 
     def add_region(self, country: str, regions: set[str]) -> None:
         """A mention that only says "somewhere in one of these regions" (a county name)."""
@@ -253,12 +273,9 @@ class WorldPlaces:
             if place.admin1 and (place.country, place.admin1) in context.regions:
                 weight += 2.5
             if place.lat is not None and context.points:
-                nearest = min(km((place.lat, place.lon), p) for p in context.points)
-                weight += 2.0 * math.exp(-nearest / NEAR_KM)
+                weight += context.nearness(place)
             if place.lat is not None and context.neighbours:
-                support = sum(math.exp(-min(_rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
-                              for points in context.neighbours)
-                weight += min(SUPPORT_CAP, SUPPORT_WEIGHT * support)
+                weight += context.support(place)
         return weight
 
     def neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
