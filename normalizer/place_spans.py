@@ -74,10 +74,8 @@ def relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, tex
         )
         if cue is not None:
             mention.ner_label, mention.place_cue = "GPE", cue
-    if "untagged" in toponyms.CUES or "party" in toponyms.CUES:
-        mentions[:] = _untagged_places(doc, mentions, resolver, text, place_names, person_parts)
-    if "list" in toponyms.CUES:
-        _relabel_coordinated(doc, mentions, resolver, place_names, person_parts)
+    mentions[:] = _untagged_places(doc, mentions, resolver, text, place_names, person_parts)
+    _relabel_coordinated(doc, mentions, resolver, place_names, person_parts)
 
 
 def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -> list[Mention]:
@@ -89,18 +87,17 @@ def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", place_cue="party"))
             taken.update(range(start, end))
-    if "untagged" in toponyms.CUES:
-        for start, end in toponyms.capitalized_runs(doc, taken):
-            span = doc[start:end]
-            if fold(span.text) in resolver.index.by_fold:
-                continue
-            cue = toponyms.place_cue(
-                doc, start, end, world=resolver.world,
-                following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
-                place_names=place_names, person_parts=person_parts,
-            )
-            if cue is not None:
-                added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
+    for start, end in toponyms.capitalized_runs(doc, taken):
+        span = doc[start:end]
+        if fold(span.text) in resolver.index.by_fold:
+            continue
+        cue = toponyms.place_cue(
+            doc, start, end, world=resolver.world,
+            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+            place_names=place_names, person_parts=person_parts,
+        )
+        if cue is not None:
+            added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
     return sorted(mentions + added, key=lambda m: m.start)
 
 

@@ -4,7 +4,7 @@ The small English model often tags a town as PERSON ("Gainesville", "Glen Allen"
 ("Torrington"), or tags nothing at all ("Grand Prairie police"), and it misses all-caps
 datelines. A name is taken as a place (label GPE, then resolved like any NER place span) only
 when its very name (not an alternate name, not an acronym) is a place in the world layer *and*
-the text says so with one of these cues (``CUES``):
+the text says so with one of these cues:
 
 * ``comma``: "City, State" - a comma and a US state (AP abbreviation or name) or a country
   follow, and a place of that name lies in it ("Gainesville, Fla.", "Glen Allen, Virginia").
@@ -54,10 +54,6 @@ CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
-CUES = frozenset({
-    "comma", "prep", "vote", "noun", "plural", "residence", "townof", "to", "from", "list", "dateline",
-    "party", "untagged", "capital",
-})
 # Nouns a place name modifies ("Danbury police", "a Coral Gables man", "Greer residents").
 LOCAL_NOUNS = frozenset({
     "police", "resident", "residents", "native", "natives", "home", "homes", "man", "woman", "men",
@@ -94,27 +90,27 @@ def place_cue(
     places = named(world, written)
     if not places:
         return None
-    if "comma" in CUES and _in_container(world, places, following):
+    if _in_container(world, places, following):
         return "comma"
-    if "prep" in CUES and start > 0 and doc[start - 1].lower_ in LOCATIVE_PREPOSITIONS:
+    if start > 0 and doc[start - 1].lower_ in LOCATIVE_PREPOSITIONS:
         return "prep"
-    if "vote" in CUES and key in place_names:
+    if key in place_names:
         return "vote"
     prev = doc[start - 1].lower_ if start > 0 else ""
     nxt = doc[end].lower_ if end < len(doc) else ""
-    if "noun" in CUES and nxt in LOCAL_NOUNS:
+    if nxt in LOCAL_NOUNS:
         return "noun"
-    if "plural" in CUES and _before_plural_noun(doc, end):
+    if _before_plural_noun(doc, end):
         return "plural"
-    if "residence" in CUES and prev in ("of", "from") and start > 1 and (
+    if prev in ("of", "from") and start > 1 and (
             doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
         return "residence"
-    if "townof" in CUES and prev == "of" and start > 1 and doc[start - 2].lower_ in PLACE_HEADS:
+    if prev == "of" and start > 1 and doc[start - 2].lower_ in PLACE_HEADS:
         return "townof"
     for word in ("to", "from"):
-        if word in CUES and prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
+        if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
             return word
-    if "capital" in CUES and any(_capital_cue(world, p, label) for p in places):
+    if any(_capital_cue(world, p, label) for p in places):
         return "capital"
     return None
 
@@ -192,8 +188,6 @@ def person_name_parts(doc: Doc) -> set[str]:
 
 def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
     """Token ranges of all-caps datelines naming a world place: "BEIRUT (Reuters) —", "AUSTIN, Texas"."""
-    if "dateline" not in CUES:
-        return []
     out = []
     i = 0
     n = len(doc)
@@ -249,8 +243,6 @@ _PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][
 
 def party_homes(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
     """"Rep. Jane Doe, D-Calif.", "Sen. John Roe (R-Elbow Lake)": a legislator's state or home town."""
-    if "party" not in CUES:
-        return []
     out = []
     for m in _PARTY_STATE.finditer(doc.text):
         name = m.group(1)
