@@ -73,15 +73,18 @@ class Gazetteer:
 def load_gazetteer(paths: Iterable[str | Path] = (), *, shipped: bool = True) -> Gazetteer:
     """Load the shipped gazetteer (unless ``shipped=False``) and the user's paths as later layers.
 
-    Raises GazetteerErrors listing every problem found, each with file:line.
+    Raises GazetteerErrors listing every problem found, each with file:line. A file named in
+    ``paths`` that holds no entries (empty, or only comments) gets a warning: it may have been
+    emptied by mistake.
     """
+    paths = [Path(p) for p in paths]
     layers: list[list[Path]] = []
     errors: list[GazetteerError] = []
     if shipped:
         layers.append(yaml_files(shipped_dir()))
     for path in paths:
         try:
-            layers.append(yaml_files(Path(path)))
+            layers.append(yaml_files(path))
         except GazetteerError as exc:
             errors.append(exc)
     sources = []
@@ -93,17 +96,26 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, shipped: bool = True) ->
                 errors.append(exc)
     if errors:
         raise GazetteerErrors(errors)
-    return gazetteer_from_sources(sources)
+    gazetteer = gazetteer_from_sources(sources)
+    given = {str(p) for p in paths if not p.is_dir()}
+    gazetteer.warnings += [f"{s.name} has no entries" for s in sources if s.name in given and _no_entries(s.text)]
+    return gazetteer
+
+
+def _no_entries(text: str) -> bool:
+    """Empty, or only blank lines and comments: a file emptied by mistake (or by an interrupted write)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def gazetteer_from_sources(sources: Sequence[Source]) -> Gazetteer:
     """Parse, merge and validate YAML texts (the serialized form of a Gazetteer)."""
     errors: list[GazetteerError] = []
+    warnings: list[str] = []
     merged: dict[str, Entry] = {}
     seen_in_layer: dict[tuple[int, str], Entry] = {}
     not_entities: list[Rejection] = []
     for source in sources:
-        for entry in _parse_source(source, errors, not_entities):
+        for entry in _parse_source(source, errors, not_entities, warnings):
             key = (source.layer, entry.canonical_id)
             if key in seen_in_layer:
                 first = seen_in_layer[key]
@@ -119,11 +131,12 @@ def gazetteer_from_sources(sources: Sequence[Source]) -> Gazetteer:
     errors.extend(_validate(gazetteer))
     if errors:
         raise GazetteerErrors(errors)
+    gazetteer.warnings = warnings + _exclude_warnings(gazetteer, seen_in_layer.values())
     return gazetteer
 
 
 def _parse_source(
-    source: Source, errors: list[GazetteerError], not_entities: list[Rejection]
+    source: Source, errors: list[GazetteerError], not_entities: list[Rejection], warnings: list[str]
 ) -> list[Entry]:
     try:
         data = load_yaml(source.text, path=source.name)
@@ -144,7 +157,7 @@ def _parse_source(
             if is_judgement_item(item):
                 not_entities.extend(parse_judgement(item, path=source.name))
                 continue
-            entries.append(parse_entry(item, path=source.name, line=line))
+            entries.append(parse_entry(item, path=source.name, line=line, warnings=warnings))
         except GazetteerError as exc:
             errors.append(exc)
     return entries
@@ -183,6 +196,7 @@ def _validate(gazetteer: Gazetteer) -> list[GazetteerError]:
                 f"parent {parent!r} is not an entry", path=entry.path, line=entry.line,
                 entry=entry.canonical_id, hint="add that entry or fix the id",
             ))
+    errors.extend(_parent_cycles(gazetteer.entries))
     if errors:
         return errors
     claims: dict[str, tuple[Entry, str]] = {}
@@ -202,3 +216,54 @@ def _validate(gazetteer: Gazetteer) -> list[GazetteerError]:
             else:
                 claims[key] = (entry, variant.name)
     return errors
+
+
+def _parent_cycles(entries: dict[str, Entry]) -> list[GazetteerError]:
+    """One error per cycle of parents (a place inside itself), at the entry where the walk met it again."""
+    errors = []
+    done: set[str] = set()
+    for start in entries:
+        chain: list[str] = []
+        on_chain: dict[str, int] = {}
+        current: str | None = start
+        while current in entries and current not in done:
+            if current in on_chain:
+                cycle = chain[on_chain[current]:] + [current]
+                entry = entries[current]
+                message = (f"parent {current!r} is the entry itself" if len(cycle) == 2
+                           else f"parents form a cycle: {' -> '.join(repr(i) for i in cycle)}")
+                errors.append(GazetteerError(
+                    message, path=entry.path, line=entry.line, entry=current,
+                    hint="an entry cannot be inside itself; fix or remove one of these parents",
+                ))
+                break
+            on_chain[current] = len(chain)
+            chain.append(current)
+            current = entries[current].parent
+        done.update(chain)
+    return errors
+
+
+def _exclude_warnings(gazetteer: Gazetteer, parsed: Iterable[Entry]) -> list[str]:
+    """An ``exclude:`` that removes nothing: no layer gives the entry that name (often a typo)."""
+    parsed = list(parsed)
+    layers: dict[str, list[Entry]] = {}
+    for entry in parsed:
+        layers.setdefault(entry.canonical_id, []).append(entry)
+    warnings = []
+    for entry in parsed:
+        if not entry.exclude:
+            continue
+        merged = gazetteer.entries[entry.canonical_id]
+        group = layers[entry.canonical_id]
+        everything = replace(merged, exclude=[], variants=[v for e in group for v in e.variants],
+                             native=[n for e in group for n in e.native])
+        keys = {fold(v.name) for v in entry_names(everything)} | {fold(e.name) for e in group if e.name}
+        for name in entry.exclude:
+            if fold(name) not in keys:
+                warnings.append(str(GazetteerError(
+                    f"exclude {name!r} is not a name of this entry in any layer, so it removes nothing",
+                    path=entry.path, line=entry.line, entry=entry.canonical_id,
+                    hint="check the spelling against 'gazetteer lookup', or remove it",
+                )))
+    return warnings

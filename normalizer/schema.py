@@ -1,11 +1,16 @@
 """What a gazetteer entry is, and how one YAML item becomes an `Entry` (or a located error)."""
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .errors import GazetteerError
+from .keys import fold
 from .yamlio import LineDict
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -43,6 +48,10 @@ ID_PATTERN = re.compile(
     r"^(geonames:[1-9][0-9]*|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|fips:[0-9]{5}|(place|person|org):[a-z0-9]+(-[a-z0-9]+)*)$"
 )
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+NOT_NAMES_FILE = "data/not_names.txt"  # inside the package: words that are never a name on their own
+# Characters no name is written with: controls, invisible format characters (zero-width space,
+# bidirectional overrides, soft hyphen), private-use, unassigned, and line/paragraph separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
 def label_fits(entry_type: str, label: str | None) -> bool:
@@ -107,8 +116,64 @@ class Entry:
         return f"{self.path}:{self.line}"
 
 
-def parse_entry(item: Any, *, path: str, line: int) -> Entry:
-    """Turn one YAML item into an Entry, raising GazetteerError with file:line on any problem."""
+@cache
+def not_names() -> frozenset[str]:
+    """The words of ``normalizer/data/not_names.txt`` as folded keys (read on first use, then kept)."""
+    text = resources.files(__package__).joinpath(NOT_NAMES_FILE).read_text(encoding="utf-8")
+    words = {line.strip() for line in text.splitlines()}
+    keys = {fold(w) for w in words if w and not w.startswith("#")}
+    keys |= {w.casefold() for w in words if w and not w.startswith("#")}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def name_problem(name: str) -> tuple[str, str] | None:
+    """Why ``name`` cannot be a gazetteer name, as (problem, hint), or None when it can.
+
+    Refused: a name with an invisible or control character, without any letter or digit ("-",
+    "."), with a single letter or digit ("A", "'s", "I."), or that is a word of ``not_names()``
+    ("the", "of"). Abbreviations of two letters or more (EU, U.S., G7) are names.
+    """
+    for char in name:
+        if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            return (f"contains the invisible character U+{ord(char):04X}",
+                    "retype the name; such characters come with copy and paste and keep it from matching")
+    alphanumeric = [c for c in name if c.isalnum()]
+    if not alphanumeric:
+        return "has no letter or digit, so it cannot be a name", "remove it"
+    if len(alphanumeric) == 1:
+        what = "letter" if alphanumeric[0].isalpha() else "digit"
+        return (f"is a single {what}, so it would match that {what} anywhere in a text",
+                "remove it; abbreviations of two letters or more (EU, U.S.) are fine")
+    if fold(name) in not_names() or name.strip().casefold() in not_names():
+        return ("is a common word, not a name",
+                f"remove it; the words refused are listed in normalizer/{NOT_NAMES_FILE} "
+                "(a longer name that contains one, like 'The Hague', is fine)")
+    return None
+
+
+def _check_name(name: str, what: str, line: int, where: dict[str, Any]) -> str:
+    problem = name_problem(name)
+    if problem:
+        raise GazetteerError(f"{what} {name!r} {problem[0]}", line=line, **_not_line(where), hint=problem[1])
+    return name
+
+
+def _number_warning(
+    warnings: list[str] | None, what: str, written: str, line: int, where: dict[str, Any]
+) -> None:
+    if warnings is not None:
+        warnings.append(str(GazetteerError(
+            f"{what} {written} is a YAML number; quote it ('{written}') if it is really a name",
+            line=line, **_not_line(where),
+        )))
+
+
+def parse_entry(item: Any, *, path: str, line: int, warnings: list[str] | None = None) -> Entry:
+    """Turn one YAML item into an Entry, raising GazetteerError with file:line on any problem.
+
+    Doubtful but possible things (a name YAML read as a number) are appended to ``warnings``.
+    """
     if not isinstance(item, LineDict):
         raise GazetteerError(
             "each item must be an entry (a mapping with id, name, type, ...)",
@@ -136,9 +201,13 @@ def parse_entry(item: Any, *, path: str, line: int) -> Entry:
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
             raise GazetteerError(f"{key!r} must be text", line=item.lines[key], **_not_line(where))
-        return str(value).strip()
+        return item.written.get(key, str(value)).strip()
 
     entry.name, entry.type = text("name"), text("type")
+    if entry.name is not None:
+        _check_name(entry.name, "name", item.lines["name"], where)
+        if "name" in item.written:
+            _number_warning(warnings, "name", entry.name, item.lines["name"], where)
     entry.parent, entry.wikidata, entry.note = text("parent"), text("wikidata"), text("note")
     if entry.type is not None and entry.type not in TYPE_LABEL:
         raise GazetteerError(
@@ -158,17 +227,20 @@ def parse_entry(item: Any, *, path: str, line: int) -> Entry:
         if value is None:
             continue
         limit = 90 if key == "lat" else 180
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit:
+        # abs() first: a huge int is out of range, and math.isfinite() could not convert it to float.
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit
+                or not math.isfinite(value)):
+            got = item.written.get(key, repr(value))
             raise GazetteerError(
-                f"{key} must be a number between -{limit} and {limit}, got {value!r}",
+                f"{key} must be a number between -{limit} and {limit}, got {got}",
                 line=item.lines[key], **_not_line(where),
             )
         setattr(entry, key, float(value))
     if (entry.lat is None) != (entry.lon is None):
         raise GazetteerError("give both lat and lon, or neither", line=item.line, **_not_line(where))
-    entry.native = _names(item, "native", where)
+    entry.native = _names(item, "native", where, check=True)
     entry.exclude = _names(item, "exclude", where)
-    entry.variants = _variants(item, where)
+    entry.variants = _variants(item, where, warnings)
     entry.rejected = _rejections(item, where)
     return entry
 
@@ -251,10 +323,12 @@ def _not_line(where: dict[str, Any]) -> dict[str, Any]:
     return {"path": where["path"], "entry": where["entry"]}
 
 
-def _names(item: LineDict, key: str, where: dict[str, Any]) -> list[str]:
+def _names(item: LineDict, key: str, where: dict[str, Any], *, check: bool = False) -> list[str]:
+    """A list of plain names (``native``, ``exclude``); with ``check``, each must be able to be a name."""
     value = item.get(key)
     if value is None:
         return []
+    lines = [item.lines[key]] if isinstance(value, str) else getattr(value, "lines", None)
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -262,10 +336,14 @@ def _names(item: LineDict, key: str, where: dict[str, Any]) -> list[str]:
             f"{key!r} must be a list of names", line=item.lines[key], **_not_line(where),
             hint=f"for example {key}: [Харків, Харьков]",
         )
+    if check:
+        lines = lines or [item.lines[key]] * len(value)
+        for name, line in zip(value, lines):
+            _check_name(name.strip(), "native name", line, where)
     return [v.strip() for v in value]
 
 
-def _variants(item: LineDict, where: dict[str, Any]) -> list[Variant]:
+def _variants(item: LineDict, where: dict[str, Any], warnings: list[str] | None = None) -> list[Variant]:
     raw = item.get("variants")
     if raw is None:
         return []
@@ -275,9 +353,14 @@ def _variants(item: LineDict, where: dict[str, Any]) -> list[Variant]:
             hint="write each variant on its own line starting with '- '",
         )
     out = []
-    for value, line in zip(raw, raw.lines):
+    lines = getattr(raw, "lines", None) or [item.lines.get("variants", item.line)] * len(raw)
+    written = getattr(raw, "written", {})
+    for index, (value, line) in enumerate(zip(raw, lines)):
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            out.append(Variant(name=str(value).strip()))
+            name = _check_name(written.get(index, str(value)).strip(), "variant", line, where)
+            if index in written:
+                _number_warning(warnings, "variant", name, line, where)
+            out.append(Variant(name=name))
             continue
         if not isinstance(value, LineDict):
             raise GazetteerError(f"variant {value!r} must be a name", line=line, **_not_line(where))
@@ -286,6 +369,7 @@ def _variants(item: LineDict, where: dict[str, Any]) -> list[Variant]:
         name, kind, weak = value.get("name"), value.get("kind", "other"), value.get("weak", False)
         if not isinstance(name, str) or not name.strip():
             raise GazetteerError("variant has no name", line=line, **_not_line(where))
+        _check_name(name.strip(), "variant", value.lines["name"], where)
         if kind not in VARIANT_KINDS:
             raise GazetteerError(
                 f"unknown variant kind {kind!r}", line=value.lines.get("kind", line), **_not_line(where),

@@ -6,6 +6,8 @@ from normalizer.errors import GazetteerErrors
 from normalizer.gazetteer import load_gazetteer
 from normalizer.names import entry_names
 
+from .conftest import MINI
+
 GOOD = """\
 - id: place:test-oblast
   name: Test Oblast
@@ -46,45 +48,45 @@ def test_loads_a_good_file(tmp_path):
     "text, message",
     [
         (
-            "- id: place:x\n  name: X\n  type: city\n  varaints: [Y]\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  varaints: [Y]\n",
             "{p}:4: entry 'place:x': unknown key 'varaints' (allowed keys: country, exclude, id, lat, "
             "lon, name, native, not, note, parent, type, variants, wikidata)",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  variants: [A]\n  variants: [B]\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  variants: [A]\n  variants: [B]\n",
             "{p}:5: duplicate key 'variants' (first on line 4) (YAML would silently keep only the "
             "last one; merge them into one key)",
         ),
         (
-            "- id: Place X\n  name: X\n  type: city\n",
+            "- id: Place X\n  name: Xland\n  type: city\n",
             "{p}:1: bad or missing id 'Place X' (use geonames:<number>, iso3166-2:CA-ON, fips:21125, or a slug "
             "like place:kharkiv-oblast, person:lloyd-austin, org:sputnik (lowercase letters, digits and hyphens))",
         ),
         (
-            "- id: place:x\n  name: X\n  type: town-ish\n",
+            "- id: place:x\n  name: Xland\n  type: town-ish\n",
             "{p}:3: entry 'place:x': unknown type 'town-ish' (use one of: country, region, district, city, "
             "town, village, republic, river, sea, lake, area, mountain, facility, person, organization)",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  country: Ukraine\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  country: Ukraine\n",
             "{p}:4: entry 'place:x': country must be a two-letter ISO code, got 'Ukraine' "
             "(for example country: UA (quote 'NO' for Norway))",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  lat: 100\n  lon: 30\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  lat: 100\n  lon: 30\n",
             "{p}:4: entry 'place:x': lat must be a number between -90 and 90, got 100",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  lat: 50\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  lat: 50\n",
             "{p}:1: entry 'place:x': give both lat and lon, or neither",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  variants:\n    - {name: Y, kind: slang}\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  variants:\n    - {name: Yland, kind: slang}\n",
             "{p}:5: entry 'place:x': unknown variant kind 'slang' (use one of: abbreviation, former, "
             "generic, misspelling, other, russian, ukrainian)",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  variants:\n    - {name: Y, weak: true, kidn: other}\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  variants:\n    - {name: Yland, weak: true, kidn: other}\n",
             "{p}:5: entry 'place:x': unknown variant key 'kidn' (a variant takes name, kind and weak)",
         ),
         (
@@ -93,11 +95,11 @@ def test_loads_a_good_file(tmp_path):
             "shipped entry, reuse its id)",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  parent: place:nowhere\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  parent: place:nowhere\n",
             "{p}:1: entry 'place:x': parent 'place:nowhere' is not an entry (add that entry or fix the id)",
         ),
         (
-            "- id: place:x\n  name: X\n  type: city\n  variants: [A\n",
+            "- id: place:x\n  name: Xland\n  type: city\n  variants: [A\n",
             "{p}:5: not valid YAML: expected ',' or ']', but got '<stream end>' (check indentation and "
             "that names containing ': ' or '#' are quoted)",
         ),
@@ -210,3 +212,20 @@ def test_generated_names(tmp_path):
 def test_shipped_gazetteer_is_valid():
     gazetteer = load_gazetteer()
     assert len(gazetteer) > 300
+
+
+def test_check_warns_about_a_given_file_with_no_entries(tmp_path):
+    from click.testing import CliRunner
+
+    from normalizer.cli import main
+
+    empty, comments, folder = tmp_path / "empty.yaml", tmp_path / "comments.yaml", tmp_path / "folder"
+    empty.write_bytes(b"")
+    comments.write_text("# emptied by mistake\n\n   \n", encoding="utf-8")
+    folder.mkdir()
+    (folder / "new.yaml").write_bytes(b"")  # inside a folder: not named by the analyst, no warning
+    result = CliRunner().invoke(main, ["gazetteer", "check", "--no-shipped", str(empty), str(comments), str(folder),
+                                       str(MINI)])
+    assert result.exit_code == 0
+    assert result.stderr == f"warning: {empty} has no entries\nwarning: {comments} has no entries\n"
+    assert result.stdout.startswith("ok: ") and result.stdout.endswith(" names, 4 files\n")

@@ -41,7 +41,7 @@ def test_not_list_is_parsed_with_lines():
 
 
 def test_a_single_name_is_a_list_of_one():
-    entry = gazetteer("- id: place:x\n  name: X\n  type: city\n  not: Ex\n").get("place:x")
+    entry = gazetteer("- id: place:x\n  name: Xland\n  type: city\n  not: Ex\n").get("place:x")
     assert [r.name for r in entry.rejected] == ["Ex"]
 
 
@@ -58,19 +58,19 @@ def test_idless_item_records_names_that_are_no_entity():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("- id: place:x\n  name: X\n  type: city\n  not: {name: Y}\n  not: [Z]\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not: {name: Y}\n  not: [Z]\n",
      "f0.yaml:5: duplicate key 'not' (first on line 4) (YAML would silently keep only the last one; "
      "merge them into one key)"),
-    ("- id: place:x\n  name: X\n  type: city\n  not:\n    - {name: Y, lable: PERSON}\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not:\n    - {name: Yland, lable: PERSON}\n",
      "f0.yaml:5: entry 'place:x': unknown key 'lable' in 'not' (a 'not' item takes name, label, context and note)"),
-    ("- id: place:x\n  name: X\n  type: city\n  not:\n    - {name: Y, label: CITY}\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not:\n    - {name: Yland, label: CITY}\n",
      "f0.yaml:5: entry 'place:x': unknown label 'CITY' in 'not' (use one of: PERSON, ORG, GPE, LOC, FAC)"),
-    ("- id: place:x\n  name: X\n  type: city\n  not:\n    - {label: PERSON}\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not:\n    - {label: PERSON}\n",
      "f0.yaml:5: entry 'place:x': 'not' item has no name"),
-    ("- id: place:x\n  name: X\n  type: city\n  not:\n    - {name: Washington, context: the government said}\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not:\n    - {name: Washington, context: the government said}\n",
      "f0.yaml:5: entry 'place:x': context 'the government said' does not contain the name 'Washington' "
      "(write the words around the name with the name itself, e.g. context: Washington said)"),
-    ("- id: place:x\n  name: X\n  type: city\n  not: 12\n",
+    ("- id: place:x\n  name: Xland\n  type: city\n  not: 12\n",
      "f0.yaml:4: entry 'place:x': 'not' must be a list of names "
      "(for example not: [Lyman, {name: Lyman, label: PERSON}])"),
     ("- not: [Company]\n  name: Company\n",

@@ -143,7 +143,7 @@ def test_cli_bad_label_and_bad_gazetteer(tmp_path):
     assert result.exit_code == 2
     assert "Invalid value for '--label'" in result.output
     broken = tmp_path / "broken.yaml"
-    broken.write_text("- id: place:x\n  name: X\n  type: settlement\n", encoding="utf-8")
+    broken.write_text("- id: place:x\n  name: Xland\n  type: settlement\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["gazetteer", "lookup", "X", "--no-shipped", "-g", str(broken)])
     assert result.exit_code == 1
     assert result.output == (

@@ -48,7 +48,7 @@ def test_stats_command():
 
 def test_stats_of_a_broken_file(tmp_path):
     broken = tmp_path / "b.yaml"
-    broken.write_text("- id: place:x\n  name: X\n", encoding="utf-8")
+    broken.write_text("- id: place:x\n  name: Xland\n", encoding="utf-8")
     result = run(["stats", "--no-shipped", str(broken)])
     assert result.exit_code == 1
     assert result.output == (
