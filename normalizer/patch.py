@@ -12,12 +12,37 @@ Only proposals marked ``accept: true`` or ``reject: true`` are applied:
 Edits are minimal (``yamledit.py``): the rest of each file stays byte for byte. Then the whole
 gazetteer is checked (``load_gazetteer``); if the check fails, every file is restored.
 Applying a patch twice changes nothing the second time.
+
+Files under attack
+------------------
+Every file is written atomically (``atomic.py``: a temporary file beside it, fsync, ``os.replace``),
+so a reader, a crash or ``kill -9`` sees a whole old or a whole new file, never an empty or half
+one; an interrupted apply that edits two files may leave one edited and one not, each complete
+and valid, and running it again completes it (apply is idempotent).
+
+Concurrent applies are serialized by exclusive locks (``atomic.file_lock``, ``.NAME.lock`` beside
+each file), held over the whole read-check-write: the gazetteer is loaded, the files are read,
+edited, saved and checked inside them, so a second apply sees the first one's entries. What is
+locked is every file this apply may write: the ``into`` file and every analyst (not shipped)
+file of the patch's gazetteer, the owners variants and judgements go to. One lock keyed by
+``into`` would not do: two patches with different ``into`` files both add variants to the
+team's shared file, and the second would overwrite the first's. The locks are taken in sorted
+path order (so two applies never wait for each other in a circle), and the gazetteer folders are
+listed again once they are held: if a file appeared meanwhile (another apply created its ``into``
+there), every lock is released and the larger set taken afresh. A file in a folder this user may
+not write is not locked (its lock file cannot be made) and cannot be written either: an apply
+that needs to write it fails and restores the rest. Readers (``annotate``, ``check``) take no lock.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import atomic
 from .errors import GazetteerError, GazetteerErrors
 from .gazetteer import Gazetteer, load_gazetteer, shipped_dir, yaml_files
 from .judgements import is_not_entity, same_name
@@ -31,6 +56,7 @@ NEW_FILE_HEADER = (
     "# Gazetteer additions written by `entity-normalizer gazetteer apply`.\n"
     "# Use it with: entity-normalizer annotate --gazetteer THIS-FILE ...  (see gazetteer/README.md)\n"
 )
+LOCK_ROUNDS = 10  # times the locked set may grow (files appearing in a gazetteer folder) before apply gives up
 
 
 @dataclass
@@ -44,14 +70,61 @@ class ApplyResult:
     into_in_gazetteer: bool = True
 
 
+class RestoreError(GazetteerError):
+    """A file apply wrote and could not put back after a failed check or write."""
+
+
 def apply_patch(patch: Patch, *, into: str | Path | None = None) -> ApplyResult:
-    """Apply the decided proposals of ``patch``; raise GazetteerErrors (files restored) if the check fails."""
+    """Apply the decided proposals of ``patch``; raise GazetteerErrors (files restored) if the check fails.
+
+    Holds the locks of every file it may write while it reads, edits, writes and checks them.
+    """
     target = Path(into or patch.into or DEFAULT_INTO).resolve()
     if _is_shipped(target):
         raise GazetteerError("is part of the shipped gazetteer; new entries go to a file of your own",
                              path=str(target), hint="choose one with --into FILE")
     paths = [Path(p) for p in patch.gazetteer]
-    user_files = [f.resolve() for p in paths for f in yaml_files(p)]
+    wanted = _writable(target, _user_files(paths))
+    for _ in range(LOCK_ROUNDS):
+        with _locked(wanted):
+            user_files = _user_files(paths)
+            now = _writable(target, user_files)
+            if now <= wanted:
+                return _apply_locked(patch, target, paths, user_files)
+        wanted |= now
+    raise GazetteerError("files keep appearing in the gazetteer folders; nothing was applied",
+                         path=str(target), hint="run apply again when the other applies are done")
+
+
+def _user_files(paths: list[Path]) -> list[Path]:
+    return [f.resolve() for p in paths for f in yaml_files(p)]
+
+
+def _writable(target: Path, user_files: list[Path]) -> set[Path]:
+    """The files an apply may write: ``into`` and the analyst's files (the owners of entries)."""
+    return {target, *(f for f in user_files if not _is_shipped(f))}
+
+
+@contextlib.contextmanager
+def _locked(files: set[Path]) -> Iterator[None]:
+    """Hold the lock of each file, taken in sorted order; skip files in folders this user cannot write."""
+    with contextlib.ExitStack() as stack:
+        for path in sorted(files, key=str):
+            try:
+                stack.enter_context(atomic.file_lock(path))
+            except OSError as exc:
+                if not _folder_writable(path):
+                    continue  # this process cannot write it either: a write would fail and be undone
+                raise GazetteerError(f"cannot lock: {exc.strerror or exc}", path=str(path)) from exc
+        yield
+
+
+def _folder_writable(path: Path) -> bool:
+    folder = next((p for p in path.parents if p.exists()), None)
+    return folder is not None and os.access(folder, os.W_OK)
+
+
+def _apply_locked(patch: Patch, target: Path, paths: list[Path], user_files: list[Path]) -> ApplyResult:
     in_gazetteer = target in user_files or any(p.is_dir() and target.is_relative_to(p.resolve()) for p in paths)
     layers = paths + ([] if in_gazetteer or not target.exists() else [target])
     gazetteer = load_gazetteer(layers, shipped=patch.shipped)
@@ -74,20 +147,37 @@ def apply_patch(patch: Patch, *, into: str | Path | None = None) -> ApplyResult:
     into_file = files.get(target)
     if into_file is not None and into_file.changed and not into_file.existed:
         into_file.text = NEW_FILE_HEADER + "\n" + into_file.text.lstrip("\n")
+    saved: list[YamlFile] = []
     try:
         for edited in changed:
-            edited.save()
+            try:
+                edited.save()
+            except OSError as exc:
+                raise GazetteerError(f"cannot write: {exc.strerror or exc}", path=str(edited.path)) from exc
+            saved.append(edited)
         checked = load_gazetteer(paths + ([] if in_gazetteer else [target] if target.exists() else []),
                                  shipped=patch.shipped)
-    except (GazetteerError, GazetteerErrors, OSError) as exc:
-        for edited in changed:
-            edited.restore()
-        if isinstance(exc, OSError):
-            raise GazetteerError(f"cannot write: {exc.strerror or exc}", path=str(exc.filename)) from exc
+    except BaseException as exc:  # a failed check or write, and Ctrl-C too: put every file back
+        unrestored = _restore(saved)
+        if unrestored and isinstance(exc, (GazetteerError, GazetteerErrors)):
+            errors = exc.errors if isinstance(exc, GazetteerErrors) else [exc]
+            raise GazetteerErrors(errors + unrestored) from exc
         raise
     result.written = [f.path for f in changed]
     result.entries = len(checked)
     return result
+
+
+def _restore(files: list[YamlFile]) -> list[GazetteerError]:
+    """Put back every file; the ones that could not be, as errors."""
+    problems: list[GazetteerError] = []
+    for edited in files:
+        try:
+            edited.restore()
+        except OSError as exc:
+            problems.append(RestoreError(f"could not be restored ({exc.strerror or exc}): it keeps apply's changes",
+                                         path=str(edited.path), hint="undo them by hand"))
+    return problems
 
 
 def _is_shipped(path: Path) -> bool:
@@ -95,7 +185,8 @@ def _is_shipped(path: Path) -> bool:
 
 
 def _apply_one(
-    proposal: PatchProposal, gazetteer: Gazetteer, user_files: list[Path], into: YamlFile, file, patch_path: str
+    proposal: PatchProposal, gazetteer: Gazetteer, user_files: list[Path], into: YamlFile,
+    file: Callable[[Path], YamlFile], patch_path: str,
 ) -> str:
     if proposal.action == "new-entry":
         return _new_entry(proposal, gazetteer, into)
@@ -141,7 +232,7 @@ def _new_entry(proposal: PatchProposal, gazetteer: Gazetteer, into: YamlFile) ->
     return f"new entry {entry_id} ({new.get('name')}) in {into.path}"
 
 
-def _owner(entry_id: str, user_files: list[Path], file) -> YamlFile | None:
+def _owner(entry_id: str, user_files: list[Path], file: Callable[[Path], YamlFile]) -> YamlFile | None:
     """The last of the analyst's files that defines or overrides the entry, if any."""
     for path in reversed(user_files):
         if not _is_shipped(path) and file(path).has_entry(entry_id):
@@ -149,5 +240,5 @@ def _owner(entry_id: str, user_files: list[Path], file) -> YamlFile | None:
     return None
 
 
-def _name(variant) -> str:
+def _name(variant: str | dict[str, Any]) -> str:
     return str(variant.get("name") if isinstance(variant, dict) else variant)

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from . import atomic
 from .errors import GazetteerError
 
 _PLAIN = re.compile(r"^[^\W\d_](?:[\w.'’ -]*[\w.'’])?$")
@@ -60,15 +61,27 @@ def render_entry(fields: dict[str, Any], *, comment: str | None = None) -> str:
 
 
 class YamlFile:
-    """One gazetteer file's text, edited in place in memory; ``save`` writes it back."""
+    """One gazetteer file's text, edited in place in memory; ``save`` writes it back.
+
+    ``save`` and ``restore`` replace the file atomically (``atomic.py``): a reader, a crash or a
+    ``kill -9`` sees either the whole old file or the whole new one, never an empty or half file.
+    Its permissions are kept. Read it while holding the lock of the sequence that writes it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.existed = path.exists()
-        raw = path.read_bytes() if self.existed else b""
+        try:
+            raw = path.read_bytes() if self.existed else b""
+        except OSError as exc:
+            raise GazetteerError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from exc
         self.bom = raw.startswith(codecs.BOM_UTF8)
         self.original = raw
-        self.text = raw.decode("utf-8-sig")
+        try:
+            self.text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise GazetteerError("file is not UTF-8 text", path=str(path), line=raw[: exc.start].count(b"\n") + 1,
+                                 hint="save it as UTF-8") from exc
         self.newline = "\r\n" if "\r\n" in self.text else "\n"
 
     @property
@@ -79,14 +92,16 @@ class YamlFile:
         return (codecs.BOM_UTF8 if self.bom else b"") + self.text.encode("utf-8")
 
     def save(self) -> None:
+        """Replace the file with the edited text, atomically; raises OSError (the file is then as it was)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(self.encoded())
+        atomic.write_bytes(self.path, self.encoded())
 
     def restore(self) -> None:
+        """Put back the bytes read (atomically), or remove the file if there was none; raises OSError."""
         if self.existed:
-            self.path.write_bytes(self.original)
-        elif self.path.exists():
-            self.path.unlink()
+            atomic.write_bytes(self.path, self.original)
+        else:
+            self.path.unlink(missing_ok=True)
 
     def _data(self) -> CommentedSeq | None:
         try:

@@ -1,12 +1,17 @@
 """`gazetteer apply` and the minimal YAML edits behind it: the analyst's files stay byte for byte."""
+import contextlib
 import difflib
+import errno
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from normalizer import atomic
 from normalizer.cli import main
 from normalizer.errors import GazetteerError
 from normalizer.gazetteer import shipped_dir
@@ -288,3 +293,129 @@ def test_into_a_gazetteer_folder_needs_no_extra_option(tmp_path):
         f"proposal 3: new entry person:olena-testenko (Olena Testenko) in {team / 'my-entities.yaml'}\n"
         "ok: 1 file(s) written, the gazetteer checks out (7 entries)\n")
     assert (team / "analyst.yaml").read_bytes() == ANALYST.read_bytes()
+
+
+# -- every file restored, locks ------------------------------------------------------------
+
+TEAM_VARIANT_AND_CLASH = ADD_KUPIANKS + NEW_TESTENKO.replace("name: Olena Testenko", "name: Kupiansk")
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    """The team's file (variants go there) and the analyst's own existing file (into)."""
+    team = tmp_path / "team"
+    team.mkdir()
+    shutil.copy(ANALYST, team / "analyst.yaml")
+    mine = tmp_path / "mine.yaml"
+    mine.write_bytes(b"# mine\r\n- id: person:ada-quill\r\n  name: Ada Quill\r\n  type: person\r\n")
+    os.chmod(mine, 0o600)
+    patch = write_patch(tmp_path, TEAM_VARIANT_AND_CLASH, gazetteer=("team",), into="mine.yaml")
+    return team / "analyst.yaml", mine, patch
+
+
+def test_failed_check_restores_every_file_it_wrote(two_files, tmp_path):
+    analyst, mine = two_files[:2]
+    before = {analyst: analyst.read_bytes(), mine: mine.read_bytes()}
+    result = apply(two_files[2])
+    assert result.exit_code == 1
+    assert "name 'Kupiansk' is also a name of" in result.output
+    assert result.output.endswith("Error: 1 error(s); nothing was changed (every file is as it was)\n")
+    assert {path: path.read_bytes() for path in before} == before
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o600
+    assert sorted(p.name for p in (tmp_path / "team").iterdir()) == [".analyst.yaml.lock", "analyst.yaml"]
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
+def test_a_failed_write_restores_the_files_written_before(two_files, monkeypatch):
+    analyst, mine, patch = two_files
+    before = {analyst: analyst.read_bytes(), mine: mine.read_bytes()}
+    real = atomic.write_bytes
+    writes = []
+
+    def full_disk_for_the_team_file(target, data):
+        writes.append(Path(target).name)
+        if Path(target) == analyst:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real(target, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", full_disk_for_the_team_file)
+    result = apply(write_patch(patch.parent, ADD_KUPIANKS + NEW_TESTENKO, gazetteer=("team",), into="mine.yaml"))
+    assert writes == ["mine.yaml", "analyst.yaml", "mine.yaml"]  # into first, then the team's file, then undo
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {analyst}: cannot write: No space left on device; nothing was changed\n")
+    assert {path: path.read_bytes() for path in before} == before
+
+
+def test_a_file_that_cannot_be_restored_is_named(two_files, monkeypatch):
+    analyst, mine, patch = two_files
+    real = atomic.write_bytes
+
+    def no_second_chance(target, data):
+        if Path(target) == mine and no_second_chance.wrote:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(target))
+        no_second_chance.wrote = True
+        real(target, data)
+
+    no_second_chance.wrote = False
+    monkeypatch.setattr(atomic, "write_bytes", no_second_chance)
+    result = apply(patch)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "name 'Kupiansk' is also a name of" in lines[0]
+    assert lines[1:] == [
+        f"error: {mine}: could not be restored (Input/output error): it keeps apply's changes (undo them by hand)",
+        "Error: 2 error(s); some files could not be restored (see above)"]
+    assert analyst.read_bytes() == ANALYST.read_bytes()
+
+
+def test_apply_locks_every_file_it_may_write_in_sorted_order_and_again_if_one_appears(two_files, monkeypatch):
+    import normalizer.patch
+
+    analyst, mine, _ = two_files
+    team = analyst.parent
+    other = team / "b-other.yaml"
+    target = team / "zz-new.yaml"
+    patch = write_patch(mine.parent, NEW_TESTENKO, gazetteer=("team", "mine.yaml"), into="team/zz-new.yaml")
+    real_lock, real_files = atomic.file_lock, normalizer.patch._user_files
+    taken: list[Path] = []
+    listings = []
+
+    @contextlib.contextmanager
+    def recording_lock(path):
+        taken.append(Path(path))
+        with real_lock(path) as lock:
+            yield lock
+
+    def listing(paths):
+        listings.append(len(listings) + 1)
+        if len(listings) == 2:  # another apply created a file in the folder while this one waited for the locks
+            other.write_text("- id: person:bo-other\n  name: Bo Other\n  type: person\n", encoding="utf-8")
+        return real_files(paths)
+
+    monkeypatch.setattr(atomic, "file_lock", recording_lock)
+    monkeypatch.setattr(normalizer.patch, "_user_files", listing)
+    result = apply(patch)
+    assert result.exit_code == 0, result.output
+    assert result.output == (f"proposal 3: new entry person:olena-testenko (Olena Testenko) in {target}\n"
+                             "ok: 1 file(s) written, the gazetteer checks out (9 entries)\n")
+    assert listings == [1, 2, 3]  # before the locks, under the first set, under the grown set
+    assert taken == [mine, analyst, target] + [mine, analyst, other, target]
+
+
+def test_ctrl_c_between_the_write_and_the_check_restores_every_file(two_files, monkeypatch):
+    import normalizer.patch
+
+    analyst, mine, patch = two_files
+    before = {analyst: analyst.read_bytes(), mine: mine.read_bytes()}
+    real, calls = normalizer.patch.load_gazetteer, []
+
+    def interrupted_check(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(normalizer.patch, "load_gazetteer", interrupted_check)
+    result = apply(write_patch(patch.parent, ADD_KUPIANKS + NEW_TESTENKO, gazetteer=("team",), into="mine.yaml"))
+    assert (result.exit_code, result.output) == (1, "\nAborted!\n")
+    assert {path: path.read_bytes() for path in before} == before
