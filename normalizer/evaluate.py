@@ -10,6 +10,15 @@ Its numbers are those of the reference scorer ``shared/eval/score.py`` on the sa
   id most of its mentions got, unless another entity got it more often.
 * ``acc161``: exactly found gold spans with coordinates whose system point is within 161 km.
 * ``only_id`` leaves out gold spans without an id and system spans overlapping them.
+
+Malformed input is reported by ``file:line`` (records read with :func:`load_records` remember
+where each came from; other lists say "gold record 3"). Malformed gold (a record that is not an
+object, ``spans`` not a list, a span without integer ``start``/``end`` inside the text or without a
+string ``label``, an ``id`` that is not a string or null, ...) is an error: :class:`InputError`
+listing every bad record, since scores against broken gold mean nothing. A malformed system record
+or span is skipped, and ``EvaluationReport.warnings`` says which (system output may be partly
+broken and still worth scoring). Gold documents without a system record are counted as missed,
+and a warning gives their number.
 """
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .distance import km
 from .errors import InputError
@@ -25,6 +35,7 @@ _GROUPS = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "PLACE": "PLACE", "LO
            "PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
 _NO_COORDINATES_KM = 20000.0
 _CONTEXT = 20  # characters on each side of a span in error listings
+_LISTED = 10  # malformed records listed one by one, in an error or in the warnings
 
 
 def label_group(label: str | None) -> str | None:
@@ -32,8 +43,22 @@ def label_group(label: str | None) -> str | None:
     return _GROUPS.get((label or "").upper())
 
 
-def load_records(path: str | Path) -> list[dict]:
-    """Read gold or system records: JSONL, or one JSON object (or list) in a ``.json`` file."""
+class Records(list):
+    """Records read from a file: a list that remembers the file and the line of each record
+    (None for the items of one JSON list), so that problems are reported as ``file:line``."""
+
+    def __init__(self, records: list[Any], *, path: str, lines: list[int | None]) -> None:
+        super().__init__(records)
+        self.path = path
+        self.lines = lines
+
+
+def load_records(path: str | Path) -> Records:
+    """Read gold or system records: JSONL, or one JSON object (or list) in a ``.json`` file.
+
+    The records are not checked here (a record of gold and one of system output have different
+    rules); :func:`evaluate` does it and reports problems by the lines this list remembers.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8").strip()
@@ -42,14 +67,17 @@ def load_records(path: str | Path) -> list[dict]:
     whole = path.suffix == ".json" and text[:1] in "{[" and "\n{" not in text
     lines = enumerate(text.split("\n"), 1)
     chunks = [(1, text)] if whole else [(n, line) for n, line in lines if line.strip()]
-    records: list[dict] = []
+    records: list[Any] = []
+    lines: list[int | None] = []
     for number, chunk in chunks:
         try:
             data = json.loads(chunk)
         except json.JSONDecodeError as exc:
             raise InputError(f"not JSON: {exc.msg}", path=str(path), line=number + exc.lineno - 1) from None
-        records.extend(data if whole and isinstance(data, list) else [data])
-    return records
+        items = data if whole and isinstance(data, list) else [data]
+        records.extend(items)
+        lines.extend([None] * len(items) if items is data else [number])
+    return Records(records, path=str(path), lines=lines)
 
 
 @dataclass
@@ -100,6 +128,7 @@ class EvaluationReport:
     distances_km: list[float] = field(default_factory=list)
     per_label: dict[str, LabelScore] = field(default_factory=lambda: defaultdict(LabelScore))
     errors: list[EvaluationError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for people (stderr): skipped records, missing documents
 
     @property
     def lenient_recall(self) -> float:
@@ -152,15 +181,175 @@ class _SystemSpan:
 def evaluate(
     gold: list[dict], system: list[dict], *, labels: set[str] | None = None, only_id: bool = False
 ) -> EvaluationReport:
-    """Score ``system`` records against ``gold`` records (matched by ``id``, else by position)."""
+    """Score ``system`` records against ``gold`` records (matched by ``id``, else by position).
+
+    Raises :class:`InputError` for malformed gold; malformed system records and spans are skipped
+    and listed in ``warnings``, with the gold documents that have no system record.
+    """
+    check_gold(gold)
     report = EvaluationReport(documents=len(gold))
+    system = _usable_system(system, report.warnings)
     by_id = {r.get("id"): r for r in system if r.get("id") is not None}
     mentions: _Mentions = defaultdict(list)
+    missing: list[str] = []
+    misplaced: list[str] = []
     for position, doc in enumerate(gold):
         record = by_id.get(doc.get("id")) or (system[position] if position < len(system) else {})
+        if doc.get("id") not in by_id:
+            name = doc.get("id") or f"record {position + 1}"
+            if position >= len(system):
+                missing.append(name)
+            elif doc.get("id") is not None and record.get("id") is not None:
+                misplaced.append(name)
         _score_document(report, doc, _system_spans(record, labels), labels, only_id, mentions)
     _score_clusters(report, mentions)
+    if missing:
+        report.warnings.append(f"{len(missing)} of {len(gold)} gold documents have no system record "
+                               f"(first: {missing[0]}); they count as missed")
+    if misplaced:
+        report.warnings.append(
+            f"{len(misplaced)} of {len(gold)} gold documents have no system record with their id (first: "
+            f"{misplaced[0]}); each is scored against the system record at its position, which has another id "
+            "(as score.py does)"
+        )
     return report
+
+
+# --- checking the records -----------------------------------------------------------------------
+
+def _where(records: list, position: int, which: str) -> tuple[str | None, int | None, str]:
+    """(path, line, prefix) of a record: from the file :func:`load_records` read, else its number."""
+    if isinstance(records, Records):
+        line = records.lines[position] if position < len(records.lines) else None
+        return records.path, line, "" if line else f"record {position + 1}: "
+    return None, None, f"{which} record {position + 1}: "
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _optional_string(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _record_problem(record: object, spans_key: str | None) -> str | None:
+    """What is wrong with a record as a whole, or None. ``spans_key`` None: gold (``spans`` required)."""
+    if not isinstance(record, dict):
+        return f"the record is {_kind(record)}, not a JSON object"
+    if not _optional_string(record.get("id")):
+        return f"'id' is {_kind(record['id'])} ({_shown(record['id'])}), not a string or null"
+    if spans_key is None:
+        if "spans" not in record:
+            return "no 'spans' list"
+        if not isinstance(record.get("text", ""), str):
+            return f"'text' is {_kind(record['text'])}, not a string"
+    spans = record.get("spans", record.get("entities", [])) if spans_key else record["spans"]
+    if not isinstance(spans, list):
+        return f"'{'spans' if 'spans' in record else 'entities'}' is {_kind(spans)}, not a list"
+    return None
+
+
+def _span_problem(span: object, number: int, *, gold: bool, text: str | None = None) -> str | None:
+    """What is wrong with one span; a gold span's offsets are checked against its ``text``, if any."""
+    if not isinstance(span, dict):
+        return f"span {number} is {_kind(span)}, not a JSON object"
+    for key in ("start", "end", "label") if gold else ("start", "end"):
+        if key not in span:
+            return f"span {number} has no '{key}'"
+    for key in ("start", "end"):
+        if not _whole(span[key]):
+            return f"span {number}: '{key}' is {_shown(span[key])}, not a whole number"
+    if not (isinstance(span.get("label"), str) or (not gold and span.get("label") is None)):
+        return f"span {number}: 'label' is {_shown(span.get('label'))}, not a string"
+    for key in ("id", "canonical_id", "kb_id"):
+        if not _optional_string(span.get(key)):
+            return f"span {number}: '{key}' is {_shown(span[key])}, not a string or null"
+    for key in ("lat", "lon"):
+        if span.get(key) is not None and not _number(span[key]):
+            return f"span {number}: '{key}' is {_shown(span[key])}, not a number"
+    if gold:
+        start, end = span["start"], span["end"]
+        if not start < end:
+            return f"span {number}: start {start} is not before end {end}"
+        if start < 0 or (text is not None and end > len(text)):
+            return f"span {number}: {start}-{end} is outside the text ({len(text)} characters)"
+        alt_ids = span.get("alt_ids", [])
+        if not (isinstance(alt_ids, list) and all(isinstance(a, str) for a in alt_ids)):
+            return f"span {number}: 'alt_ids' is {_shown(alt_ids)}, not a list of strings"
+        if span.get("lat") is not None and span.get("lon") is None:
+            return f"span {number} has a 'lat' but no 'lon'"
+    return None
+
+
+def check_gold(gold: list) -> None:
+    """Raise :class:`InputError` naming every malformed gold record (the first ``_LISTED``).
+
+    :func:`evaluate` calls it; call it yourself to stop before annotating the gold texts.
+    """
+    problems: list[tuple[str | None, int | None, str]] = []
+    for position, record in enumerate(gold):
+        problem = _record_problem(record, None)
+        if problem is None:
+            text = record.get("text")  # without one, any range from 0 up is accepted
+            problem = next((p for n, span in enumerate(record["spans"], 1)
+                            if (p := _span_problem(span, n, gold=True, text=text)) is not None), None)
+        if problem is not None:
+            path, line, prefix = _where(gold, position, "gold")
+            problems.append((path, line, prefix + problem))
+    if not problems:
+        return
+    path, line, first = problems[0]
+    listed = [_located(*p) for p in problems[1:_LISTED]]
+    more = [f"... and {len(problems) - _LISTED} more"] if len(problems) > _LISTED else []
+    total = [f"{len(problems)} malformed gold records: fix them and run again"] if len(problems) > 1 else []
+    raise InputError("\n".join([first, *listed, *more, *total]), path=path, line=line)
+
+
+def _located(path: str | None, line: int | None, message: str) -> str:
+    where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+    return where + message
+
+
+def _usable_system(system: list, warnings: list[str]) -> list[dict]:
+    """The system records with malformed records emptied and malformed spans left out, each
+    reported in ``warnings`` (the first ``_LISTED``, then a count). Positions are kept."""
+    usable: list[dict] = []
+    problems: list[str] = []
+    for position, record in enumerate(system):
+        path, line, prefix = _where(system, position, "system")
+        problem = _record_problem(record, "spans")
+        if problem is not None:
+            problems.append(_located(path, line, f"{prefix}{problem}; the record is skipped"))
+            keep_id = isinstance(record, dict) and isinstance(record.get("id"), str)
+            usable.append({"id": record["id"], "spans": []} if keep_id else {})
+            continue
+        key = "spans" if "spans" in record else "entities"
+        spans = record.get(key, [])
+        bad = [(n, p) for n, span in enumerate(spans, 1) if (p := _span_problem(span, n, gold=False)) is not None]
+        if bad:
+            problems += [_located(path, line, f"{prefix}{p}; the span is skipped") for _, p in bad]
+            skipped = {n for n, _ in bad}
+            record = {**record, key: [span for n, span in enumerate(spans, 1) if n not in skipped]}
+        usable.append(record)
+    warnings += problems[:_LISTED]
+    if len(problems) > _LISTED:
+        warnings.append(f"... and {len(problems) - _LISTED} more malformed system records or spans, skipped")
+    return usable
 
 
 def _system_spans(record: dict, labels: set[str] | None) -> list[_SystemSpan]:

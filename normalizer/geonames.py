@@ -12,26 +12,38 @@ open it with ``GeoNamesIndex.open(index_path=...)``.
 Lookups use the package's two matching keys (:func:`normalizer.keys.fold` and
 :func:`normalizer.keys.translit_key`): ``candidates("Kharkov")`` finds Kharkiv by an alternate
 name, ``candidates("Izjum")`` finds Izyum by its romanization skeleton.
+
+The cache heals itself (see :meth:`GeoNamesIndex.open`): a damaged file is rebuilt (once per
+process), a cache folder that cannot be written gives a build in a temporary folder for the run,
+and unfinished builds and other index versions are removed. Messages go to the ``normalizer``
+logger, one line each.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import sqlite3
+import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import GeoNamesError
-from .geonames_build import (
-    SCHEMA_VERSION,
-    GeoNamesSources,
-    Progress,
-    build_default_index,
-    publish,
-    read_fingerprint,
-)
+from .geonames_build import SCHEMA_VERSION, GeoNamesSources, Progress, build_default_index
 from .geonames_dump import import_geonames_dump
+from .index_file import (
+    CacheWriteError,
+    Stamp,
+    check_index,
+    connect_read_only,
+    describe,
+    file_stamp,
+    prune_cache,
+    publish,
+)
 from .keys import fold, translit_key
 
 __all__ = [
@@ -40,6 +52,11 @@ __all__ = [
 
 CACHE_ENV_VAR = "ENTITY_NORMALIZER_CACHE"
 ID_PREFIX = "geonames:"
+IMPORT_COMMAND = "entity-normalizer gazetteer import geonames"
+
+log = logging.getLogger("normalizer")
+_REBUILT: set[Path] = set()  # cached indexes rebuilt in this process because they were damaged
+_TEMPORARY_DIRS: list[Path] = []  # builds for this run only (the cache folder could not be written)
 
 _COLUMNS = "p.geonameid, p.name, p.feature, p.country, p.admin1, p.lat, p.lon, p.population, p.ref"
 _CANDIDATES_SQL = f"""
@@ -85,11 +102,20 @@ def default_cache_dir(cache_dir: str | Path | None = None) -> Path:
 
 
 class GeoNamesIndex:
-    """Read-only lookups in a compiled index. Open with :meth:`open`; one connection per index."""
+    """Read-only lookups in a compiled index. Open with :meth:`open`; one connection per index.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    Every query goes through :meth:`_query`: an ``sqlite3.DatabaseError`` (a damaged page) makes a
+    cached default index rebuild once per process and the query run again; an index given with
+    ``index_path``, or a second failure, raises :class:`GeoNamesError` naming the file.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, cache: _Cache | None = None) -> None:
         self._conn = conn
         self.path = path
+        self._cache = cache
+        self._stamp: Stamp | None = file_stamp(path)
+        self._generation = 0  # how many times the connection was replaced
+        self._lock = threading.Lock()
 
     @classmethod
     def open(
@@ -100,33 +126,64 @@ class GeoNamesIndex:
         progress: Progress | None = None,
         index_path: str | Path | None = None,
     ) -> GeoNamesIndex:
-        """Open the cached default index, building it first if it is missing or stale.
+        """Open the cached default index, building it first if it is missing, stale or damaged.
+
+        The file is checked with :func:`normalizer.index_file.check_index` (an integrity check
+        when it changed since it was last verified). A cache folder that cannot be written gives a
+        build in a temporary folder, removed at exit; other index versions and unfinished builds
+        in the cache folder are removed (:func:`normalizer.index_file.prune_cache`).
 
         With ``index_path`` (a file written by :func:`import_geonames_dump`) that file is opened
-        as it is, and ``cache_dir``/``sources`` are not used.
+        as it is, never rebuilt, and ``cache_dir``/``sources`` are not used.
         """
         if index_path is not None:
             path = Path(index_path)
-            if read_fingerprint(path) is None:
+            state = check_index(path)
+            if state.status == "missing":
+                raise GeoNamesError("no such index file", path=str(path))
+            if state.status == "damaged":
+                raise GeoNamesError(_damaged_explicit(state.reason), path=str(path))
+            if not state.ok:
+                message = f"not a GeoNames index of schema {SCHEMA_VERSION} ({state.reason})"
+                raise GeoNamesError(f"{message}; rebuild it with {IMPORT_COMMAND}", path=str(path))
+            return cls(connect_read_only(path), path)
+        cached = _Cache(default_cache_dir(cache_dir), sources or GeoNamesSources.default(), progress)
+        path = cached.ready()
+        return cls(connect_read_only(path), path, cache=cached)
+
+    def _query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """The rows of a query; on a damaged file heal it (see the class) and run the query again."""
+        while True:
+            generation = self._generation
+            try:
+                return self._conn.execute(sql, parameters).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if generation != self._generation:
+                    continue  # another thread replaced the connection meanwhile
+                if isinstance(exc, sqlite3.ProgrammingError):
+                    raise  # a closed index: the caller's mistake, not the file's
+                self._recover(exc, generation)
+
+    def _recover(self, exc: sqlite3.DatabaseError, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            reason = describe(exc)
+            if self._cache is None:
+                raise GeoNamesError(_damaged_explicit(reason), path=str(self.path)) from exc
+            if self._cache.home in _REBUILT:
                 raise GeoNamesError(
-                    f"not a GeoNames index of schema {SCHEMA_VERSION} (rebuild it with import_geonames_dump)",
-                    path=str(path),
-                )
-            return cls._connect(path)
-        sources = sources or GeoNamesSources.default()
-        fingerprint = sources.fingerprint()
-        path = default_cache_dir(cache_dir) / f"geonames-{fingerprint[:16]}.sqlite"
-        if read_fingerprint(path) != fingerprint:
-            def build(tmp: Path) -> None:
-                build_default_index(sources, tmp, progress=progress)
-
-            publish(build, path, fingerprint=fingerprint)
-        return cls._connect(path)
-
-    @classmethod
-    def _connect(cls, path: Path) -> GeoNamesIndex:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False), path)
+                    f"the world-layer index is still damaged after a rebuild ({reason}); "
+                    "delete it, or use --no-world",
+                    path=str(self.path),
+                ) from exc
+            _REBUILT.add(self._cache.home)
+            log.warning("world layer: the cached index %s is damaged (%s); rebuilding it", self.path, reason)
+            path = self._cache.heal(self._stamp)  # a failure raises, and leaves the old connection
+            damaged, self._conn = self._conn, connect_read_only(path)
+            self.path, self._stamp = path, file_stamp(path)
+            self._generation += 1
+            damaged.close()
 
     def candidates(self, name: str, *, limit: int = 25) -> list[tuple[Place, str]]:
         """Places that ``name`` can denote, each with how it matched ("fold" or "translit").
@@ -138,7 +195,7 @@ class GeoNamesIndex:
         if not folded or limit <= 0:
             return []
         skeleton = translit_key(name) or None
-        rows = self._conn.execute(_CANDIDATES_SQL, (folded, skeleton, limit)).fetchall()
+        rows = self._query(_CANDIDATES_SQL, (folded, skeleton, limit))
         return [(_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows]
 
     def get(self, canonical_id: str) -> Place | None:
@@ -148,30 +205,30 @@ class GeoNamesIndex:
             where, value = "p.geonameid = ?", int(number)
         else:
             where, value = "p.ref = ?", canonical_id
-        row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE {where}", (value,)).fetchone()
-        return _place(row) if row else None
+        rows = self._query(f"SELECT {_COLUMNS} FROM places p WHERE {where} LIMIT 1", (value,))
+        return _place(rows[0]) if rows else None
 
     def region(self, country: str, admin1: str) -> Place | None:
         """The first-level region with this GeoNames admin1 code ("US", "KY"), or None."""
-        row = self._conn.execute(
+        rows = self._query(
             f"SELECT {_COLUMNS} FROM places p WHERE p.feature = 'admin1' AND p.country = ? AND p.admin1 = ? "
             "ORDER BY p.population DESC LIMIT 1",
             (country.upper(), admin1),
-        ).fetchone()
-        return _place(row) if row else None
+        )
+        return _place(rows[0]) if rows else None
 
     def __len__(self) -> int:
         """How many places the index holds."""
-        return self._conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+        return self._query("SELECT COUNT(*) FROM places")[0][0]
 
     def country(self, iso2: str) -> Place | None:
         """The country with this ISO 3166-1 alpha-2 code (any case), or None."""
-        row = self._conn.execute(
+        rows = self._query(
             f"SELECT {_COLUMNS} FROM places p WHERE p.feature = 'country' AND p.country = ? "
             "ORDER BY p.population DESC LIMIT 1",
             (iso2.upper(),),
-        ).fetchone()
-        return _place(row) if row else None
+        )
+        return _place(rows[0]) if rows else None
 
     def close(self) -> None:
         self._conn.close()
@@ -183,6 +240,88 @@ class GeoNamesIndex:
         self.close()
 
 
+class _Cache:
+    """The default index in its cache folder: where it is, and how to build it there or elsewhere."""
+
+    def __init__(self, directory: Path, sources: GeoNamesSources, progress: Progress | None) -> None:
+        self.directory = directory
+        self.sources = sources
+        self.progress = progress
+        self.fingerprint = sources.fingerprint()
+        self.home = directory / f"geonames-{self.fingerprint[:16]}.sqlite"  # where it belongs
+        self.path = self.home  # where it is (a temporary folder when home cannot be written)
+
+    def ready(self) -> Path:
+        """The path of a good index, built if it is missing, stale or damaged."""
+        state = check_index(self.path, self.fingerprint)
+        if state.ok:
+            self._prune()
+            return self.path
+        if state.status in ("damaged", "foreign"):
+            _REBUILT.add(self.home)
+            log.warning("world layer: the cached index %s is damaged (%s); rebuilding it", self.path, state.reason)
+        return self.build()
+
+    def heal(self, damaged: Stamp | None) -> Path:
+        """After a query failed on the file with stamp ``damaged``: a good file another process put
+        in its place meanwhile, else a new build."""
+        now = file_stamp(self.path)
+        if now not in (None, damaged) and check_index(self.path, self.fingerprint, always_verify=True).ok:
+            return self.path
+        return self.build()
+
+    def build(self) -> Path:
+        def build(tmp: Path) -> None:
+            build_default_index(self.sources, tmp, progress=self.progress)
+
+        self._prune()  # room for the new file first
+        try:
+            publish(build, self.path, fingerprint=self.fingerprint)
+        except CacheWriteError as exc:
+            if self.path != self.home:
+                raise GeoNamesError(f"cannot build the world layer ({exc.reason}); use --no-world",
+                                    path=str(self.path)) from exc
+            log.warning(
+                "world layer: cannot write the cache in %s (%s); building it in a temporary place for this run"
+                " — set %s to a writable folder, or use --no-world", self.directory, exc.reason, CACHE_ENV_VAR,
+            )
+            self.path = _temporary_directory() / self.home.name
+            return self.build()
+        return self.path
+
+    def _prune(self) -> None:
+        if self.path != self.home:
+            return
+        removed = prune_cache(self.directory, keep=self.home.name)
+        if removed:
+            megabytes = sum(size for _, size in removed) / 1e6
+            log.info("world layer: removed %d outdated file(s) (%.0f MB) from %s", len(removed), megabytes,
+                     self.directory)
+
+
+def _temporary_directory() -> Path:
+    """A new folder for this run's index, removed at exit (an open index file may be removed on POSIX)."""
+    try:
+        path = Path(tempfile.mkdtemp(prefix="entity-normalizer-"))
+    except OSError as exc:
+        raise GeoNamesError(f"cannot build the world layer in a temporary folder either ({describe(exc)});"
+                            " use --no-world") from exc
+    if not _TEMPORARY_DIRS:
+        atexit.register(remove_temporary_directories)
+    _TEMPORARY_DIRS.append(path)
+    return path
+
+
+def remove_temporary_directories() -> None:
+    """Remove the temporary folders of this run's builds (registered with ``atexit``)."""
+    while _TEMPORARY_DIRS:
+        shutil.rmtree(_TEMPORARY_DIRS.pop(), ignore_errors=True)
+
+
+def _damaged_explicit(reason: str) -> str:
+    return f"the index is damaged ({reason}); rebuild it with {IMPORT_COMMAND}"
+
+
 def _place(row: tuple) -> Place:
     geonameid, name, feature, country, admin1, lat, lon, population, ref = row
     return Place(ref or f"{ID_PREFIX}{geonameid}", name, feature, country, admin1, lat, lon, population)
@@ -192,7 +331,7 @@ def _place(row: tuple) -> Place:
 def default_index(*, cache_dir: str | None = None, index_path: str | None = None) -> GeoNamesIndex:
     """The process-wide index (opened, and built if needed, on first use). Do not close it.
 
-    A first build reports its progress through the ``normalizer`` logger (the CLI shows it on stderr).
+    A first build reports its progress through the ``normalizer`` logger (the CLI shows it on stderr),
+    and so do the one-line notes of a cache that heals (:meth:`GeoNamesIndex.open`).
     """
-    log = logging.getLogger("normalizer")
     return GeoNamesIndex.open(cache_dir=cache_dir, index_path=index_path, progress=log.info)

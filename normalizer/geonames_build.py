@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -135,39 +133,6 @@ class IndexWriter:
         self.conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
         self.conn.commit()
         self.conn.close()
-
-
-def read_fingerprint(path: Path) -> str | None:
-    """The fingerprint stored in an index file, or None when it is missing, foreign or of another schema."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return meta.get("fingerprint") if meta.get("schema_version") == str(SCHEMA_VERSION) else None
-
-
-def publish(build: Callable[[Path], None], final: Path, *, fingerprint: str) -> None:
-    """Run ``build`` on a temporary file beside ``final`` and move it into place atomically.
-
-    When another process published a good file meanwhile, that file is kept and ours dropped.
-    """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        tmp.unlink()
-        build(tmp)
-        if read_fingerprint(final) == fingerprint:
-            tmp.unlink()
-        else:
-            os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

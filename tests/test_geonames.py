@@ -148,7 +148,8 @@ def test_cache_is_reused_rebuilt_when_inputs_change(tmp_path: Path) -> None:
     with GeoNamesIndex.open(cache_dir=tmp_path / "cache", sources=sources, progress=messages.append) as index:
         assert messages  # rebuilt
         assert index.candidates("Kharkov")[0][0].name == "Kharkiv"
-    assert len(list((tmp_path / "cache").glob("geonames-*.sqlite"))) == 2
+    [current] = (tmp_path / "cache").glob("geonames-*.sqlite")  # the first version was removed
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f".{current.name}.verified", current.name]
 
 
 def test_broken_cache_file_is_rebuilt(tmp_path: Path) -> None:
@@ -172,7 +173,8 @@ def test_concurrent_first_builds_leave_one_good_file(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert results == ["geonames:707292"] * 4
-    assert [p.name for p in tmp_path.iterdir()] == [next(tmp_path.glob("geonames-*.sqlite")).name]
+    [built] = tmp_path.glob("geonames-*.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".{built.name}.verified", built.name]  # no temporary
 
 
 @pytest.mark.parametrize(
