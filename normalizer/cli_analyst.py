@@ -8,36 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from .cli_common import failure, gazetteer_options, load_pipeline, pipeline_options, progress_bar
 from .errors import GazetteerErrors, InputError, NormalizerError
 from .schema import NER_LABELS, PLACE_LABELS
-
-
-def _fail(exc: NormalizerError) -> click.ClickException:
-    if isinstance(exc, GazetteerErrors):
-        for error in exc.errors:
-            click.echo(f"error: {error}", err=True)
-        return click.ClickException(f"{len(exc.errors)} error(s) in the gazetteer")
-    return click.ClickException(str(exc))
-
-
-def _gazetteer_options(function):
-    function = click.option("--no-shipped", is_flag=True,
-                            help="Use only the --gazetteer files, not the shipped ones.")(function)
-    return click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path(),
-                        help="Extra gazetteer YAML file or directory; repeatable.")(function)
-
-
-def _corpus_options(function):
-    function = click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")(function)
-    function = click.option("--no-world", is_flag=True,
-                            help="Do not resolve places against the GeoNames world layer.")(function)
-    return click.option("-m", "--model", help="spaCy pipeline name or path (as for annotate); "
-                        "'blank:en' for gazetteer-only matching.")(function)
 
 
 def _load_gazetteer(gazetteers, no_shipped):
@@ -46,37 +25,48 @@ def _load_gazetteer(gazetteers, no_shipped):
     try:
         return load_gazetteer(list(gazetteers), shipped=not no_shipped)
     except NormalizerError as exc:
-        raise _fail(exc) from exc
+        raise failure(exc) from exc
 
 
-def _pipeline(*, model, gazetteers, no_shipped, no_world, quiet):
-    """The annotate pipeline, loaded with progress on stderr."""
-    from .cli import _log_progress
-    from .pipeline import load
+class _Corpus:
+    """The inputs of ``suggest`` and ``unused`` through the annotate path (:mod:`normalizer.batch`):
+    every bad input or document is reported by name and the others are still read."""
 
-    _log_progress(quiet)
-    try:
-        return load(model, gazetteers, shipped=not no_shipped, world=not no_world)
-    except NormalizerError as exc:
-        raise _fail(exc) from exc
+    def __init__(self, inputs: tuple[str, ...], *, quiet: bool) -> None:
+        self.inputs, self.quiet = inputs, quiet
+        self.unreadable = self.failed = self.documents = 0
 
-
-def _documents(nlp, inputs, *, quiet: bool, problems: list[InputError]) -> Iterator:
-    """(Document, spaCy Doc) pairs over the inputs, with progress on stderr; unreadable inputs
-    are reported and collected in ``problems``."""
-    from .cli import _Progress
-    from .inputs import read_documents
-
-    def report(exc: InputError) -> None:
-        problems.append(exc)
+    def _unreadable(self, exc: InputError) -> None:
+        self.unreadable += 1
         click.echo(f"error: {exc}", err=True)
 
-    documents = list(read_documents(inputs, on_error=report))
-    progress = _Progress(len(documents), quiet=quiet)
-    for document, doc in zip(documents, nlp.pipe((d.text for d in documents), batch_size=32)):
-        progress.step(len(doc), len(doc.ents))
-        yield document, doc
-    progress.done()
+    def results(self, nlp, convert: Callable) -> Iterator:
+        """``(document, [convert(doc) of each piece])`` for every document that could be annotated."""
+        from .batch import pipe_documents
+        from .inputs import count_documents, read_documents
+
+        bar = progress_bar(count_documents(self.inputs), quiet=self.quiet)
+        documents = read_documents(self.inputs, on_error=self._unreadable,
+                                   on_warning=lambda exc: click.echo(f"warning: {exc}", err=True))
+        for document, _, parts, error in pipe_documents(nlp, documents, convert=convert):
+            bar.update(1)
+            self.documents += 1
+            if parts is None:
+                self.failed += 1
+                click.echo(f"error: {document.where}: {error}", err=True)
+                continue
+            yield document, [result for _, result in parts]
+        bar.close()
+
+    def exit_status(self) -> None:
+        """Raise the exit-1 message when some inputs or documents were left out."""
+        problems = []
+        if self.unreadable:
+            problems.append(f"{self.unreadable} input(s) could not be read")
+        if self.failed:
+            problems.append(f"{self.failed} document(s) could not be annotated")
+        if problems:
+            raise click.ClickException(f"{' and '.join(problems)} (see above)")
 
 
 @click.command()
@@ -86,7 +76,7 @@ def _documents(nlp, inputs, *, quiet: bool, problems: list[InputError]) -> Itera
 @click.option("--country", help="As if a country cue stood next to NAME (e.g. RU for \"Russia's ...\").")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the explanation.")
 @click.option("--no-world", is_flag=True, help="Leave out the GeoNames world layer.")
-@_gazetteer_options
+@gazetteer_options
 def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
     """Explain how NAME resolves: its keys, every candidate entry, and which one wins and why."""
     from .lookup import explain
@@ -106,46 +96,52 @@ def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the patch here (default: stdout).")
-@_corpus_options
-@_gazetteer_options
+@pipeline_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--min-count", type=click.IntRange(1), default=2, show_default=True,
               help="Propose only names seen at least this often.")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True, help="At most this many proposals.")
 @click.option("--into", type=click.Path(dir_okay=False),
               help="File the patch sends new entries to (default: the last --gazetteer file, or "
               "my-entities.yaml in the last --gazetteer folder, else in the current folder).")
-def suggest(inputs, output, model, no_world, quiet, gazetteers, no_shipped, min_count, limit, into):
+def suggest(inputs, output, config, quiet, min_count, limit, into):
     """Propose gazetteer additions from INPUTS (as for annotate): names NER found that resolved to
     nothing or only by a close spelling, clustered and ranked, as a YAML patch to review and apply."""
     from .patch import DEFAULT_INTO
     from .patchfile import write_patch
     from .suggest import propose, sightings_of
 
-    problems: list[InputError] = []
-    nlp = _pipeline(model=model, gazetteers=gazetteers, no_shipped=no_shipped, no_world=no_world, quiet=quiet)
+    nlp = load_pipeline(config, quiet=quiet)
     component = nlp.get_pipe("entity_normalizer")
-    sightings, documents = [], 0
-    for document, doc in _documents(nlp, inputs, quiet=quiet, problems=problems):
-        documents += 1
-        sightings += sightings_of(doc, document.id)
+    corpus = _Corpus(inputs, quiet=quiet)
+    sightings = []
+    for document, pieces in corpus.results(nlp, convert=lambda doc: sightings_of(doc, "")):
+        sightings += [replace(s, doc_id=document.id) for piece in pieces for s in piece]
+    gazetteers, documents = config.gazetteers, corpus.documents
     world = getattr(component.resolver, "world", None)
     proposals = propose(sightings, component.gazetteer, min_count=min_count, limit=limit,
                         places=getattr(world, "index", None))
     last = Path(gazetteers[-1]) if gazetteers else None
     target = Path(into or (last / DEFAULT_INTO if last and last.is_dir() else last or DEFAULT_INTO)).resolve()
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-    try:
-        write_patch(proposals, stream, name=output or "PATCH.yaml", corpus=list(inputs),
-                    gazetteer=[str(Path(g).resolve()) for g in gazetteers], shipped=not no_shipped,
-                    into=str(target), documents=documents, mentions=len(sightings))
-    finally:
-        if output:
-            stream.close()
+    patch = {"name": output or "PATCH.yaml", "corpus": list(inputs), "shipped": config.shipped,
+             "gazetteer": [str(Path(g).resolve()) for g in gazetteers], "into": str(target),
+             "documents": documents, "mentions": len(sightings)}
+    if output:
+        # The whole patch goes to a temporary file beside OUTPUT, which replaces it only when complete:
+        # an existing patch (perhaps reviewed) stays as it was if anything fails before that.
+        from .atomic import atomic_open
+
+        try:
+            with atomic_open(output) as stream:
+                write_patch(proposals, stream, **patch)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    else:
+        write_patch(proposals, sys.stdout, **patch)
     if not quiet:
         click.echo(f"{len(proposals)} proposal(s) from {len(sightings)} mentions in {documents} documents"
                    + (f", written to {output}" if output else ""), err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} input(s) could not be read (see above)")
+    corpus.exit_status()
 
 
 @click.command()
@@ -154,8 +150,9 @@ def suggest(inputs, output, model, no_world, quiet, gazetteers, no_shipped, min_
               help="File for new entries, judgements and changes to shipped entries (default: the patch's 'into').")
 def apply(patch, into):
     """Apply the proposals of PATCH marked accept: true or reject: true, then check the gazetteer;
-    if the check fails, every file is restored and the errors are listed."""
-    from .patch import apply_patch
+    if the check fails, every file is restored and the errors are listed. Concurrent applies to the
+    same files wait for each other; every file is replaced whole (never left half written)."""
+    from .patch import RestoreError, apply_patch
     from .patchfile import read_patch
 
     try:
@@ -163,6 +160,9 @@ def apply(patch, into):
     except GazetteerErrors as exc:
         for error in exc.errors:
             click.echo(f"error: {error}", err=True)
+        if any(isinstance(error, RestoreError) for error in exc.errors):
+            raise click.ClickException(
+                f"{len(exc.errors)} error(s); some files could not be restored (see above)") from exc
         raise click.ClickException(
             f"{len(exc.errors)} error(s); nothing was changed (every file is as it was)") from exc
     except NormalizerError as exc:
@@ -188,28 +188,27 @@ def stats(paths, no_shipped, as_json):
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_corpus_options
-@_gazetteer_options
+@pipeline_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--all", "everything", is_flag=True, help="Also list entries the corpus never mentions.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the list.")
-def unused(inputs, model, no_world, quiet, gazetteers, no_shipped, everything, as_json):
+def unused(inputs, config, quiet, everything, as_json):
     """List, per entry, the listed variants that no mention in INPUTS used."""
     from .stats import UsageCounter, format_unused
 
-    problems: list[InputError] = []
-    nlp = _pipeline(model=model, gazetteers=gazetteers, no_shipped=no_shipped, no_world=no_world, quiet=quiet)
+    nlp = load_pipeline(config, quiet=quiet)
     gazetteer = nlp.get_pipe("entity_normalizer").gazetteer
     usage = UsageCounter()
-    for _, doc in _documents(nlp, inputs, quiet=quiet, problems=problems):
-        usage.add(doc)
+    corpus = _Corpus(inputs, quiet=quiet)
+    for _ in corpus.results(nlp, convert=usage.add):
+        pass
     rows = usage.unused(gazetteer, everything=everything)
     never = usage.never_mentioned(gazetteer)
     if as_json:
         click.echo(json.dumps({"entries": rows, "never_mentioned": never}, ensure_ascii=False))
     else:
         click.echo(format_unused(rows, never=never, everything=everything))
-    if problems:
-        raise click.ClickException(f"{len(problems)} input(s) could not be read (see above)")
+    corpus.exit_status()
 
 
 def register(main: click.Group, gazetteer_group: click.Group) -> None:

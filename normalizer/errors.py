@@ -63,6 +63,18 @@ class InputError(NormalizerError):
         super().__init__(f"{where}{message}")
 
 
+class OutputError(NormalizerError):
+    """The output cannot be written where the user asked (a missing folder, an unfinished run, a full disk)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class AnnotationError(NormalizerError):
+    """The pipeline failed on a text (the library calls raise it; the CLI reports it and goes on)."""
+
+
 class ConfigError(NormalizerError, ValueError):
     """An option with a value the normalizer does not know (``conventions="geo"``)."""
 

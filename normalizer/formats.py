@@ -24,23 +24,28 @@ def document_record(doc: Document, spans: list[dict[str, Any]]) -> dict[str, Any
 class Writer:
     """Writes documents in one format to a stream; ``close`` writes what a format needs at the end."""
 
-    def __init__(self, stream: TextIO, fmt: str) -> None:
+    def __init__(self, stream: TextIO, fmt: str, *, header: bool = True) -> None:
+        """``header=False`` continues an earlier run's output (no second TSV header)."""
         self.stream, self.format = stream, fmt
         self.documents: list[tuple[Document, list[dict[str, Any]]]] = []  # kept for the HTML page
-        if fmt == "tsv":
+        if fmt == "tsv" and header:
             stream.write("\t".join(TSV_COLUMNS) + "\n")
 
     def write(self, doc: Document, spans: list[dict[str, Any]]) -> None:
+        """Write one document; raises ValueError (before writing anything) for a value JSON cannot hold."""
         if self.format == "html":
             self.documents.append((doc, _outermost(spans)))
-        elif self.format == "jsonl":
-            self.stream.write(json.dumps(document_record(doc, spans), ensure_ascii=False) + "\n")
-        elif self.format == "tsv":
-            for span in spans:
-                row = {"doc_id": doc.id, **span}
-                self.stream.write("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS) + "\n")
-        else:
-            self.stream.write(f"# {doc.id}\n{inline(doc.text, spans)}\n\n")
+            return
+        self.stream.write(self.render(doc, spans))
+
+    def render(self, doc: Document, spans: list[dict[str, Any]]) -> str:
+        """One document's output in a streaming format (jsonl, tsv, text), written in one piece."""
+        if self.format == "jsonl":
+            return json.dumps(document_record(doc, spans), ensure_ascii=False, allow_nan=False) + "\n"
+        if self.format == "tsv":
+            rows = ({"doc_id": doc.id, **span} for span in spans)
+            return "".join("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS) + "\n" for row in rows)
+        return f"# {doc.id}\n{inline(doc.text, spans)}\n\n"
 
     def close(self) -> None:
         """Write what the format needs after the last document (the HTML page); the stream stays open."""

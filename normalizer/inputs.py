@@ -1,20 +1,37 @@
-"""Input documents from files, directories, stdin and JSONL, with a clear error per bad input.
+"""Input documents from files, directories, stdin and JSONL, read lazily, with a clear error per bad input.
 
-A bad input (missing, binary, not UTF-8, a JSONL line that is not a JSON object with a text)
-is reported through ``on_error`` and skipped; the other inputs are still read.
+Every input is read when its turn comes, one JSONL record at a time, so memory stays flat
+however large the corpus. A bad input is reported through ``on_error`` (an ``InputError``
+naming ``path`` or ``path:line``) and skipped; the other inputs are still read:
+
+* a file or directory that cannot be read (a directory the user may not list is reported, not
+  skipped silently); a binary file (NUL bytes); a file that is not UTF-8;
+* a JSONL line that is not UTF-8, not JSON, nested too deeply, holds a number too long to read
+  (Python refuses integers of more than 4,300 digits), or is not an object with a ``"text"`` string.
+
+A JSON string may hold a lone surrogate (``"\\ud800"``), which is no character and cannot be
+written out: each is replaced by U+FFFD, which keeps every offset, and ``on_warning`` says where.
 """
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
+from .textprep import repair_surrogates
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STDIN = "-"
+_SNIFF_BYTES = 8192
+_BOM = b"\xef\xbb\xbf"
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+OnError = Callable[[InputError], None]
 
 
 @dataclass
@@ -25,64 +42,219 @@ class Document:
     text: str
     path: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # the JSONL line it came from
+
+    @property
+    def where(self) -> str:
+        """How messages name the document: ``path:line`` for JSONL records, else the path or id."""
+        if self.path and self.line:
+            return f"{self.path}:{self.line}"
+        return self.path or self.id
 
 
 def read_documents(
-    inputs: Iterable[str], *, on_error: Callable[[InputError], None], stdin=None
+    inputs: Iterable[str],
+    *,
+    on_error: OnError,
+    on_warning: OnError | None = None,
+    stdin: IO | None = None,
+    skip: Iterable[str | Path] = (),
 ) -> Iterator[Document]:
-    """Documents of every input in order: ``-`` is stdin, directories are walked recursively."""
+    """Documents of every input in order: ``-`` is stdin, directories are walked recursively
+    (hidden files and folders left out, and the files in ``skip``: the run's own output)."""
+    skipped = {Path(p).resolve() for p in skip}
+    warn = on_warning or on_error
     for name in inputs:
-        if name == "-":
-            stream = stdin or sys.stdin
-            yield Document(id="-", text=stream.read())
+        if name == STDIN:
+            yield from _read_stdin(stdin or sys.stdin, on_error)
             continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
-            for file in files:
-                yield from _read_file(file, on_error)
+            for file in files_below(path, on_error=on_error):
+                if file.resolve() not in skipped:
+                    yield from _read_file(file, on_error, warn)
         else:
-            yield from _read_file(path, on_error)
+            yield from _read_file(path, on_error, warn)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def count_documents(inputs: Iterable[str], *, skip: Iterable[str | Path] = ()) -> int:
+    """How many documents ``read_documents`` will yield at most (for progress): one per text
+    file, one per non-blank JSONL line. Reads JSONL files once more; reports nothing."""
+    skipped = {Path(p).resolve() for p in skip}
+    total = 0
+    for name in inputs:
+        if name == STDIN:
+            total += 1
+            continue
+        path = Path(name)
+        files = files_below(path, on_error=lambda _exc: None) if path.is_dir() else [path]
+        for file in files:
+            if file.resolve() in skipped:
+                continue
+            if file.suffix.lower() not in JSONL_SUFFIXES:
+                total += 1
+                continue
+            try:
+                with file.open("rb") as handle:
+                    total += sum(1 for raw in handle if raw.strip())
+            except OSError:
+                total += 1
+    return total
 
 
-def _read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Document]:
+def files_below(root: Path, *, on_error: OnError) -> Iterator[Path]:
+    """The files under ``root``, sorted by name at each level (a folder's files where its name sorts).
+
+    Hidden names (``.git``, ``.out.tmp``) are left out; a folder that cannot be listed is
+    reported, and a symbolic link that leads back to a folder already walked is not followed.
+    """
+    yield from _walk(root, on_error, set())
+
+
+def _walk(folder: Path, on_error: OnError, seen: set[tuple[int, int]]) -> Iterator[Path]:
+    try:
+        identity = folder.stat()
+        if (identity.st_dev, identity.st_ino) in seen:
+            return
+        seen.add((identity.st_dev, identity.st_ino))
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        on_error(InputError(f"cannot read folder: {exc.strerror or exc}; its files were not annotated",
+                            path=str(folder)))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(path, on_error, seen)
+        else:
+            yield path
+
+
+def _read_stdin(stream: IO, on_error: OnError) -> Iterator[Document]:
+    binary = getattr(stream, "buffer", None)
+    try:
+        data = binary.read() if binary is not None else stream.read().encode("utf-8", "surrogatepass")
+    except (OSError, UnicodeDecodeError) as exc:
+        on_error(InputError(f"cannot read: {exc}", path="<stdin>"))
+        return
+    text = _decode(data, "<stdin>", on_error, binary="binary data on standard input, not text")
+    if text is not None:
+        yield Document(id=STDIN, text=text)
+
+
+def _decode(data: bytes, name: str, on_error: OnError, *, binary: str = "binary file, not text") -> str | None:
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        on_error(InputError(binary, path=name))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        on_error(InputError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path=name, line=line))
+        return None
+
+
+def _read_file(path: Path, on_error: OnError, on_warning: OnError) -> Iterator[Document]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _jsonl(path, on_error, on_warning)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
         on_error(InputError(f"cannot read: {exc.strerror or exc}", path=str(path)))
         return
-    if b"\x00" in data[:8192]:
-        on_error(InputError("binary file, not text", path=str(path)))
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        on_error(InputError(f"not UTF-8 text (byte {exc.start})", path=str(path), line=line))
-        return
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _jsonl(text, path, on_error)
-    else:
+    text = _decode(data, str(path), on_error)
+    if text is not None:
         yield Document(id=str(path), text=text, path=str(path))
 
 
-def _jsonl(text: str, path: Path, on_error: Callable[[InputError], None]) -> Iterator[Document]:
-    # Only "\n" ends a record: str.splitlines() would also split inside texts at U+2028 and friends.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+def _jsonl(path: Path, on_error: OnError, on_warning: OnError) -> Iterator[Document]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        on_error(InputError(f"cannot read: {exc.strerror or exc}", path=str(path)))
+        return
+    with handle:
+        if b"\x00" in handle.read(_SNIFF_BYTES):
+            on_error(InputError("binary file, not text", path=str(path)))
+            return
+        handle.seek(0)
+        # Binary lines end at b"\n" only: str.splitlines() would also split texts at U+2028 and friends.
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(_BOM)
+            if not raw.strip():
+                continue
+            document = _record(raw, path, number, on_error, on_warning)
+            if document is not None:
+                yield document
+
+
+def _record(raw: bytes, path: Path, number: int, on_error: OnError, on_warning: OnError) -> Document | None:
+    def fail(message: str) -> None:
+        on_error(InputError(message, path=str(path), line=number))
+
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"not UTF-8 text (byte {exc.start} of the line); save the file as UTF-8")
+        return None
+    try:
+        record = json.loads(line, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        fail(f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return None
+    except RecursionError:
+        fail("not valid JSON here: nested too deeply to read")
+        return None
+    except ValueError as exc:  # NaN/Infinity, or an integer of more than sys.get_int_max_str_digits() digits
+        too_long = "digits" in str(exc)
+        fail(f"not valid JSON here: a number has more than {sys.get_int_max_str_digits():,} digits" if too_long
+             else f"not valid JSON here: {exc}")
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        fail('a JSONL record needs a "text" string')
+        return None
+    if _SURROGATE_ESCAPE.search(raw):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            on_error(InputError(f"not valid JSON: {exc.msg}", path=str(path), line=number))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            on_error(InputError('a JSONL record needs a "text" string', path=str(path), line=number))
-            continue
-        fields = {k: v for k, v in record.items() if k not in ("text", "spans", "entities")}
-        doc_id = str(record.get("id", f"{path}:{number}"))
-        yield Document(id=doc_id, text=record["text"], path=str(path), fields=fields)
+            record, replaced = _repaired(record)
+        except RecursionError:
+            fail("not valid JSON here: nested too deeply to read")
+            return None
+        if replaced:
+            on_warning(InputError(
+                f"{replaced} lone surrogate(s) (invalid Unicode escapes such as \\ud800) replaced by U+FFFD; "
+                "every offset is unchanged", path=str(path), line=number))
+    fields = {k: v for k, v in record.items() if k not in ("text", "spans", "entities")}
+    doc_id = str(record.get("id", f"{path}:{number}"))
+    return Document(id=doc_id, text=record["text"], path=str(path), fields=fields, line=number)
+
+
+def _not_json(constant: str) -> None:
+    """Python's json reads NaN and Infinity, which are not JSON and cannot be written back out."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _repaired(value: Any) -> tuple[Any, int]:
+    """``value`` with lone surrogates in every string (keys too) replaced, and how many."""
+    if isinstance(value, str):
+        return repair_surrogates(value)
+    if isinstance(value, list):
+        items = [_repaired(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        total, out = 0, {}
+        for key, item in value.items():
+            new_key, n = repair_surrogates(key)
+            new_item, m = _repaired(item)
+            out[new_key] = new_item
+            total += n + m
+        return out, total
+    return value, 0

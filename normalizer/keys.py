@@ -3,7 +3,8 @@
 Two levels, each documented by its test table in ``tests/test_keys.py``:
 
 ``fold``
-    Case, diacritics, straight/curly apostrophes, a trailing possessive 's/’s, hyphens and
+    Invisible format characters (zero-width space and joiners, soft hyphen, bidi controls), case,
+    diacritics, straight/curly apostrophes, a trailing possessive 's/’s, hyphens and
     dashes vs spaces vs line breaks, periods in abbreviations (U.S. = US), ``&`` = ``and``,
     and a leading "the" do not matter. Cyrillic stays Cyrillic (lower-cased).
 
@@ -21,6 +22,8 @@ import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
+
+from .textprep import without_format_characters
 
 MIN_TRANSLIT_LENGTH = 4
 
@@ -51,7 +54,7 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Return the case-, accent- and punctuation-insensitive key of a name."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", without_format_characters(text)).strip()
     text = _POSSESSIVE.sub("", text)
     text = text.replace("&", " and ")
     text = _PUNCT_TO_SPACE.sub(" ", text)

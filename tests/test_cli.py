@@ -80,7 +80,7 @@ def test_directory_recursive_empty_file_and_bad_inputs(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"error: {tmp_path / 'image.bin'}: binary file, not text",
-        f"error: {tmp_path / 'latin1.txt'}:1: not UTF-8 text (byte 5)",
+        f"error: {tmp_path / 'latin1.txt'}:1: not UTF-8 text (byte 5); save it as UTF-8",
         f"error: {tmp_path / 'missing.txt'}: cannot read: No such file or directory",
         "Error: 3 input(s) could not be read (see above)",
     ]
@@ -95,19 +95,19 @@ def test_bad_jsonl_line_is_reported_and_skipped(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         f'error: {source}:2: a JSONL record needs a "text" string',
-        f"error: {source}:3: not valid JSON: Expecting value",
+        f"error: {source}:3: not valid JSON: Expecting value (column 1)",
     ]
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a"]
 
 
 def test_gazetteer_error_stops_before_any_output(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: place:x\n  name: X\n  typ: city\n", encoding="utf-8")
+    bad.write_text("- id: place:x\n  name: Exton\n  typ: city\n", encoding="utf-8")
     text = tmp_path / "a.txt"
     text.write_text("Kiev", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     result = run(BASE + ["--gazetteer", str(bad), str(text), "-o", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert f"{bad}:3: entry 'place:x': unknown key 'typ'" in result.stderr
     assert not out.exists()
@@ -115,7 +115,7 @@ def test_gazetteer_error_stops_before_any_output(tmp_path):
 
 def test_unknown_model_is_a_clear_error(tmp_path):
     result = run(["annotate", "--model", "no_such_model_xyz", "-"], input="x")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: could not load a spaCy pipeline: no_such_model_xyz:")
 
 
@@ -124,7 +124,7 @@ def test_gazetteer_check_ok_and_errors(tmp_path):
     assert ok.exit_code == 0
     assert ok.stdout.startswith("ok: 15 entries, ")
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: place:x\n  name: X\n  type: city\n  variants: [Kiev]\n", encoding="utf-8")
+    bad.write_text("- id: place:x\n  name: Exton\n  type: city\n  variants: [Kiev]\n", encoding="utf-8")
     result = run(["gazetteer", "check", "--no-shipped", str(MINI), str(bad)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [

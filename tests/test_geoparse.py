@@ -7,13 +7,12 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from normalizer import cli
+from normalizer import annotate, cli, cli_common, doc_records, load
 from normalizer.component import EntityNormalizer
 from normalizer.demonyms import countries_of, forms
 from normalizer.errors import ConfigError, NormalizerError
 from normalizer.formats import inline
 from normalizer.geoparse import CONVENTIONS, SPAN_GROUP, check_conventions
-from normalizer.pipeline import annotate, doc_records, load
 
 from .conftest import MINI, annotate_with_ents
 
@@ -78,7 +77,7 @@ def test_component_and_load_reject_unknown_conventions():
 
 
 def test_cli_offers_the_same_conventions():
-    assert cli.CONVENTIONS == CONVENTIONS
+    assert cli_common.CONVENTIONS == CONVENTIONS
 
 
 def test_conventions_persist_with_the_pipeline(tmp_path):

@@ -1,7 +1,7 @@
 """The matching rules on our own sentences, with spacy.blank and hand-set NER labels."""
 import pytest
 
-from normalizer.pipeline import doc_records
+from normalizer.records import doc_records
 
 from .conftest import annotate_with_ents
 

@@ -26,7 +26,7 @@ def test_annotate_many_keeps_order(nlp):
 
 def test_load_reports_gazetteer_errors_before_any_text(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: place:x\n  name: X\n", encoding="utf-8")
+    bad.write_text("- id: place:x\n  name: Exton\n", encoding="utf-8")
     with pytest.raises(GazetteerErrors) as info:
         normalizer.load("blank:en", bad, shipped=False, world=False)
     assert str(info.value.errors[0]) == (f"{bad}:1: entry 'place:x': missing 'type' (a new entry needs id, name "

@@ -102,7 +102,7 @@ def world_normalizer(index, mini_gazetteer):
     ],
 )
 def test_world_layer_in_the_component(blank_nlp, world_normalizer, text, ents, expected):
-    from normalizer.pipeline import doc_records
+    from normalizer.records import doc_records
 
     from .conftest import annotate_with_ents
 

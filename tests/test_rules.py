@@ -44,6 +44,10 @@ def span(nlp, text, part, label="ORG"):
         ("Kiev’s troops", "Kiev’s", ["Kiev"]),
         ("News | Kyiv Independent", "News | Kyiv Independent", ["News", "Kyiv Independent"]),
         ("said “Kherson” again", "“Kherson”", ["Kherson"]),
+        ("thanks to Taras Shevchuk 🙂 today", "Taras Shevchuk 🙂", ["Taras Shevchuk"]),  # no emoji at an edge
+        ("🇺🇦 Mariupol ✈ flights", "🇺🇦 Mariupol ✈", ["Mariupol"]),
+        ("Acme ™ sold", "Acme ™", ["Acme"]),
+        ("the AT&T deal", "AT&T", ["AT&T"]),  # a symbol inside a name stays
     ],
 )
 def test_clean_pieces(nlp, text, part, pieces):

@@ -8,7 +8,7 @@ import spacy
 from normalizer import toponyms
 from normalizer.component import EntityNormalizer
 from normalizer.geonames import GeoNamesIndex, import_geonames_dump
-from normalizer.pipeline import doc_records
+from normalizer.records import doc_records
 
 from .test_geonames import FIXTURES
 
