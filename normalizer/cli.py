@@ -21,7 +21,6 @@ from .cli_common import (
 from .errors import GazetteerErrors, NormalizerError
 
 FORMATS = ("jsonl", "tsv", "text", "html")
-STREAMING_FORMATS = ("jsonl", "tsv", "text")  # written record by record, so a run can resume
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

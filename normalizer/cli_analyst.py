@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from .cli_common import failure, gazetteer_options, load_pipeline, pipeline_options, progress_bar
+from .cli_common import (
+    failure,
+    gazetteer_options,
+    load_pipeline,
+    pipeline_options,
+    problems_message,
+    progress_bar,
+)
 from .errors import GazetteerErrors, InputError, NormalizerError
 from .schema import NER_LABELS, PLACE_LABELS
 
@@ -60,13 +67,9 @@ class _Corpus:
 
     def exit_status(self) -> None:
         """Raise the exit-1 message when some inputs or documents were left out."""
-        problems = []
-        if self.unreadable:
-            problems.append(f"{self.unreadable} input(s) could not be read")
-        if self.failed:
-            problems.append(f"{self.failed} document(s) could not be annotated")
-        if problems:
-            raise click.ClickException(f"{' and '.join(problems)} (see above)")
+        message = problems_message(unreadable=self.unreadable, failed=self.failed)
+        if message:
+            raise click.ClickException(message)
 
 
 @click.command()

@@ -47,6 +47,16 @@ def failure(exc: NormalizerError, *, exit_code: int = EXIT_FAILED) -> click.Clic
     return problem
 
 
+def problems_message(*, unreadable: int, failed: int) -> str | None:
+    """The closing line of a corpus command that left inputs or documents out, or None."""
+    problems = []
+    if unreadable:
+        problems.append(f"{unreadable} input(s) could not be read")
+    if failed:
+        problems.append(f"{failed} document(s) could not be annotated")
+    return f"{' and '.join(problems)} (see above)" if problems else None
+
+
 _GAZETTEER_OPTIONS = (
     click.option("-g", "--gazetteer", "gazetteers", multiple=True, type=click.Path(),
                  help="Extra gazetteer YAML file or directory; repeatable; overrides shipped entries by id."),

@@ -23,7 +23,16 @@ from typing import IO, Any
 
 import click
 
-from .cli_common import EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED, ConfigFailure, failure, load_pipeline, progress_bar
+from .cli_common import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    ConfigFailure,
+    failure,
+    load_pipeline,
+    problems_message,
+    progress_bar,
+)
 from .errors import InputError, OutputError
 from .gazetteer import yaml_files
 from .inputs import STDIN, Document, count_documents, read_documents
@@ -215,13 +224,9 @@ class AnnotateRun:
         if not self.quiet:
             seconds = time.monotonic() - self.started
             self.say(f"done: {self.done} documents, {self.entities} entities in {seconds:.1f}s")
-        problems = []
-        if self.unreadable:
-            problems.append(f"{self.unreadable} input(s) could not be read")
-        if self.failed:
-            problems.append(f"{self.failed} document(s) could not be annotated")
-        if problems:
-            self.say(f"Error: {' and '.join(problems)} (see above)")
+        message = problems_message(unreadable=self.unreadable, failed=self.failed)
+        if message:
+            self.say(f"Error: {message}")
             return EXIT_FAILED
         return 0
 
