@@ -214,7 +214,14 @@ def annotate_parallel(
     chunks = _chunks(documents, min(batch_size, TASK_DOCUMENTS))
     try:
         for chunk in chunks:
-            window.append((chunk, pool.submit(_annotate_chunk, config, chunk, batch_size)))
+            try:
+                future = pool.submit(_annotate_chunk, config, chunk, batch_size)
+            except BrokenProcessPool:  # a worker died since the last results came in
+                retry = [*(c for c, _ in window), chunk]
+                window.clear()
+                yield from _one_by_one(retry, pool, config, batch_size)
+                continue
+            window.append((chunk, future))
             while len(window) >= TASKS_PER_WORKER * jobs:
                 yield from _collect(window, pool, config, batch_size)
         while window:
