@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,6 +46,7 @@ log = logging.getLogger("normalizer")
 DEFAULT_BATCH_SIZE = 32
 TASK_DOCUMENTS = 8  # documents per worker task
 TASKS_PER_WORKER = 6  # tasks in flight per worker process
+PARENT_CHECK_SECONDS = 1.0
 _MESSAGE_CHARS = 300
 
 
@@ -297,9 +300,17 @@ class _Pool:
 
 
 def _worker_started() -> None:
-    """Ctrl-C is the parent's to handle: a worker only stops when the parent ends it."""
+    """Ctrl-C is the parent's to handle: a worker stops when the parent ends it, or when the parent
+    is gone (``kill -9``, out of memory), which a thread notices within ``PARENT_CHECK_SECONDS``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 @cache

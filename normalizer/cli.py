@@ -13,8 +13,10 @@ import click
 
 from .cli_common import (
     failure,
+    interruptible,
     load_pipeline,
     pipeline_options,
+    refuse_overwriting_inputs,
     run_options,
     worker_count,
 )
@@ -68,6 +70,7 @@ def annotate(inputs, output, fmt, resume, config, jobs, batch_size, quiet):
               help="How many errors to list with their context.")
 @pipeline_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@interruptible
 def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
     """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts, annotated
     with the pipeline options) against GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy,
@@ -85,7 +88,9 @@ def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
     except NormalizerError as exc:
         raise failure(exc) from exc
     if system_records is None:
-        system_records = _annotate_gold(gold, gold_records, config, quiet=quiet or as_json)
+        system_records, failed = _annotate_gold(gold, gold_records, config, quiet=quiet or as_json)
+    else:
+        failed = 0
     groups = {x.strip().upper() for x in labels.split(",")} if labels else None
     try:
         report = score(gold_records, system_records, labels=groups, only_id=only_id)
@@ -97,10 +102,14 @@ def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
         click.echo(json.dumps(report.as_dict(errors=errors > 0), ensure_ascii=False))
     else:
         click.echo(format_report(report, errors=errors))
+    if failed:
+        raise click.ClickException(f"{failed} gold document(s) could not be annotated (see above); "
+                                   "they count as missed")
 
 
-def _annotate_gold(path: str, gold_records: list, config, *, quiet: bool) -> list[dict]:
-    """This normalizer's records for the gold texts (a document that fails has no spans, and is named)."""
+def _annotate_gold(path: str, gold_records: list, config, *, quiet: bool) -> tuple[list[dict], int]:
+    """This normalizer's records for the gold texts, and how many failed (such a document has no
+    spans, and is named on stderr)."""
     from .batch import annotate_documents
     from .inputs import Document
 
@@ -108,12 +117,13 @@ def _annotate_gold(path: str, gold_records: list, config, *, quiet: bool) -> lis
     records = [r for r in gold_records if isinstance(r, dict)]
     documents = (Document(id=f"{path}: document {r.get('id')!r}", text=r["text"] if isinstance(r.get("text"), str)
                           else "") for r in records)
-    system = []
+    system, failed = [], 0
     for record, outcome in zip(records, annotate_documents(nlp, documents)):
         if not outcome.ok:
+            failed += 1
             click.echo(f"error: {outcome.document.where}: {outcome.error}", err=True)
         system.append({"id": record.get("id"), "spans": outcome.spans or []})
-    return system
+    return system, failed
 
 
 @main.group()
@@ -137,6 +147,7 @@ def import_geonames(files, output, include_other, quiet):
     admin1CodesASCII.txt, countryInfo.txt) into a world-layer index."""
     from .geonames import GeoNamesIndex, import_geonames_dump
 
+    refuse_overwriting_inputs(output, files, what="a dump file")
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     try:
         out = import_geonames_dump([Path(f) for f in files], out=Path(output), progress=progress,

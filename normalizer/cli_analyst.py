@@ -15,12 +15,15 @@ from pathlib import Path
 import click
 
 from .cli_common import (
+    check_output,
     failure,
     gazetteer_options,
+    interruptible,
     load_pipeline,
     pipeline_options,
     problems_message,
     progress_bar,
+    refuse_overwriting_inputs,
 )
 from .errors import GazetteerErrors, InputError, NormalizerError
 from .schema import NER_LABELS, PLACE_LABELS
@@ -107,6 +110,7 @@ def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
 @click.option("--into", type=click.Path(dir_okay=False),
               help="File the patch sends new entries to (default: the last --gazetteer file, or "
               "my-entities.yaml in the last --gazetteer folder, else in the current folder).")
+@interruptible
 def suggest(inputs, output, config, quiet, min_count, limit, into):
     """Propose gazetteer additions from INPUTS (as for annotate): names NER found that resolved to
     nothing or only by a close spelling, clustered and ranked, as a YAML patch to review and apply."""
@@ -114,6 +118,10 @@ def suggest(inputs, output, config, quiet, min_count, limit, into):
     from .patchfile import write_patch
     from .suggest import propose, sightings_of
 
+    if output:
+        refuse_overwriting_inputs(output, [*inputs, *config.gazetteers, *([into] if into else [])],
+                                  what="an input or a gazetteer file")
+        check_output(output)
     nlp = load_pipeline(config, quiet=quiet)
     component = nlp.get_pipe("entity_normalizer")
     corpus = _Corpus(inputs, quiet=quiet)
@@ -195,6 +203,7 @@ def stats(paths, no_shipped, as_json):
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--all", "everything", is_flag=True, help="Also list entries the corpus never mentions.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the list.")
+@interruptible
 def unused(inputs, config, quiet, everything, as_json):
     """List, per entry, the listed variants that no mention in INPUTS used."""
     from .stats import UsageCounter, format_unused

@@ -12,7 +12,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -45,6 +46,49 @@ def failure(exc: NormalizerError, *, exit_code: int = EXIT_FAILED) -> click.Clic
         message = str(exc)
     problem = ConfigFailure(message) if exit_code == EXIT_CONFIG else click.ClickException(message)
     return problem
+
+
+def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path], *, what: str = "an input") -> None:
+    """Exit 2 when ``-o`` names one of the command's inputs (through links and relative paths alike):
+    writing it would destroy the input before it is read."""
+    target = Path(output).resolve()
+    for name in inputs:
+        if str(name) != "-" and Path(name).exists() and Path(name).resolve() == target:
+            raise ConfigFailure(f"-o {output} is also {what}: writing it would destroy it; choose another output file")
+
+
+def check_output(output: str | Path | None) -> None:
+    """Exit 2, before any work, when ``-o``'s folder is missing or not writable (or it is a folder)."""
+    from .errors import OutputError
+    from .output import check_output_file, is_special_file
+
+    if output is None or is_special_file(Path(output)):
+        return
+    try:
+        check_output_file(Path(output))
+    except OutputError as exc:
+        raise ConfigFailure(str(exc)) from exc
+
+
+def interruptible(function: Callable) -> Callable:
+    """Ctrl-C (or SIGTERM) ends the command with one line and exit code 130, as ``annotate`` does."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import signal
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            return function(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return wrapper
 
 
 def problems_message(*, unreadable: int, failed: int) -> str | None:

@@ -30,6 +30,7 @@ from typing import Any
 
 from .distance import km
 from .errors import InputError
+from .inputs import BadJSON, parse_json
 
 _GROUPS = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "PLACE": "PLACE", "LOCATION": "PLACE",
            "PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
@@ -61,22 +62,22 @@ def load_records(path: str | Path) -> Records:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(path)) from None
-    whole = path.suffix == ".json" and text[:1] in "{[" and "\n{" not in text
-    lines = enumerate(text.split("\n"), 1)
-    chunks = [(1, text)] if whole else [(n, line) for n, line in lines if line.strip()]
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf").strip()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    whole = path.suffix == ".json" and data[:1] in (b"{", b"[") and b"\n{" not in data
+    numbered = enumerate(data.split(b"\n"), 1)
+    chunks = [(1, data)] if whole else [(n, line) for n, line in numbered if line.strip()]
     records: list[Any] = []
     lines: list[int | None] = []
     for number, chunk in chunks:
         try:
-            data = json.loads(chunk)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not JSON: {exc.msg}", path=str(path), line=number + exc.lineno - 1) from None
-        items = data if whole and isinstance(data, list) else [data]
+            value = parse_json(chunk)
+        except BadJSON as exc:
+            raise InputError(str(exc), path=str(path), line=number + exc.line - 1) from None
+        items = value if whole and isinstance(value, list) else [value]
         records.extend(items)
-        lines.extend([None] * len(items) if items is data else [number])
+        lines.extend([None] * len(items) if items is value else [number])
     return Records(records, path=str(path), lines=lines)
 
 

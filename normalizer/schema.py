@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import GazetteerError
-from .keys import fold
+from .keys import fold, looks_like_acronym
 from .yamlio import LineDict
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -132,7 +132,8 @@ def name_problem(name: str) -> tuple[str, str] | None:
 
     Refused: a name with an invisible or control character, without any letter or digit ("-",
     "."), with a single letter or digit ("A", "'s", "I."), or that is a word of ``not_names()``
-    ("the", "of"). Abbreviations of two letters or more (EU, U.S., G7) are names.
+    ("the", "of", "in"), unless it is written in capitals as an abbreviation (US, IS, WHO: those
+    match only in capitals). Abbreviations of two letters or more (EU, U.S., G7) are names.
     """
     for char in name:
         if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
@@ -145,6 +146,8 @@ def name_problem(name: str) -> tuple[str, str] | None:
         what = "letter" if alphanumeric[0].isalpha() else "digit"
         return (f"is a single {what}, so it would match that {what} anywhere in a text",
                 "remove it; abbreviations of two letters or more (EU, U.S.) are fine")
+    if looks_like_acronym(name) and not any(c.islower() for c in name):
+        return None  # US, IS, WHO: an abbreviation written in capitals matches only in capitals
     if fold(name) in not_names() or name.strip().casefold() in not_names():
         return ("is a common word, not a name",
                 f"remove it; the words refused are listed in normalizer/{NOT_NAMES_FILE} "

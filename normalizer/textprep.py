@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 PIECE_LENGTH = 100_000  # spaCy's parser and NER need about 1 GB per 100,000 characters
@@ -64,7 +65,7 @@ class Prepared:
 
     original: str
     text: str
-    positions: tuple[int, ...] | None = None
+    positions: array | None = None
 
     def start(self, offset: int) -> int:
         """The original offset of the character at ``offset`` of the prepared text."""
@@ -84,7 +85,7 @@ def visible(text: str) -> Prepared:
     found = _format_characters_in(text)
     if not found:
         return Prepared(text, text)
-    positions = tuple(i for i, char in enumerate(text) if char not in found)
+    positions = array("q", (i for i, char in enumerate(text) if char not in found))
     return Prepared(text, "".join(text[i] for i in positions), positions)
 
 
@@ -104,12 +105,22 @@ def piece_bounds(text: str, *, max_length: int, piece_length: int = PIECE_LENGTH
 
 
 def _cut(text: str, low: int, high: int) -> int:
-    """The best place in ``text[low:high]`` to end a piece (just after a break)."""
+    """The best place in ``text[low:high]`` to end a piece (just after a break).
+
+    Below a paragraph break, a break between two capitalized words is no place to cut: it may lie
+    inside a name ("Volodymyr Zelensky", "St. Petersburg", a name wrapped onto the next line).
+    """
     window = text[low:high]
-    for pattern in _BREAKS:
-        last = None
-        for last in pattern.finditer(window):  # noqa: B007  (the last match is the one wanted)
-            pass
-        if last is not None and low + last.end() < high:
-            return low + last.end()
+    for level, pattern in enumerate(_BREAKS):
+        for match in reversed(list(pattern.finditer(window))):
+            end = low + match.end()
+            if end < high and (level == 0 or not _inside_a_name(text, low + match.start(), end)):
+                return end
     return high
+
+
+def _inside_a_name(text: str, start: int, end: int) -> bool:
+    """Do capitalized words stand on both sides of the break ``text[start:end]``?"""
+    before = text.rfind(" ", 0, start) + 1
+    previous = text[max(before, text.rfind("\n", 0, start) + 1): start + 1]
+    return previous[:1].isupper() and text[end: end + 1].isupper()

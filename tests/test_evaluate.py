@@ -158,7 +158,7 @@ def test_load_records(tmp_path: Path) -> None:
     assert load_records(single) == [{"id": "a", "spans": []}]
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a"}\n{"id": \n', encoding="utf-8")
-    with pytest.raises(InputError, match="broken.jsonl:2: not JSON"):
+    with pytest.raises(InputError, match="broken.jsonl:2: not valid JSON: Expecting value"):
         load_records(broken)
 
 

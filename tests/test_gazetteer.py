@@ -155,10 +155,10 @@ def test_every_error_is_reported_not_just_the_first(tmp_path):
 
 
 def test_yes_no_stay_strings(tmp_path):
-    text = "- id: place:norway-town\n  name: 'Town'\n  type: town\n  country: NO\n  variants: [yes, on]\n"
+    text = "- id: place:norway-town\n  name: 'Town'\n  type: town\n  country: NO\n  variants: [YES, ON]\n"
     entry = load_gazetteer([write(tmp_path, text)], shipped=False).get("place:norway-town")
     assert entry.country == "NO"
-    assert [v.name for v in entry.variants] == ["yes", "on"]
+    assert [v.name for v in entry.variants] == ["YES", "ON"]
 
 
 def test_missing_file_and_non_utf8(tmp_path):

@@ -409,8 +409,25 @@ def test_suggest_with_an_unreadable_input_still_writes_the_whole_patch(tmp_path,
 
 def test_suggest_output_in_a_missing_folder_is_an_error(tmp_path):
     output = tmp_path / "no-such-folder" / "patch.yaml"
+    # refused before the model loads, as annotate does
     result = suggest(str(CORPUS / "washington.txt"), "-g", str(ANALYST), "-o", str(output))
-    assert (result.exit_code, result.output) == (1, f"Error: cannot write {output}: No such file or directory\n")
+    assert (result.exit_code, result.output) == (
+        2, f"Error: {output.parent}: cannot write the output there: the folder does not exist\n")
+
+
+@pytest.mark.parametrize("over", ["input", "gazetteer"])
+def test_suggest_refuses_to_write_over_its_inputs(tmp_path, over):
+    mine = tmp_path / "mine.yaml"
+    mine.write_bytes(ANALYST.read_bytes())
+    text = tmp_path / "a.txt"
+    text.write_text((CORPUS / "washington.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    target = mine if over == "gazetteer" else text
+    before = target.read_bytes()
+    result = suggest(str(text), "-g", str(mine), "-o", str(target))
+    assert (result.exit_code, result.output) == (
+        2, f"Error: -o {target} is also an input or a gazetteer file: writing it would destroy it; "
+        "choose another output file\n")
+    assert target.read_bytes() == before
 
 
 def test_suggest_output_through_a_symlink_keeps_the_link(tmp_path, existing):

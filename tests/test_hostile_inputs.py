@@ -23,6 +23,8 @@ from .conftest import MINI
 
 BASE = ["annotate", "--model", "blank:en", "--no-world", "--no-shipped", "--gazetteer", str(MINI)]
 KHARKIV, KYIV = "geonames:706483", "geonames:703448"
+TOO_DEEP = ('not valid JSON here: nested too deeply to read (a JSONL line holds one flat record: '
+            '{"id": ..., "text": ...})')
 
 
 def run(args, input=None):
@@ -49,7 +51,9 @@ JSONL_CASES = [
      ["warning: {f}:1: 1 lone surrogate(s) (invalid Unicode escapes such as \\ud800) replaced by U+FFFD; "
       "every offset is unchanged"], 0, ["s"]),
     ("nested 100,000 levels", '{"id": "a", "text": "Kiev"}\n' + "[" * 100_000 + "\n",
-     ["error: {f}:2: not valid JSON here: nested too deeply to read"], 1, ["a"]),
+     ["error: {f}:2: " + TOO_DEEP], 1, ["a"]),
+    ("a number too large for a float", '{"id": "f", "v": 1e999, "text": "Kiev"}\n',
+     ["error: {f}:1: not valid JSON here: 1e999 is too large a number"], 1, []),
     ("a 5,000-digit integer", '{"id": "n", "v": ' + "7" * 5000 + ', "text": "Kiev"}\n{"id": "b", "text": "Kiev"}\n',
      ["error: {f}:1: not valid JSON here: a number has more than 4,300 digits"], 1, ["b"]),
     ("NaN is no JSON", '{"id": "n", "v": NaN, "text": "Kiev"}\n',
@@ -68,7 +72,7 @@ def test_jsonl_inputs(tmp_path, content, messages, code, ids):
     result = run(BASE + ["-q", str(source)])
     assert result.exit_code == code
     stderr = result.stderr.splitlines()
-    assert stderr[: len(messages)] == [m.format(f=source) for m in messages]
+    assert stderr[: len(messages)] == [m.replace("{f}", str(source)) for m in messages]
     if code:
         assert stderr[-1] == "Error: 1 input(s) could not be read (see above)"
     assert [r["id"] for r in records(result.stdout)] == ids
@@ -122,7 +126,7 @@ def test_output_equal_to_an_input_is_refused_and_the_input_kept(tmp_path):
     before = source.read_bytes()
     result = run(BASE + [str(source), "-o", str(source)])
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: -o {source} is also an input: writing it would destroy the input; "
+    assert result.stderr == (f"Error: -o {source} is also an input: writing it would destroy it; "
                              "choose another output file\n")
     assert source.read_bytes() == before
 
@@ -153,17 +157,17 @@ def test_unfinished_run_needs_resume_or_deleting(tmp_path):
     source = write(tmp_path / "in.jsonl", '{"id": "a", "text": "Kiev"}\n{"id": "b", "text": "Kharkiv"}\n')
     out = tmp_path / "out.jsonl"
     write(tmp_path / "out.jsonl.partial", '{"id": "a"}\n')
-    write(tmp_path / ".out.jsonl.partial.progress", '{"version": 1, "signature": "x"}\n1 12 0\n')
+    write(tmp_path / ".out.jsonl.partial.progress", '{"version": 2, "signature": "x"}\n1 12 0 0123456789abcdef\n')
     result = run(BASE + [str(source), "-o", str(out)])
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {out}.partial: holds an unfinished run (1 documents done); add --resume to "
-                             "continue it, or delete it to start over\n")
+                             f"continue it, or delete {out}.partial to start over\n")
     resumed = run(BASE + [str(source), "-o", str(out), "--resume"])
     assert resumed.exit_code == 2
     assert resumed.stderr == (
         f"Error: {tmp_path}/.out.jsonl.partial.progress: cannot resume: the unfinished run was made with other "
         "inputs, inputs that changed since, or other options; run the same command as before with --resume, or "
-        "delete the partial file to start over\n")
+        f"delete {out}.partial to start over\n")
     assert not out.exists()
 
 
@@ -352,7 +356,7 @@ def test_suggest_and_unused_report_bad_inputs_and_go_on(hostile_inputs, command)
     assert result.stderr.splitlines() == [
         f"warning: {records_file}:1: 1 lone surrogate(s) (invalid Unicode escapes such as \\ud800) replaced by "
         "U+FFFD; every offset is unchanged",
-        f"error: {records_file}:2: not valid JSON here: nested too deeply to read",
+        f"error: {records_file}:2: {TOO_DEEP}",
         f"error: {records_file}:3: not valid JSON here: a number has more than 4,300 digits",
         "Error: 2 input(s) could not be read (see above)",
     ]
@@ -369,3 +373,158 @@ def test_evaluate_annotates_a_gold_text_longer_than_the_model_allows(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["geonames_acc"] == 1.0
+
+
+# -- more ways a corpus run meets the world ----------------------------------------------------
+
+def test_resume_notices_an_input_folder_that_changed(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for i in range(30):
+        write(folder / f"d{i:02}.txt", f"Vans left Kiev at {i} o'clock.")
+    out = tmp_path / "out.jsonl"
+    assert run(BASE + ["-q", str(folder), "-o", str(out)]).exit_code == 0
+    # What a killed run leaves: the records and journal of its first 10 documents.
+    records_10 = b"".join(out.read_bytes().splitlines(keepends=True)[:10])
+    out.unlink()
+    probe = run(BASE + ["-q", str(folder), "-o", str(out), "--batch-size", "1"])
+    assert probe.exit_code == 0
+    out.unlink()
+    journal = tmp_path / ".out.jsonl.partial.progress"
+    partial = tmp_path / "out.jsonl.partial"
+    process = start(["-q", "--batch-size", "1", str(folder), "-o", str(out)])
+    wait_for_bytes(partial, len(records_10), process)
+    process.kill()
+    process.wait()
+    write(folder / "d00.txt", "Vans left Kharkiv at noon.")  # edited after the run read it
+    result = run(BASE + ["-q", str(folder), "-o", str(out), "--resume"])
+    assert result.exit_code == 2
+    done = int(journal.read_text(encoding="utf-8").splitlines()[-1].split()[0])
+    assert result.stderr == (
+        f"Error: {partial}: cannot resume: the first {done} documents are not those the unfinished run read (a "
+        f"file was added, removed, renamed or edited in an input folder); delete {partial} to start over\n")
+    assert partial.exists() and not out.exists()  # the earlier records are kept
+
+
+def test_deleting_the_partial_file_starts_over(tmp_path):
+    source = write(tmp_path / "in.jsonl", '{"id": "a", "text": "Kiev"}\n')
+    out = tmp_path / "out.jsonl"
+    write(tmp_path / ".out.jsonl.partial.progress", '{"version": 2, "signature": "x"}\n')
+    result = run(BASE + ["-q", str(source), "-o", str(out)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path, big_corpus):
+    out = tmp_path / "out.jsonl"
+    first = start(["-q", str(big_corpus), "-o", str(out)])
+    wait_for_bytes(out.with_name("out.jsonl.partial"), 1, first)
+    second = run(BASE + ["-q", str(big_corpus), "-o", str(out), "--resume"])
+    assert second.exit_code == 2
+    assert second.stderr == (f"Error: {out}: another annotate is writing it now; wait for it to finish, "
+                             "or stop it first\n")
+    _, stderr = first.communicate(timeout=120)
+    assert first.returncode == 0, stderr
+    assert out.read_bytes() == clean_run(big_corpus, tmp_path / "clean.jsonl", "jsonl")
+
+
+def test_output_through_a_symbolic_link_keeps_the_link(tmp_path):
+    real = write(tmp_path / "real.jsonl", "old\n")
+    real.chmod(0o640)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    result = run(BASE + ["-q", "-", "-o", str(link)], input="Kiev.")
+    assert result.exit_code == 0
+    assert link.is_symlink() and records(real.read_text(encoding="utf-8"))[0]["id"] == "-"
+    assert oct(real.stat().st_mode & 0o777) == "0o640"
+
+
+def test_output_to_a_pipe_is_written_directly(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run(BASE + ["-q", "-", "-o", str(fifo)], input="Kiev.")
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert records(received[0].decode())[0]["spans"][0]["id"] == KYIV
+    assert fifo.is_fifo()  # not replaced by a regular file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_fifo_in_an_input_folder_is_not_read(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    write(folder / "a.txt", "Kiev.")
+    os.mkfifo(folder / "b-pipe.txt")
+    result = run(BASE + ["-q", str(folder)])
+    assert result.exit_code == 0
+    assert [r["id"] for r in records(result.stdout)] == [str(folder / "a.txt")]
+
+
+def test_interrupted_before_the_first_document_leaves_nothing(tmp_path):
+    fifo = tmp_path / "never.txt"
+    os.mkfifo(fifo)  # opening it waits for a writer that never comes
+    out = tmp_path / "out.jsonl"
+    process = start(["-q", str(fifo), "-o", str(out)])
+    wait_for_bytes(tmp_path / ".out.jsonl.partial.progress", 1, process)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr == "interrupted before a document was finished; nothing was written\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["never.txt"]
+
+
+@pytest.mark.parametrize("command", [["suggest"], ["gazetteer", "unused"]])
+def test_other_corpus_commands_exit_130_when_interrupted(tmp_path, command):
+    fifo = tmp_path / "never.txt"
+    os.mkfifo(fifo)
+    process = subprocess.Popen([sys.executable, "-m", "normalizer", *command, "--model", "blank:en", "--no-world",
+                                "--no-shipped", "-g", str(MINI), "-q", str(fifo)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stderr) == (130, "interrupted; nothing was written\n")
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path, big_corpus):
+    out = tmp_path / "out.jsonl"
+    process = start(["-q", "--jobs", "2", str(big_corpus), "-o", str(out)])
+    wait_for_bytes(out.with_name("out.jsonl.partial"), 1, process)
+    workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                                                text=True).stdout.split()]
+    assert workers
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+              for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+
+
+def test_a_model_that_cannot_load_is_a_configuration_error(tmp_path):
+    model = tmp_path / "broken-model"
+    model.mkdir()
+    write(model / "config.cfg", "[nlp]\n")
+    write(model / "meta.json", '{"lang": "en", "name": "x", "version": "1"}')
+    source = write(tmp_path / "a.txt", "Kiev.")
+    out = tmp_path / "out.jsonl"
+    for jobs in ("1", "2"):
+        result = run(BASE + ["--model", str(model), "--jobs", jobs, "-q", str(source), "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("Error: ") and "could not" in result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "broken-model"]
+
+
+def test_evaluate_reports_bad_gold_by_line(tmp_path):
+    gold = write(tmp_path / "gold.jsonl", '{"id": "a", "text": "Kiev", "spans": []}\n' + "[" * 100_000 + "\n")
+    result = run(["evaluate", "--model", "blank:en", "--no-world", str(gold)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {gold}:2: {TOO_DEEP}\n"

@@ -105,8 +105,10 @@ CASES = [
     ("variant \"'s\"", place("  variants: [\"'s\"]\n"), "{p}:4: " + WHERE + " variant \"'s\" " + SINGLE),
     ("variant 'the'", place("  variants: [the]\n"), "{p}:4: " + WHERE + " variant 'the' " + COMMON),
     ("variant 'The.'", place("  variants: [The.]\n"), "{p}:4: " + WHERE + " variant 'The.' " + COMMON),
-    ("variant 'OF' as a mapping", place("  variants:\n    - {name: OF, kind: abbreviation}\n"),
-     "{p}:5: " + WHERE + " variant 'OF' " + COMMON),
+    ("variant 'Of' as a mapping", place("  variants:\n    - {name: Of, kind: abbreviation}\n"),
+     "{p}:5: " + WHERE + " variant 'Of' " + COMMON),
+    ("variant 'In' (a common word, though capitalized)", place("  variants: [In]\n"),
+     "{p}:4: " + WHERE + " variant 'In' " + COMMON),
     ("canonical name 'A'", place("", name="A"), "{p}:2: " + WHERE + " name 'A' " + SINGLE),
     ("canonical name 'An'", place("", name="An"), "{p}:2: " + WHERE + " name 'An' " + COMMON),
     ("native 'В'", place("  native: [Ворожбит, В]\n"), "{p}:4: " + WHERE + " native name 'В' " + SINGLE),
@@ -228,9 +230,17 @@ def test_real_names_pass(name):
 
 
 def test_the_stop_words_are_a_data_file_read_once():
-    assert {"the", "a", "an", "of", "and"} <= not_names()
-    assert not {"us", "is", "who", "no", "may"} & not_names()  # abbreviations and names analysts use
+    assert {"the", "a", "an", "of", "and", "in", "it", "we"} <= not_names()
+    assert not {"may", "will", "said", "mark"} & not_names()  # names analysts use
     assert not_names() is not_names()
+
+
+@pytest.mark.parametrize(("name", "refused"), [
+    ("US", False), ("IS", False), ("WHO", False), ("U.S.", False),  # abbreviations match only in capitals
+    ("Us", True), ("Is", True), ("Who", True), ("in", True), ("In", True),
+])
+def test_a_common_word_is_a_name_only_as_an_abbreviation_in_capitals(name, refused):
+    assert (name_problem(name) is not None) is refused
 
 
 # --- warnings: possible, but probably not what the analyst meant; the gazetteer still loads
@@ -277,4 +287,18 @@ def test_exclude_in_a_later_layer_of_an_earlier_variant_is_no_warning(tmp_path):
     assert gazetteer.warnings == [
         f"{mine}:1: {WHERE} exclude 'Hostile Dorf' is not a name of this entry in any layer, so it removes "
         "nothing (check the spelling against 'gazetteer lookup', or remove it)"
+    ]
+
+
+def test_an_unreadable_file_does_not_hide_the_other_files_errors(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a-latin1.yaml").write_bytes("- id: place:ajka\n  name: Ajká\n".encode("latin-1"))
+    (folder / "b-typo.yaml").write_text("- id: place:bree\n  name: Bree\n  typ: town\n", encoding="utf-8")
+    with pytest.raises(GazetteerErrors) as caught:
+        load_gazetteer([folder], shipped=False)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{folder / 'a-latin1.yaml'}:2: file is not UTF-8 text (save it as UTF-8)",
+        f"{folder / 'b-typo.yaml'}:3: entry 'place:bree': unknown key 'typ' (allowed keys: country, exclude, id, "
+        "lat, lon, name, native, not, note, parent, type, variants, wikidata)",
     ]

@@ -84,3 +84,16 @@ def test_pieces_cover_the_text_in_order_within_the_limit(text, size):
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
     assert all(0 < end - start <= size for start, end in bounds)
+
+
+@pytest.mark.parametrize("text", [
+    "talks with Volodymyr Zelensky and " * 40,  # spaces only: never between two capitalized words
+    "they flew to St. Petersburg on Monday. " * 40,  # "St. Petersburg" is no sentence end
+    "a letter from Volodymyr\nZelensky arrived\n" * 40,  # a name wrapped onto the next line
+])
+def test_pieces_are_not_cut_inside_a_name(text):
+    bounds = piece_bounds(text, max_length=100, piece_length=100)
+    assert len(bounds) > 5
+    for _, end in bounds[:-1]:
+        before, after = text[:end].split()[-1], text[end:].split()[0]
+        assert not (before[:1].isupper() and after[:1].isupper()), (before, after)
