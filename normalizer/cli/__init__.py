@@ -1,0 +1,4 @@
+"""The ``entity-normalizer`` command (click): ``main`` and its subcommands."""
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,352 @@
+"""The geoparsing conventions (opt-in): toponyms nested in names, and demonyms as their country.
+
+The project's own conventions annotate the longest name only ("University of Cincinnati" is one
+ORG) and take nationality words for no entity. The public geoparsing corpora (LGL, TR-News) and
+the geoparsers measured on them (Edinburgh Geoparser, CamCoder, Mordecai) annotate every toponym:
+
+* ``nested``: a place name inside an organisation, facility or person name ("Athens" in "Athens
+  Police Department", "Cincinnati" in "University of Cincinnati"), or inside a longer place
+  name the normalizer could not resolve ("Santa Clara Valley" in "Santa Clara Valley Water
+  District"). Runs of capitalized words, longest first, whole words only, that are a place's
+  very name in the world layer (or a curated place name); never the whole entity, never a lone
+  stop word, an acronym, or a word the document uses in a person's name ("Lincoln" when it
+  mentions Abraham Lincoln), nor a word naming a kind of institution or a direction ("University",
+  "Police", "West"), nor a town's name before a street word ("Dublin Road"). A one-word town
+  needs the document's support (named as a place elsewhere in it, within ``NEAR_KM`` of its other
+  places, or ``BIG_TOWN`` people); a place span that is itself a feature ("Catawba River") or
+  that resolved is one toponym.
+* ``demonym``: a nationality word, singular or plural, as its country ("Russian", "Palestinians",
+  "Sri Lankan"; see :mod:`normalizer.world.demonyms`), wherever it stands (a NORP span, inside an
+  organisation's name, or untagged), except where NER says it is a language.
+
+:func:`geoparse_spans` returns these as spans (label GPE, ``kb_id`` the place's id, the same
+``Span._`` values as the normalizer's places, and ``Span._.convention`` saying which rule);
+the ``entity_normalizer`` component stores them in ``doc.spans["geoparse"]`` when configured with
+``conventions="geoparse"``. Nested names resolve with the document's context: the places it has
+already resolved weigh in on namesakes ("Athens" in a Georgia story is Athens, Georgia).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from ..errors import ConfigError
+from ..gazetteer.schema import PLACE_LABELS, Entry
+from ..text.keys import case_compatible, fold, looks_like_acronym
+from ..world.demonyms import countries_of
+from ..world.distance import km
+from ..world.places import WorldPlaces
+from .resolve import Context, Resolver
+from .toponyms import person_name_parts
+
+CONVENTIONS = ("normalizer", "geoparse")
+SPAN_GROUP = "geoparse"
+# Entities searched for nested place names; place spans only when the normalizer left them unresolved.
+HOST_LABELS = frozenset({"ORG", "FAC", "PERSON", "GPE", "LOC"})
+NOT_DEMONYM_LABELS = frozenset({"LANGUAGE"})  # "speaks French"
+MAX_NAME_TOKENS = 5
+MAX_DEMONYM_TOKENS = 3  # "Papua New Guinean"
+FOLLOWING_CHARS = 40
+MIN_CONTEXT_SCORE = 0.3
+# A one-word town name inside a name ("Athens" in "Athens Police Department") counts only with
+# support: the document names it as a place elsewhere, it lies this near the document's other
+# places, or it is this big. Regions, counties, countries and longer names need none. (On LGL:
+# one-word towns without support were right 1 time in 20.)
+NEAR_KM = 50.0
+BIG_TOWN = 100_000
+# Words that name a kind of organisation, facility or feature, or a direction: never a nested
+# place on their own, whatever town bears the name ("University", Florida; "Police", Poland).
+GENERIC_WORDS = frozenset({
+    "academy", "administration", "agency", "airport", "association", "authority", "bank", "board",
+    "bureau", "campus", "cathedral", "center", "centre", "chamber", "church", "city", "club", "college",
+    "commission", "committee", "company", "corporation", "council", "county", "court", "department",
+    "district", "division", "elementary", "federal", "fire", "foundation", "government", "guard", "hall",
+    "high", "hospital", "house", "institute", "league", "library", "middle", "ministry", "museum",
+    "national", "office", "park", "party", "police", "post", "press", "prison", "regional", "school",
+    "senate", "service", "sheriff", "society", "state", "station", "team", "times", "tribune", "union",
+    "united", "university", "village", "republic", "empire", "kingdom", "federation", "township",
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "metro", "new", "old",
+    "great", "grand", "saint", "st", "st.", "mount", "mt", "mt.", "fort", "ft", "ft.", "lake", "river",
+    "valley", "island", "islands", "bay", "gulf", "hill", "hills", "ridge", "creek", "beach", "harbor",
+    "harbour", "port", "strip", "falls", "square", "plaza", "street", "road", "avenue", "main",
+})
+# Words after which a place's name names a street, not the place ("Dublin Road", "Cooper Street").
+STREET_WORDS = frozenset({
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "drive", "dr.", "lane", "ln.",
+    "boulevard", "blvd", "blvd.", "trail", "highway", "hwy", "hwy.", "pike", "parkway", "pkwy",
+    "place", "circle", "terrace", "way", "turnpike", "expressway", "freeway",
+})
+# A place span with one of these words is a toponym of its own ("Catawba River", "Gaza Strip"),
+# not a place name with something around it ("Northeast Georgia", "Henderson County Jail").
+FEATURE_WORDS = frozenset({
+    "river", "lake", "valley", "strip", "township", "twp", "twp.", "island", "islands", "bay", "gulf",
+    "creek", "mountain", "mountains", "sea", "ocean", "harbor", "harbour", "bank", "falls", "canyon",
+    "peninsula", "coast", "beach", "hills", "hill", "ridge", "forest", "desert", "springs", "park",
+    "heights", "republic", "empire", "federation", "kingdom", "city", "town", "village", "borough",
+    "province", "oblast", "region", "county", "parish", "district", "territory", "state",
+})
+
+def check_conventions(value: str) -> str:
+    """``value`` if it names a set of conventions, else a ConfigError that lists the choices."""
+    if value not in CONVENTIONS:
+        raise ConfigError(f"unknown conventions {value!r}: use one of {', '.join(map(repr, CONVENTIONS))}")
+    return value
+
+
+@dataclass(frozen=True)
+class Found:
+    """One extra place of the geoparsing conventions, before it becomes a Span."""
+
+    start: int
+    end: int
+    entry: Entry
+    match_kind: str
+    score: float
+    variant_kind: str
+    convention: str  # "nested" | "demonym"
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+class Geoparser:
+    """Finds the extra places of the geoparsing conventions in a Doc the normalizer has processed."""
+
+    def __init__(
+        self, resolver: Resolver, *, entries: dict[str, Entry] | None = None, person_hosts: bool = True,
+    ) -> None:
+        """``entries``: the curated gazetteer's entries by id (default: the world layer's curated ones)."""
+        self.resolver = resolver
+        self.world: WorldPlaces | None = resolver.world
+        self.entries: dict[str, Entry] = entries if entries is not None else (
+            self.world.curated if self.world is not None else {})
+        self.person_hosts = person_hosts
+
+    def spans(self, doc: Doc) -> list[Span]:
+        """The extra place spans, in text order (they may overlap ``doc.ents``, never each other)."""
+        return [self._span(doc, found) for found in self.find(doc)]
+
+    def find(self, doc: Doc) -> list[Found]:
+        places = [e for e in doc.ents if e.label_ in PLACE_LABELS]
+        taken = {(e.start, e.end) for e in places}
+        # Not inside a resolved place ("Czech Republic") or a person's name ("Monica French").
+        resolved = {i for e in doc.ents if (e.label_ in PLACE_LABELS and e.kb_id_) or e.label_ == "PERSON"
+                    for i in range(e.start, e.end)}
+        used: set[int] = set()
+        out: list[Found] = []
+        for found in self._demonyms(doc):
+            if (found.start, found.end) not in taken and not resolved.intersection(range(found.start, found.end)):
+                out.append(found)
+                used.update(range(found.start, found.end))
+        context = self._context(doc)
+        place_names = {fold(e.text) for e in places}
+        person_parts = person_name_parts(doc)
+        lowered = {t.text for t in doc if t.is_lower}
+        for ent in doc.ents:
+            if ent.label_ not in HOST_LABELS or (ent.label_ == "PERSON" and not self.person_hosts):
+                continue
+            if ent.label_ in PLACE_LABELS and (ent.kb_id_ or any(t.lower_ in FEATURE_WORDS for t in ent)):
+                continue  # a resolved place is one toponym; so is "Catawba River"
+            for start, end in self._nested_names(doc, ent, used, person_parts, lowered):
+                found = self._resolve(doc, start, end, context)
+                if found is not None and (start, end) not in taken and self._supported(
+                        found, doc[start:end].text, context, place_names):
+                    out.append(found)
+                    used.update(range(start, end))
+        return sorted(out, key=lambda f: f.start)
+
+    # -- demonyms ----------------------------------------------------------------------------
+    def _demonyms(self, doc: Doc) -> list[Found]:
+        out = []
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if not token.text[:1].isupper() or token.ent_type_ in NOT_DEMONYM_LABELS or token.lower_ == "the":
+                i += 1
+                continue
+            hit = None
+            for end in range(min(len(doc), i + MAX_DEMONYM_TOKENS), i, -1):
+                if not all(t.is_alpha for t in doc[i:end]):
+                    continue  # "Egyptian-", "Americans,": the words themselves only
+                codes = countries_of(doc[i:end].text)
+                if codes:
+                    hit = (end, codes)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            end, codes = hit
+            entry = self._country(codes)
+            if entry is not None:
+                out.append(Found(i, end, entry, "demonym", 1.0, "demonym", "demonym"))
+            i = end
+        return out
+
+    def _country(self, codes: tuple[str, ...]) -> Entry | None:
+        """The most populous country of the codes, as the world layer's (or a curated) entry."""
+        if self.world is not None:
+            places = [p for p in (self.world.index.country(c) for c in codes) if p is not None]
+            if places:
+                return self.world.entry_for(max(places, key=lambda p: p.population))
+        for code in codes:
+            for entry in self.entries.values():
+                if entry.type == "country" and entry.country == code:
+                    return entry
+        return None
+
+    # -- nested names ------------------------------------------------------------------------
+    def _nested_names(
+        self, doc: Doc, ent: Span, used: set[int], person_parts: set[str], lowered: set[str],
+    ) -> list[tuple[int, int]]:
+        """Place names inside ``ent``: capitalized word runs, longest first, left to right."""
+        out = []
+        i = ent.start
+        while i < ent.end:
+            if i in used or not _name_start(doc[i]):
+                i += 1
+                continue
+            best = None
+            for end in range(min(ent.end, i + MAX_NAME_TOKENS), i, -1):
+                if (i, end) == (ent.start, ent.end) or used.intersection(range(i, end)):
+                    continue
+                if not _name_end(doc[end - 1]):
+                    continue
+                written = doc[i:end].text
+                if fold(written) in person_parts or (end - i == 1 and _common_word(doc[i], lowered)):
+                    continue
+                if end < ent.end and doc[end].lower_ in STREET_WORDS:
+                    continue
+                if not self._is_place_name(written):
+                    continue
+                best = end
+                break
+            if best is None:
+                i += 1
+            else:
+                out.append((i, best))
+                i = best
+        return out
+
+    def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
+        """Place names written inside ``span`` ("Enfield" in "Enfield Council"), by the rules above."""
+        return [doc[start:end].text for start, end in self._nested_names(doc, span, set(), person_parts, lowered)]
+
+    def _is_place_name(self, written: str) -> bool:
+        """A curated place name, or a world place's very name (a country's or region's any name)."""
+        if written.isupper() and looks_like_acronym(written) and "." not in written:
+            return False  # "UNC", "SEC": organisations' acronyms
+        key = fold(written)
+        if not key or key in STOP_WORDS:
+            return False
+        for name in self.resolver.index.by_fold.get(key, ()):
+            if (name.entry.label in PLACE_LABELS and not name.variant.weak and name.variant.kind != "generic"
+                    and case_compatible(name.variant.name, written)):
+                return True
+        if self.world is None:
+            return False
+        return any(
+            match == "fold" and (fold(place.name) == key or place.feature in ("country", "admin1", "continent"))
+            for place, match in self.world.candidates(written)
+        )
+
+    def _resolve(self, doc: Doc, start: int, end: int, context: Context) -> Found | None:
+        span = doc[start:end]
+        text = doc.text
+        found = self.resolver.resolve(
+            span.text, label="GPE", context=context,
+            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+            preceding=text[max(0, span.start_char - FOLLOWING_CHARS) : span.start_char],
+        )
+        if found is None or found.match_kind == "fuzzy" or found.entry.label not in PLACE_LABELS:
+            return None
+        return Found(start, end, found.entry, found.match_kind, found.score, found.variant_kind, "nested",
+                     tuple(found.alternatives))
+
+    def _supported(self, found: Found, written: str, context: Context, place_names: set[str]) -> bool:
+        """Longer names, regions and countries always; a one-word town with the document's support."""
+        if found.end - found.start > 1 or fold(written) in place_names:
+            return True
+        entry = found.entry
+        place = self.world.place(entry.canonical_id) if self.world is not None else None
+        if place is not None:
+            if place.feature != "city":
+                return True
+            if place.population >= BIG_TOWN:
+                return True
+        elif entry.type not in ("city", "town", "village"):
+            return True
+        if entry.lat is None or entry.lon is None:
+            return False
+        return any(km((entry.lat, entry.lon), point) <= NEAR_KM for point in context.places.points)
+
+    def _context(self, doc: Doc) -> Context:
+        """What the document's resolved places say: countries, regions, points, neighbours."""
+        context = Context()
+        seen: set[str] = set()
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS:
+                continue
+            key = fold(ent.text)
+            if self.world is not None and key not in seen:
+                seen.add(key)
+                context.places.add_neighbour(self.world.neighbour_points(ent.text))
+            if not ent.kb_id_:
+                if self.world is not None:
+                    states = self.world.county_states(ent.text)
+                    if states:
+                        context.places.add_region("US", states)
+                continue
+            if (ent._.match_score or 0.0) < MIN_CONTEXT_SCORE:
+                continue
+            entry = self._entry(ent.kb_id_)
+            if entry is not None:
+                self.resolver.remember(context, entry)
+        return context
+
+    def _entry(self, canonical_id: str) -> Entry | None:
+        if canonical_id in self.entries:
+            return self.entries[canonical_id]
+        if self.world is not None:
+            place = self.world.place(canonical_id)
+            if place is not None:
+                return self.world.entry_for(place)
+        return None
+
+    # -- spans -------------------------------------------------------------------------------
+    @staticmethod
+    def _span(doc: Doc, found: Found) -> Span:
+        entry = found.entry
+        span = Span(doc, found.start, found.end, label=entry.label or "GPE", kb_id=entry.canonical_id)
+        span._.canonical_name = entry.name
+        span._.match_kind = found.match_kind
+        span._.match_score = found.score
+        span._.variant = span.text
+        span._.variant_kind = found.variant_kind
+        span._.entity_type = entry.type
+        span._.lat, span._.lon = entry.lat, entry.lon
+        span._.ner_label = doc[found.start].ent_type_ or None
+        span._.alternatives = list(found.alternatives) or None
+        span._.convention = found.convention
+        return span
+
+
+def _common_word(token, lowered: set[str]) -> bool:
+    """A word that names a kind of institution, or that the document also writes in lower case."""
+    word = token.text.lower()
+    return word in GENERIC_WORDS or word in lowered
+
+
+def _name_start(token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+
+
+def _name_end(token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in STOP_WORDS
+
+
+def geoparse_spans(
+    doc: Doc, resolver: Resolver, *, entries: dict[str, Entry] | None = None, person_hosts: bool = True,
+) -> list[Span]:
+    """The extra place spans of the geoparsing conventions for a processed ``doc`` (see the module)."""
+    return Geoparser(resolver, entries=entries, person_hosts=person_hosts).spans(doc)

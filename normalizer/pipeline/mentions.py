@@ -1,0 +1,294 @@
+"""Find the mentions of a document: NER spans and curated names, merged, then resolved.
+
+1. NER spans with a wanted label are cleaned (article, possessive, separators) and dropped
+   when they lie in a menu line or are all lower-case and unknown to the gazetteer.
+2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
+   weak names never, acronyms only in capitals, proper names only capitalized.
+3. Conflicts: the longer span wins ("Kharkov region" over NER's "Kharkov"); a curated name
+   inside a PERSON span is dropped ("Lloyd Austin"); inside another unresolved NER span it is
+   dropped too (nested names are not annotated), except after a plural head with "of"
+   ("the Republics of Donetsk").
+4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
+   mislabeled or missed ("Gainesville, Fla.", "near Greer", datelines), names it cut short.
+5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
+   with the document's other clues (place names inside its organizations' names, its
+   nationality words); then one sense per discourse, and place spans that are people.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
+from spacy.tokens import Doc
+
+from ..gazetteer.names import NameIndex
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import case_compatible, fold, translit_key
+from ..world.demonyms import countries_of
+from . import place_spans, toponyms
+from .geoparse import Geoparser
+from .mention import FOLLOWING_CHARS, Mention
+from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
+from .rules import (
+    SEPARATORS,
+    after_titles,
+    clean_pieces,
+    coordinated_head,
+    has_running_words,
+    in_ranges,
+    is_demonym,
+    is_title_part,
+    looks_like_proper_name,
+    menu_lines,
+)
+
+POSSESSIVES = ("'s", "’s")
+CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
+CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
+INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
+
+
+def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> list[Mention]:
+    """All entity mentions of the document, resolved where possible, in text order."""
+    text = doc.text  # joined from the tokens on each access: once here
+    junk = menu_lines(text)
+    index = resolver.index
+    ner = []
+    wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
+    for ent in doc.ents:
+        if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, junk):
+            continue
+        for start, end in clean_pieces(ent):
+            if ent.label_ == "PERSON":
+                start = after_titles(doc, start, end)
+            written = doc[start:end].text
+            if looks_like_proper_name(written) or fold(written) in index.by_fold:
+                ner.append(Mention(start, end, ent.label_))
+    places_wanted = bool(labels & PLACE_LABELS) and resolver.world is not None
+    if places_wanted:
+        ner = place_spans.with_datelines(doc, ner, resolver.world, junk)
+    found = [m for m in scan_names(doc, index, text=text) if not in_ranges(*_chars(doc, m), junk)]
+    mentions = _merge(doc, ner, found, resolver)
+    if places_wanted:
+        place_spans.relabel_places(doc, mentions, resolver, text=text)
+        place_spans.widen_place_names(doc, mentions, resolver.world)
+        mentions[:] = place_spans.with_abbreviated_containers(doc, mentions)
+    _resolve_all(doc, mentions, resolver, text=text)
+    kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
+    for mention in kept:
+        place_spans.take_abbreviation_period(doc, mention)
+    return kept
+
+
+def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[Mention]:
+    """Curated, free-matchable names in the text: longest match at each start, no overlaps."""
+    text = doc.text if text is None else text
+    hits: list[Mention] = []
+    limit = index.max_words * 2 + 1
+    for token in doc:
+        if not token.is_alpha and not token.like_num or not (token.text[:1].isupper() or token.like_num):
+            continue
+        if hits and token.i < hits[-1].end:
+            continue
+        best = None
+        for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
+            last = doc[end - 1]
+            if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
+                break  # a name does not run across a paragraph, a comma or a slash
+            written = text[token.idx : last.idx + len(last)]
+            key, skeleton = fold(written), translit_key(written)
+            if key not in index.prefixes and skeleton not in index.prefixes:
+                break
+            if last.lower_ in POSSESSIVES or not any(c.isalnum() for c in last.text):
+                continue
+            names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
+            if names and any(case_compatible(n.variant.name, written) for n in names):
+                best = end
+        if best is not None:
+            hits.append(Mention(token.i, best, None, from_gazetteer=True))
+    return hits
+
+
+def _one_entry(names):
+    """Transliteration-key hits count in free text only when they point to a single entry."""
+    if names and len({n.entry.canonical_id for n in names}) == 1:
+        return names
+    return None
+
+
+def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
+    """NER spans and curated-name hits together; ``found`` is sorted and without overlaps (scan_names),
+    so the hits overlapping a span are found by bisection: linear in the document's length."""
+    keep_found = {id(g): True for g in found}
+    ends = [g.end for g in found]  # increasing, as the hits are sorted and do not overlap
+    out = []
+    for n in ner:
+        keep = True
+        i = bisect_right(ends, n.start)  # the first hit that ends after the span starts
+        while i < len(found) and found[i].start < n.end:
+            g = found[i]
+            i += 1
+            if g.same(n):
+                n.from_gazetteer = True
+                keep_found[id(g)] = False
+            elif g.contains(n) or (not n.contains(g) and len(g) > len(n)):
+                keep = False
+            elif n.ner_label == "PERSON" or resolver.resolve(doc[n.start:n.end].text, label=n.ner_label):
+                keep_found[id(g)] = False
+            else:
+                head = coordinated_head(doc[n.start:n.end])
+                if (head is not None and g.start >= head) or has_running_words(doc[n.start:n.end]):
+                    keep = False
+                else:
+                    keep_found[id(g)] = False
+        if keep:
+            out.append(n)
+    kept = sorted((m.start, m.end) for m in out)
+    starts = [start for start, _ in kept]
+    furthest = list(accumulate((end for _, end in kept), max))  # the furthest end among the first k spans
+    last_end = -1  # of the hits taken so far
+    for g in found:
+        before = bisect_left(starts, g.end)  # spans that start before the hit ends
+        if keep_found[id(g)] and not (before and furthest[before - 1] > g.start) and last_end <= g.start:
+            out.append(g)
+            last_end = g.end
+    return sorted(out, key=lambda m: m.start)
+
+
+def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
+    """Resolve without context, then again with what the first pass found; then one sense per
+    discourse: mentions written the same way take the best-supported resolution among them."""
+    spans = [doc[m.start : m.end] for m in mentions]
+    written = [span.text for span in spans]
+    following = [text[span.end_char : span.end_char + FOLLOWING_CHARS] for span in spans]
+    preceding = [text[max(0, span.start_char - FOLLOWING_CHARS) : span.start_char] for span in spans]
+    keys = [fold(w) for w in written]
+
+    def resolve(i: int, context: Context | None) -> Resolution | None:
+        mention = mentions[i]
+        generic = any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(keys[i], ()))
+        return resolver.resolve(
+            written[i],
+            label=mention.ner_label,
+            from_ner=mention.ner_label is not None,
+            cue_country=_cue_country(doc, mentions, i) if generic else None,
+            context=context,
+            following=following[i],
+            preceding=preceding[i],
+        )
+
+    for i, mention in enumerate(mentions):
+        mention.resolution = resolve(i, None)
+    inside = _names_inside_organizations(doc, mentions, resolver) if resolver.world is not None else []
+    nationalities = _nationality_countries(doc)
+    for _ in range(CONTEXT_PASSES):
+        contexts: dict[str, Context] = {}
+        for i, mention in enumerate(mentions):
+            if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
+                continue
+            if keys[i] not in contexts:  # what the *other* names of the document say
+                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i], inside=inside,
+                                             nationalities=nationalities)
+            mention.resolution = resolve(i, contexts[keys[i]])
+    # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
+    # then one NER tagged as a place, then the surest.
+    best: dict[str, tuple[bool, bool, float, Resolution]] = {}
+    for i, (mention, key) in enumerate(zip(mentions, keys)):
+        found = mention.resolution
+        if found and found.variant_kind == "geonames":
+            located = bool(resolver.world.containers(following[i])) if resolver.world is not None else False
+            rank = (located, mention.ner_label in PLACE_LABELS, found.score, found)
+            if key not in best or rank[:3] > best[key][:3]:
+                best[key] = rank
+    for mention, key in zip(mentions, keys):
+        if mention.resolution and mention.resolution.variant_kind == "geonames":
+            mention.resolution = best[key][3]
+    for i, mention in enumerate(mentions):
+        if mention.resolution is None and resolver.is_not_entity(
+            written[i], mention.ner_label, before=preceding[i], after=following[i]
+        ):
+            mention.ner_label = None  # an analyst said this is no entity: _keep drops it
+    place_spans.people_not_places(doc, mentions, keys, resolver)
+
+
+def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:
+    """Place names inside unresolved organization and facility names ("Enfield" in "Enfield
+    Council"): where the document's institutions are says where the story is. Context only; they
+    are mentions of their own only under the geoparsing conventions (geoparse.py)."""
+    finder = Geoparser(resolver)
+    person_parts = toponyms.person_name_parts(doc)
+    lowered = {t.text for t in doc if t.is_lower}
+    names = []
+    for mention in mentions:
+        if mention.resolution is None and mention.ner_label in INSTITUTION_LABELS:
+            span = doc[mention.start : mention.end]
+            names.extend(finder.names_inside(doc, span, person_parts=person_parts, lowered=lowered))
+    return names
+
+
+def _nationality_countries(doc: Doc) -> list[str]:
+    """The countries of the document's nationality words ("a French woman"): context, not entities."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            codes = countries_of(ent.text)
+            if codes:
+                out.append(codes[0])
+    return out
+
+
+def _context(
+    resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str,
+    inside: list[str] = (), nationalities: list[str] = (),
+) -> Context:
+    context = Context()
+    neighbours = set()
+    for mention, key, text in zip(mentions, keys, written):
+        if key == leave_out:
+            continue
+        if resolver.world is not None and key not in neighbours and mention.label in PLACE_LABELS:
+            neighbours.add(key)
+            context.places.add_neighbour(resolver.world.neighbour_points(text))
+        if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
+            resolver.remember(context, mention.resolution.entry)
+        elif mention.resolution is None and resolver.world is not None:
+            states = resolver.world.county_states(text)
+            if states:
+                context.places.add_region("US", states)
+    for country in nationalities:
+        context.places.countries[country] = context.places.countries.get(country, 0) + 1
+    for name in inside:
+        key = fold(name)
+        if key != leave_out and key not in neighbours:
+            neighbours.add(key)
+            context.places.add_neighbour(resolver.world.neighbour_points(name))
+    return context
+
+
+def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
+    """The country a generic name ("Defense Ministry") belongs to: "Russia's ..." or "... of Russia"."""
+    mention = mentions[i]
+    for other in mentions[max(0, i - 1) : i + 2]:
+        if other is mention or not other.resolution or other.resolution.entry.type != "country":
+            continue
+        between = doc[other.end : mention.start].text.strip() if other.end <= mention.start else None
+        after = doc[mention.end : other.start].text.strip() if mention.end <= other.start else None
+        if between in POSSESSIVES or between == "" or after == "of":
+            return other.resolution.entry.country
+    return None
+
+
+def _keep(doc: Doc, mention: Mention) -> bool:
+    if mention.resolution:
+        return True
+    if mention.ner_label is None:
+        return False
+    span = doc[mention.start : mention.end]
+    if mention.ner_label == "PERSON":
+        return True
+    return not (is_demonym(span) or (mention.ner_label == "ORG" and is_title_part(span)))
+
+
+def _chars(doc: Doc, mention: Mention) -> tuple[int, int]:
+    span = doc[mention.start : mention.end]
+    return span.start_char, span.end_char

@@ -1,0 +1,256 @@
+"""Place spans NER got wrong, repaired on the text's own evidence.
+
+Before resolution:
+
+* Places NER mislabeled or missed (the cues of :mod:`normalizer.pipeline.toponyms`): PERSON/ORG spans,
+  untagged capitalized names and lone proper nouns NER called a date or a language ("in
+  Winnipeg") become GPE when their very name is a world place and the text says so
+  ("Gainesville, Fla.", "near Greer", "Danbury police", "D-Calif."); all-caps datelines too.
+* A state or province abbreviation NER left untagged after a place ("Melville, Sask.").
+* Place names NER cut short are widened over the capitalized words next to them when together
+  they are a place's very name ("SOUTH [CHARLESTON]", "[Belle] Plaine").
+After resolution:
+
+* Place spans the text shows to be people: after a title ("coach Ripley"),
+  a small town that speaks ("Bingham said"), an unknown name that is part of a person's name
+  ("Saakashvili"); a state abbreviation after a person's name is a credential ("M.D.").
+* A place abbreviation keeps its sentence-final period ("in Charleston, W.Va.").
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import fold
+from ..world.abbreviations import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
+from ..world.demonyms import countries_of
+from . import toponyms
+from .mention import FOLLOWING_CHARS, Mention
+from .resolve import Resolution, Resolver
+from .rules import PERSON_TITLES, after_titles, in_ranges
+
+MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})  # before a name, never a place's
+BEFORE_PLACES = toponyms.LOCATIVE_PREPOSITIONS | {"at", "of", "from", "to"}
+SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Bingham said" is a person; "Kharkiv said" may be its officials
+# Titles that make a person of the name after them; not those that also qualify other nouns
+# ("Miss Ohio", "Major Mich. utilities", "General Motors", "Chief Joseph Dam").
+TITLES_BEFORE_PEOPLE = PERSON_TITLES - {"miss", "major", "general", "chief", "vice"}
+CALENDAR_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})
+WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
+NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Paris", "Miami-Dade"
+
+
+def with_datelines(doc: Doc, ner: list[Mention], world, junk) -> list[Mention]:
+    """All-caps datelines naming a place ("BEIRUT (Reuters) -") are places, whatever NER said."""
+    for start, end in toponyms.datelines(doc, world):
+        if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), junk):
+            continue
+        dateline = Mention(start, end, "GPE", place_cue="dateline")
+        overlapping = [m for m in ner if m.overlaps(dateline)]
+        if any(m.ner_label in PLACE_LABELS for m in overlapping):
+            continue
+        ner = [m for m in ner if m not in overlapping] + [dateline]
+    return sorted(ner, key=lambda m: m.start)
+
+
+def relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
+    """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``)."""
+    place_names = toponyms.document_place_names(doc)
+    person_parts = toponyms.person_name_parts(doc)
+    for mention in mentions:
+        if mention.ner_label not in toponyms.RELABELED_LABELS:
+            continue
+        span = doc[mention.start : mention.end]
+        if fold(span.text) in resolver.index.by_fold:
+            continue  # the curated gazetteer knows this name: it decides
+        cue = toponyms.place_cue(
+            doc, mention.start, mention.end, world=resolver.world,
+            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+            place_names=place_names, person_parts=person_parts, label=mention.ner_label,
+        )
+        if cue is not None:
+            mention.ner_label, mention.place_cue = "GPE", cue
+    mentions[:] = _untagged_places(doc, mentions, resolver, text, place_names, person_parts)
+    _relabel_coordinated(doc, mentions, resolver, place_names, person_parts)
+
+
+def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -> list[Mention]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
+    added = []
+    for start, end in toponyms.party_homes(doc, resolver.world):
+        if not taken.intersection(range(start, end)):
+            added.append(Mention(start, end, "GPE", place_cue="party"))
+            taken.update(range(start, end))
+    for start, end in toponyms.capitalized_runs(doc, taken):
+        span = doc[start:end]
+        if fold(span.text) in resolver.index.by_fold:
+            continue
+        cue = toponyms.place_cue(
+            doc, start, end, world=resolver.world,
+            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
+            place_names=place_names, person_parts=person_parts,
+        )
+        if cue is not None:
+            added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _misread_name(ent) -> bool:
+    """A lone proper noun NER called a date, a time or a language ("in Winnipeg" as DATE, "killed
+    in Aleppo" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
+    names and nationality words ("English") stay what NER said."""
+    return (ent.label_ in MISREAD_LABELS and len(ent) == 1 and ent[0].tag_ == "NNP" and ent[0].is_alpha
+            and ent[0].lower_ not in CALENDAR_WORDS and not countries_of(ent.text))
+
+
+def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> None:
+    """"Gainesville and Lindsay": a PERSON/ORG name in a list with a place is a place."""
+    changed = True
+    while changed:
+        changed = False
+        for i, mention in enumerate(mentions):
+            if mention.ner_label not in toponyms.RELABELED_LABELS:
+                continue
+            span = doc[mention.start : mention.end]
+            key = fold(span.text)
+            if (key in resolver.index.by_fold or not toponyms.candidate(doc, mention.start, mention.end, person_parts)
+                    or not toponyms.named(resolver.world, span.text)):
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(mentions) or mentions[j].ner_label not in PLACE_LABELS:
+                    continue
+                a, b = sorted((mention, mentions[j]), key=lambda m: m.start)
+                between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
+                if between and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2:
+                    mention.ner_label, mention.place_cue = "GPE", "list"
+                    changed = True
+                    break
+
+
+def with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")
+    or tagged as a person or an organization ("Kingston, Ont.")."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    by_token = {m.start: m for m in mentions if len(m) == 1}
+    added = []
+    for mention in mentions:
+        i = mention.end
+        if mention.ner_label not in PLACE_LABELS or i + 1 >= len(doc) or doc[i].text != ",":
+            continue
+        token = doc[i + 1]
+        key = fold(token.text).replace(" ", "")
+        dotted = token.text.endswith(".") or (i + 2 < len(doc) and doc[i + 2].text == "." and not token.whitespace_)
+        abbreviation = key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS
+        if not (token.text[:1].isupper() and dotted and abbreviation):
+            continue
+        if token.i not in taken:
+            added.append(Mention(token.i, token.i + 1, "GPE"))
+            taken.add(token.i)
+        elif token.i in by_token and by_token[token.i].ner_label in toponyms.RELABELED_LABELS:
+            by_token[token.i].ner_label = "GPE"
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def widen_place_names(doc: Doc, mentions: list[Mention], world) -> None:
+    """NER cut a place's name short ("SOUTH [CHARLESTON]", "[Belle] Plaine", "St. [Paris]"): widen
+    a place span over the capitalized words next to it when together they are a place's very name."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    for mention in mentions:
+        if mention.ner_label not in PLACE_LABELS or mention.from_gazetteer:
+            continue
+        best = None
+        original = fold(doc[mention.start : mention.end].text)
+        for start in range(mention.start, max(-1, mention.start - WIDEN_TOKENS - 1), -1):
+            if start < mention.start and not _name_word(doc[start], taken):
+                break
+            for end in range(min(len(doc), mention.end + WIDEN_TOKENS), mention.end - 1, -1):
+                if (start, end) == (mention.start, mention.end) or not all(
+                        _name_word(t, taken) for t in doc[mention.end:end]):
+                    continue
+                written = doc[start:end].text
+                key = fold(written)
+                if key == original or doc[start].text == "-" or doc[end - 1].text in NAME_JOINERS:
+                    continue  # "The Omaha", "ATLANTA -" add nothing to the name
+                if any(m == "fold" and fold(p.name) == key for p, m in world.candidates(written)):
+                    if best is None or end - start > best[1] - best[0]:
+                        best = (start, end)
+                    break
+        if best is not None:
+            taken.update(range(*best))
+            mention.start, mention.end = best
+
+
+def _name_word(token, taken: set[int]) -> bool:
+    """A word that may continue a place's name: capitalized, or "St."-like, not in another mention."""
+    return token.i not in taken and not token.is_space and (
+        (token.is_alpha and token.text[:1].isupper()) or token.text in NAME_JOINERS)
+
+
+def take_abbreviation_period(doc: Doc, mention: Mention) -> None:
+    """A place abbreviation keeps its final period even where it also ends the sentence ("in W.Va.").
+
+    spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
+    """
+    if mention.end >= len(doc) or doc[mention.end].text != "." or doc[mention.end - 1].whitespace_:
+        return
+    if mention.label not in PLACE_LABELS:
+        return
+    last = doc[mention.end - 1].text
+    key = fold(doc[mention.start : mention.end].text).replace(" ", "")
+    if "." in last or key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS:
+        mention.end += 1
+
+
+def people_not_places(doc: Doc, mentions: list[Mention], keys: list[str], resolver: Resolver) -> None:
+    """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them:
+
+    * after a person's title ("Dr. Frankfurt", "coach Ripley");
+    * a small town's name that speaks ("Bingham said": a town does not say, its people do);
+    * an unresolved name that is part of a person's name in the document ("Saakashvili");
+    * an unresolved name after an honorific ("Ms Raggi": the title stays outside);
+    * a state abbreviation after a person's name is a credential ("Jane Roe, M.D."): no entity.
+    """
+    person_parts = toponyms.person_name_parts(doc)
+    for key, mention in zip(keys, mentions):
+        found = mention.resolution
+        if mention.ner_label not in PLACE_LABELS or (found is not None and found.variant_kind != "geonames"):
+            continue
+        if _after_title(doc, mention.start) or (found is not None and _speaks(doc, mention, found, resolver)):
+            mention.ner_label, mention.resolution = "PERSON", None
+        elif _credential(doc, mentions, mention, key):
+            mention.ner_label, mention.resolution = None, None
+        elif found is not None:
+            continue
+        elif key in person_parts:
+            mention.ner_label = "PERSON"
+        elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in HONORIFICS:
+            mention.ner_label = "PERSON"
+            mention.start = after_titles(doc, mention.start, mention.end)
+
+
+def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
+    if mention.end >= len(doc) or doc[mention.end].lower_ not in toponyms.REPORTING_VERBS:
+        return False
+    before = doc[mention.start - 1] if mention.start > 0 else None
+    if before is not None and (before.pos_ == "ADP" or before.lower_ in BEFORE_PLACES):
+        return False  # "a resident near Glen Ellyn reported", "crews at Heathrow said"
+    place = resolver.world.place(found.entry.canonical_id) if resolver.world is not None else None
+    return (place is not None and place.feature == "city" and place.population < SPEAKING_TOWN_MAX_PEOPLE
+            and place.canonical_id not in resolver.world.capitals)
+
+
+def _credential(doc: Doc, mentions: list[Mention], mention: Mention, key: str) -> bool:
+    if key.replace(" ", "") not in US_STATE_ABBREVIATIONS or mention.start < 2 or doc[mention.start - 1].text != ",":
+        return False
+    return any(m.end == mention.start - 1 and m.label == "PERSON" for m in mentions)
+
+
+def _after_title(doc: Doc, start: int) -> bool:
+    """A person's title right before ("Dr. Frankfurt", "coach Ripley"; not "Miss Ohio", "Major Mich.")."""
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES_BEFORE_PEOPLE

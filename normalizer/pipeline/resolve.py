@@ -1,0 +1,233 @@
+"""From a name as written to a gazetteer entry: exact, folded, transliterated, and (last) fuzzy.
+
+Curated names come first. Fuzzy matching only ever applies to a span NER tagged, with a label
+the entry's type fits, of at least ``fuzzy_min_length`` letters, above ``fuzzy_threshold``,
+with the same first letter, and with no other entry scoring close behind; its score stays
+below every non-fuzzy score.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..gazetteer.judgements import is_not_entity, is_rejected
+from ..gazetteer.names import Name, NameIndex
+from ..gazetteer.schema import PLACE_LABELS, WORLD_ID_PREFIXES, Entry, Rejection, label_fits
+from ..text.keys import fold, is_cyrillic, translit_key
+from ..text.translit import CYRILLIC_COUNTRIES
+from ..world.index import Place
+from ..world.places import PlaceContext, WorldPlaces
+
+MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
+FUZZY_WEIGHT = 0.8
+FUZZY_MARGIN = 3.0
+# A transliteration-key match must also look alike: Izyum/Izium (80) yes, Walsh/Valls (60) no.
+TRANSLIT_MIN_SIMILARITY = 70.0
+# Curated places whose namesakes elsewhere are weighed in context (Paris, Texas; Georgia, the US state).
+NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
+# NER labels the small model often gives to well-known places ("Edmonton police" as ORG,
+# "Aleppo" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
+MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
+
+
+@dataclass
+class Resolution:
+    """How one mention resolved: the entry, the name it matched, how, and how sure."""
+
+    entry: Entry
+    variant_name: str
+    variant_kind: str
+    match_kind: str
+    score: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What the document has already resolved: ids, countries, and where its places are."""
+
+    ids: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    places: PlaceContext = field(default_factory=PlaceContext)
+
+    def add(self, entry: Entry, place: Place | None = None) -> None:
+        self.ids.add(entry.canonical_id)
+        if entry.country:
+            self.countries.add(entry.country)
+        if entry.label in PLACE_LABELS:
+            self.places.add(entry, place)
+
+
+class Resolver:
+    """Resolves names against a NameIndex. Keyword-only options, same names as the component."""
+
+    def __init__(
+        self,
+        index: NameIndex,
+        *,
+        fuzzy_threshold: float = 90.0,
+        fuzzy_min_length: int = 5,
+        world: WorldPlaces | None = None,
+        not_entities: Sequence[Rejection] = (),
+    ) -> None:
+        self.index = index
+        self.not_entities = list(not_entities)
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_min_length = fuzzy_min_length
+        self.world = world
+
+    def resolve(
+        self,
+        text: str,
+        *,
+        label: str | None = None,
+        from_ner: bool = True,
+        cue_country: str | None = None,
+        context: Context | None = None,
+        following: str = "",
+        preceding: str = "",
+    ) -> Resolution | None:
+        """Resolve one mention; ``label`` is NER's label (None for a free match in text).
+
+        Order: curated names (folded, then transliteration key), the world layer (NER place
+        spans only; namesakes of a curated city are weighed in context too), fuzzy last.
+        """
+        key = fold(text)
+        if not key:
+            return None
+
+        def allowed(entry: Entry) -> bool:  # the analysts' "not this entry" judgements
+            return not entry.rejected or not is_rejected(entry, text, label, before=preceding, after=following)
+
+        curated = self._curated(text, key, label, from_ner, cue_country, context, allowed)
+        if curated is not None:
+            return self._with_namesakes(curated, text, label, context, following)
+        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS):
+            places = context.places if context else None
+            strict = label not in PLACE_LABELS
+            choice = self.world.resolve(text, following=following, context=places, strict=strict)
+            if choice is not None and label == "NORP" and choice.entry.type == "region":
+                choice = None  # a group's word names a region by coincidence ("Jewish" Autonomous Oblast)
+            if choice is not None and allowed(choice.entry):
+                kind = "translit" if choice.match == "translit" else (
+                    "exact" if choice.place.name == text else "folded")
+                return Resolution(choice.entry, text, "geonames", kind, choice.score, choice.alternatives)
+        if from_ner and label is not None:
+            found = self._fuzzy(key, label)
+            return found if found is not None and allowed(found.entry) else None
+        return None
+
+    def is_not_entity(self, text: str, label: str | None, *, before: str = "", after: str = "") -> bool:
+        """Did an analyst record that this name (here) is no entity at all?"""
+        return bool(self.not_entities) and is_not_entity(self.not_entities, text, label, before=before, after=after)
+
+    def remember(self, context: Context, entry: Entry) -> None:
+        """Add a resolved entry to the document's context (with its GeoNames place, if any)."""
+        place = self.world.place(entry.canonical_id) if self.world is not None else None
+        context.add(entry, place)
+
+    def _curated(self, text, key, label, from_ner, cue_country, context, allowed) -> Resolution | None:
+        found = [n for n in self.index.by_fold.get(key, ()) if allowed(n.entry)]
+        if found:
+            chosen = self._choose(found, text, label, from_ner, cue_country, context)
+            if chosen:
+                name, alternatives = chosen
+                kind = "exact" if name.variant.name == text else "folded"
+                return _resolution(name, kind, MATCH_SCORES[kind], alternatives)
+        skeleton = translit_key(text)
+        found = [
+            n for n in (self.index.by_translit.get(skeleton, ()) if skeleton else ())
+            if allowed(n.entry) and fuzz.ratio(key, fold(n.variant.name)) >= TRANSLIT_MIN_SIMILARITY
+            and varies_by_romanization(n.entry)
+        ]
+        if found:
+            chosen = self._choose(found, text, label, from_ner, cue_country, context)
+            if chosen and not chosen[1]:
+                return _resolution(chosen[0], "translit", MATCH_SCORES["translit"], [])
+        return None
+
+    def _with_namesakes(self, curated: Resolution, text, label, context, following) -> Resolution:
+        """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
+        entry = curated.entry
+        if (self.world is None or context is None or entry.type not in NAMESAKE_TYPES
+                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in (*PLACE_LABELS, None)):
+            return curated
+        choice = self.world.resolve(text, following=following, context=context.places,
+                                    prefer=entry.canonical_id)
+        if choice is None or choice.entry.canonical_id == entry.canonical_id:
+            return curated
+        return Resolution(choice.entry, text, "geonames", "folded", choice.score, choice.alternatives)
+
+    def _choose(self, found, text, label, from_ner, cue_country, context):
+        usable = [n for n in found if _usable(n, label, from_ner, cue_country)]
+        if not usable:
+            return None
+        by_entry: dict[str, Name] = {}
+        for name in usable:
+            by_entry.setdefault(name.entry.canonical_id, name)
+        ranked = sorted(by_entry.values(), key=lambda n: _rank(n, text, label, context), reverse=True)
+        best = ranked[0]
+        alternatives = [(n.entry.canonical_id, round(_rank(n, text, label, context)[0] / 4, 2)) for n in ranked[1:4]]
+        return best, alternatives
+
+    def _fuzzy(self, key: str, label: str) -> Resolution | None:
+        if sum(c.isalpha() for c in key) < self.fuzzy_min_length:
+            return None
+        keys, names = self.index.fuzzy_choices(label)
+        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=self.fuzzy_threshold)
+        hits = [(k, s, i) for k, s, i in hits
+                if k[:1] == key[:1] and not names[i].variant.weak and names[i].variant.kind != "generic"
+                and not _derived(key, k)]
+        if not hits:
+            return None
+        _, best_score, best_i = hits[0]
+        best = names[best_i]
+        for _, score, i in hits[1:]:
+            if names[i].entry.canonical_id != best.entry.canonical_id and best_score - score < FUZZY_MARGIN:
+                return None  # two entries nearly as close: not safe to pick
+        return _resolution(best, "fuzzy", round(best_score / 100 * FUZZY_WEIGHT, 3), [])
+
+
+def varies_by_romanization(entry: Entry) -> bool:
+    """Whether spellings of the entry vary by romanization: a Cyrillic native name or country. The
+    transliteration key merges Izjum and Izium; it must not turn "Being" into Beijing."""
+    return entry.country in CYRILLIC_COUNTRIES or any(is_cyrillic(name) for name in entry.native)
+
+
+def _derived(written: str, name: str) -> bool:
+    """'Angolan' is a word made from 'Angola', not a misspelling of it (likewise 'Kyivan')."""
+    return written.startswith(name) and 0 < len(written) - len(name) <= 3
+
+
+def _usable(name: Name, label: str | None, from_ner: bool, cue_country: str | None) -> bool:
+    variant, entry = name.variant, name.entry
+    if variant.kind == "generic":
+        return cue_country is not None and entry.country == cue_country
+    if variant.weak:
+        return from_ner and label is not None and label_fits(entry.type or "", label)
+    return True
+
+
+def _rank(name: Name, text: str, label: str | None, context: Context | None) -> tuple:
+    entry = name.entry
+    fits = label is None or label_fits(entry.type or "", label)
+    in_context = bool(context) and (
+        entry.canonical_id in context.ids
+        or (entry.parent in context.ids if entry.parent else False)
+        or (entry.country in context.countries if entry.country else False)
+    )
+    score = 2 * fits + in_context + (not name.variant.weak)
+    return (score, name.variant.name == text, not name.variant.generated, entry.lat is not None)
+
+
+def _resolution(name: Name, kind: str, score: float, alternatives) -> Resolution:
+    return Resolution(
+        entry=name.entry,
+        variant_name=name.variant.name,
+        variant_kind=name.variant.kind,
+        match_kind=kind,
+        score=score,
+        alternatives=alternatives,
+    )

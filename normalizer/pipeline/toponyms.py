@@ -1,0 +1,292 @@
+"""Place names NER gave the wrong label or missed: the text's own evidence that a name is a place.
+
+The small English model often tags a town as PERSON ("Gainesville", "Glen Allen") or ORG
+("Torrington"), or tags nothing at all ("Grand Prairie police"), and it misses all-caps
+datelines. A name is taken as a place (label GPE, then resolved like any NER place span) only
+when its very name (not an alternate name, not an acronym) is a place in the world layer *and*
+the text says so with one of these cues:
+
+* ``comma``: "City, State" - a comma and a US state (AP abbreviation or name) or a country
+  follow, and a place of that name lies in it ("Gainesville, Fla.", "Glen Allen, Virginia").
+* ``prep``: a locative preposition right before it ("in", "near", "outside", "around", ...).
+* ``vote``: one label per discourse - NER tags the same name GPE/LOC elsewhere in the document.
+* ``noun``: it modifies a local noun ("Danbury police", "a Coral Gables man", "Greer residents").
+* ``plural``: a list ending in a plural place noun ("Barrow, Jackson and Madison counties").
+* ``residence``: after ", of" / ", from" or a person's name and "of" ("Jane Roe, 41, of Grovetown,").
+* ``townof``: after "town/city/village... of" ("the village of Glen Carbon").
+* ``to``/``from``: a motion preposition ("flew to Butte"), not "according to".
+* ``list``: coordinated (",", "and", "or") with a mention NER tagged as a place ("Decatur and Avondale").
+* ``dateline``: an all-caps name opening the text, a line or a sentence (or after a date),
+  followed by a dash, a colon, "(Agency)" or ", State" ("DANBURY, Conn. (AP) -", "TORRINGTON - ").
+  It overrides NER's non-place label for those words.
+* ``party``: a legislator's state or home after a party letter ("Rep. Jane Roe, D-Calif.",
+  "(R-Elbow Lake)").
+* ``capital``: it is a country's or a national capital's very name ("Tbilisi wants answers");
+  for a PERSON span only a capital of ``CAPITAL_CUE_MIN_PEOPLE`` (Jordan, Chad and Victoria
+  are people's names too).
+* ``untagged``: the cues above also apply to runs of capitalized proper nouns that NER left
+  untagged (not dates, languages or other entities; not part of a hyphenated name).
+
+Never when the curated gazetteer knows the name (it decides), when a title stands before it
+("Mayor Madison"), when the document uses it inside a longer person's name ("Jackson" with
+"Andrew Jackson"), when a reporting verb follows ("Xinhua said"), or for an all-caps acronym.
+Measured and rejected: "at" as a cue (more false than true places).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import fold, looks_like_acronym
+from ..world.abbreviations import US_STATE_ABBREVIATIONS
+from ..world.places import WorldPlaces
+from .rules import PERSON_TITLES
+
+# Prepositions after which a capitalized name is a place far more often than a person.
+LOCATIVE_PREPOSITIONS = frozenset({
+    "in", "near", "outside", "around", "across", "throughout", "within", "inside",
+})
+RELABELED_LABELS = frozenset({"PERSON", "ORG"})
+CAPITAL_CUE_MIN_PEOPLE = 1_000_000
+DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
+DATELINE_MIN_LETTERS = 4
+
+# Nouns a place name modifies ("Danbury police", "a Coral Gables man", "Greer residents").
+LOCAL_NOUNS = frozenset({
+    "police", "resident", "residents", "native", "natives", "home", "homes", "man", "woman", "men",
+    "women", "boy", "girl", "teen", "teenager", "couple", "family", "area", "officials", "neighborhood",
+    "neighborhoods", "businesses", "mayor", "council", "schools", "suburb", "suburbs", "sheriff",
+    "deputies", "detectives", "firefighters", "authorities", "voters", "community", "downtown",
+})
+# Plural place nouns after a list of names: "Barrow, Jackson and Madison counties".
+PLURAL_PLACE_NOUNS = frozenset({
+    "counties", "parishes", "townships", "boroughs", "rivers", "lakes", "creeks", "islands", "provinces",
+})
+# "the town of X", "the villages of X and Y"
+PLACE_HEADS = frozenset({
+    "town", "towns", "city", "cities", "village", "villages", "township", "suburb", "suburbs",
+    "province", "district", "county", "hamlet", "borough", "region", "state",
+})
+REPORTING_VERBS = frozenset({
+    "said", "says", "say", "told", "tells", "reported", "reports", "announced", "added", "wrote",
+    "writes", "explained", "stated", "noted", "argued", "asked", "replied",
+})
+COORDINATORS = frozenset({",", "and", "or", "&"})
+
+
+def place_cue(
+    doc: Doc, start: int, end: int, *, world: WorldPlaces, following: str,
+    place_names: set[str], person_parts: set[str], label: str | None = None,
+) -> str | None:
+    """Why the span doc[start:end] (NER's ``label``, None if untagged) is a place ("comma",
+    "prep", "vote"), or None."""
+    written = doc[start:end].text
+    key = fold(written)
+    if not candidate(doc, start, end, person_parts):
+        return None
+    places = named(world, written)
+    if not places:
+        return None
+    if _in_container(world, places, following):
+        return "comma"
+    if start > 0 and doc[start - 1].lower_ in LOCATIVE_PREPOSITIONS:
+        return "prep"
+    if key in place_names:
+        return "vote"
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    if nxt in LOCAL_NOUNS:
+        return "noun"
+    if _before_plural_noun(doc, end):
+        return "plural"
+    if prev in ("of", "from") and start > 1 and (
+            doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
+        return "residence"
+    if prev == "of" and start > 1 and doc[start - 2].lower_ in PLACE_HEADS:
+        return "townof"
+    for word in ("to", "from"):
+        if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
+            return word
+    if any(_capital_cue(world, p, label) for p in places):
+        return "capital"
+    return None
+
+
+def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
+    """A country or national capital needs no other cue; for a PERSON span only a capital of a
+    million people ("Tbilisi"): "Jordan", "Chad" and "Victoria" are also people's names."""
+    if label == "PERSON":
+        return place.canonical_id in world.capitals and place.population >= CAPITAL_CUE_MIN_PEOPLE
+    return place.feature == "country" or place.canonical_id in world.capitals
+
+
+def _before_plural_noun(doc: Doc, end: int) -> bool:
+    """"Jackson and Barrow counties": capitalized names and coordinators, then a plural place noun."""
+    k = end
+    while k < len(doc) and k - end < 30:
+        token = doc[k]
+        if token.lower_ in PLURAL_PLACE_NOUNS:
+            return True
+        if not (token.lower_ in COORDINATORS or token.text[:1].isupper() or token.is_space):
+            return False
+        k += 1
+    return False
+
+
+def candidate(doc: Doc, start: int, end: int, person_parts: set[str]) -> bool:
+    """Could doc[start:end] be a place at all, whatever the cue? Not an acronym ("SEC"), not a
+    person's name elsewhere, not after a title, not the speaker of "said"."""
+    written = doc[start:end].text
+    if written.isupper() and looks_like_acronym(written):
+        return False
+    if fold(written) in person_parts or _after_title(doc, start):
+        return False
+    return not (end < len(doc) and doc[end].lower_ in REPORTING_VERBS)
+
+
+def named(world: WorldPlaces, written: str):
+    """Places whose very name (not an alternate name) is ``written``."""
+    key = fold(written)
+    return [p for p, match in world.candidates(written) if match == "fold" and fold(p.name) == key]
+
+
+def _after_title(doc: Doc, start: int) -> bool:
+    i = start - 1
+    if i >= 0 and doc[i].text == ".":
+        i -= 1
+    return i >= 0 and doc[i].lower_.rstrip(".") in PERSON_TITLES
+
+
+def _in_container(world: WorldPlaces, places, following: str) -> bool:
+    """"Gainesville, Fla.": a state or country follows the comma and a namesake lies in it."""
+    containers = world.containers(following)
+    return any(p.country == c.country and (c.feature == "country" or p.admin1 == c.admin1)
+               for p in places for c in containers)
+
+
+def document_place_names(doc: Doc) -> set[str]:
+    """Folded names NER tagged as places somewhere in the document."""
+    return {fold(e.text) for e in doc.ents if e.label_ in PLACE_LABELS}
+
+
+def person_name_parts(doc: Doc) -> set[str]:
+    """Folded words and word runs of multi-word PERSON spans: "Andrew Jackson" -> andrew, jackson."""
+    parts: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or len(ent) < 2:
+            continue
+        words = [t.text for t in ent if t.is_alpha]
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + (i > 0)):
+                if j - i < len(words):
+                    parts.add(fold(" ".join(words[i:j])))
+    return parts
+
+
+def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
+    """Token ranges of all-caps datelines naming a world place: "BEIRUT (Reuters) —", "AUSTIN, Texas"."""
+    out = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if not _caps_word(doc[i]) or (i > 0 and not _opens(doc, i)):
+            i += 1
+            continue
+        j = i
+        while j < n and (_caps_word(doc[j]) or (doc[j].text == "." and j > i and _caps_word(doc[j - 1])
+                                                and j + 1 < n and _caps_word(doc[j + 1]))):
+            j += 1
+        end = j
+        if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
+            end += 1
+        written = doc[i:end].text
+        if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(doc, end)
+                and named(world, written)):
+            out.append((i, end))
+        i = max(j, i + 1)
+    return out
+
+
+def _caps_word(token) -> bool:
+    text = token.text.rstrip(".")
+    return bool(text) and text.replace("'", "").replace("’", "").isalpha() and text.isupper()
+
+
+def _opens(doc: Doc, i: int) -> bool:
+    """Start of a line, a sentence, or after a date ("March 24, 2009 MANSFIELD --")."""
+    prev = doc[i - 1]
+    if prev.is_space and "\n" in prev.text:
+        return True
+    if prev.text in (".", "!", "?", "\n") or prev.text.endswith("\n"):
+        return True
+    return prev.like_num
+
+
+def _dateline_tail(doc: Doc, end: int) -> bool:
+    """What follows a dateline: a dash, "(Agency)", or ", State" then either."""
+    n = len(doc)
+    k = end
+    while k < n and doc[k].is_space:
+        k += 1
+    if k < n and doc[k].text == ",":
+        return k + 1 < n and doc[k + 1].text[:1].isupper()
+    if k < n and doc[k].text in ("(", ":"):
+        return True
+    return k < n and (doc[k].text in DASHES or set(doc[k].text) <= set("-—–"))
+
+
+_PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
+
+
+def party_homes(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
+    """"Rep. Jane Doe, D-Calif.", "Sen. John Roe (R-Elbow Lake)": a legislator's state or home town."""
+    out = []
+    for m in _PARTY_STATE.finditer(doc.text):
+        name = m.group(1)
+        stripped = name.rstrip(".")
+        abbreviation = fold(name).replace(" ", "") in US_STATE_ABBREVIATIONS
+        if not (abbreviation or _state_name(world, stripped) or named(world, stripped)):
+            continue
+        end = m.end(1) if abbreviation else m.start(1) + len(stripped)  # "Calif." keeps its period
+        span = doc.char_span(m.start(1), end, alignment_mode="expand")
+        if span is not None and span.text.rstrip(".") and span.start_char >= m.start(1) - 2:
+            out.append((span.start, span.end))
+    return out
+
+
+def _state_name(world: WorldPlaces, name: str) -> bool:
+    return any(p.feature == "admin1" and fold(p.name) == fold(name) for p, _ in world.index.candidates(name, limit=5))
+
+
+def capitalized_runs(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs of capitalized words outside every mention ("in Grand Prairie"): names NER missed."""
+    runs = []
+    i, n = 0, len(doc)
+    while i < n:
+        j = i
+        while j < n and j not in taken and _name_word(doc[j]):
+            j += 1
+        if j > i:
+            if not _glued(doc, i, j):
+                runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _glued(doc: Doc, start: int, end: int) -> bool:
+    """A run that is part of a hyphenated name ("Miami-Dade", "Zorra-Tavistock")."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and not before.whitespace_ and before.text == "-":
+        return True
+    return after is not None and not doc[end - 1].whitespace_ and after.text == "-"
+
+
+def _name_word(token) -> bool:
+    return (token.is_alpha and token.text[:1].isupper() and token.lower_ not in STOP_WORDS
+            and token.pos_ in ("PROPN", ""))

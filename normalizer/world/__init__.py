@@ -1,0 +1,8 @@
+"""Places of the whole world: the compiled GeoNames index and how a place name picks its place.
+
+Runtime: ``index`` (the SQLite index and its cache), ``index_file`` (checking, publishing and
+pruning index files), ``places`` (candidates of a name ranked against the document's evidence),
+``distance``, ``abbreviations`` (press abbreviations of states and provinces), ``demonyms``.
+Build (imported only when an index is compiled): ``build`` (the default index from installed
+packages), ``regions`` (subdivisions and US counties), ``dump`` (GeoNames dump files).
+"""

@@ -1,0 +1,368 @@
+"""The matching rules on our own sentences, with spacy.blank and hand-set NER labels."""
+import pytest
+
+from normalizer.pipeline.records import doc_records
+
+from ..conftest import annotate_with_ents
+
+
+def found(doc):
+    return [(r["text"], r["label"], r["id"], r["match"]) for r in doc_records(doc)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # curated names are found without NER, with offsets of the words as written
+        ("Shelling hit Izyum overnight.", [("Izyum", "GPE", "geonames:707292", "exact")]),
+        ("Troops left Izum on Friday.", [("Izum", "GPE", "geonames:707292", "exact")]),
+        ("Convoys reached Kupjansk.", [("Kupjansk", "GPE", "geonames:703656", "translit")]),
+        ("Fighting near Krasnyi Lyman went on.", [("Krasnyi Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Fighting near Krasnyj Liman went on.", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
+        # Cyrillic in English text
+        ("The sign said Харків.", [("Харків", "GPE", "geonames:706483", "exact")]),
+        # longest match wins: the region, not the city
+        ("Shelling in the Kharkov region continued.",
+         [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        ("Shelling in Kharkivska oblast continued.",
+         [("Kharkivska oblast", "GPE", "place:kharkiv-oblast", "exact")]),
+        # hyphen, space and line break are the same
+        ("It lies on the Seversky-Donets River.",
+         [("Seversky-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
+        ("It lies on the Seversky Donets\nRiver.",
+         [("Seversky Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
+        # a name does not run across a comma
+        ("In Kharkov, region officials said", [("Kharkov", "GPE", "geonames:706483", "exact")]),
+        # symbols and punctuation after a name are not part of it
+        ("Tanks in Kharkov region. © Agency", [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        ("Tanks in Krasnyj Liman. © Agency", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
+        # possessive never part of the span
+        ("Kiev’s forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
+        ("Kiev's forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
+        # all-caps datelines
+        ("KHARKIV, Ukraine — Sirens.",
+         [("KHARKIV", "GPE", "geonames:706483", "folded"), ("Ukraine", "GPE", "geonames:690791", "exact")]),
+        # acronyms only in capitals
+        ("The US said so.", [("US", "GPE", "geonames:6252001", "exact")]),
+        ("Tell us more.", []),
+        # lower case is no proper name
+        ("a kharkiv-style menu", []),
+        # a different name is not merged: the company is not the city, the river is not the city
+        ("Kyivstar restored service.", [("Kyivstar", "ORG", "org:kyivstar", "exact")]),
+        # weak names never free-match
+        ("Lyman lies north.", []),
+        ("Austin spoke.", []),
+    ],
+)
+def test_free_matching(blank_nlp, text, expected):
+    assert found(blank_nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # NER mislabels a curated place: the gazetteer relabels it
+        ("Troops left Kiev.", [("Kiev", "PERSON")], [("Kiev", "GPE", "geonames:703448", "exact")]),
+        ("Troops entered Kupyansk.", [("Kupyansk", "ORG")], [("Kupyansk", "GPE", "geonames:703656", "exact")]),
+        # a place is never matched inside a person's name
+        ("Secretary Lloyd Austin spoke.", [("Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Maria Kharkiv Petrenko spoke.", [("Maria Kharkiv Petrenko", "PERSON")],
+         [("Maria Kharkiv Petrenko", "PERSON", None, "none")]),
+        # weak names resolve only spans NER tagged with a fitting label
+        ("Troops reached Lyman.", [("Lyman", "GPE")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Lyman said no.", [("Lyman", "PERSON")], [("Lyman", "PERSON", None, "none")]),
+        ("Austin said no.", [("Austin", "PERSON")], [("Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        # NER's shorter span loses to the longer curated name
+        ("In Kharkov region today.", [("Kharkov", "GPE")],
+         [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        # separators split an NER span; the possessive is trimmed
+        ("Photo: Agency / Russia's archive", [("Agency / Russia's", "ORG")],
+         [("Agency", "ORG", None, "none"), ("Russia", "GPE", "geonames:2017370", "exact")]),
+        # a plural head with "of" introduces names
+        ("the People's Republics of Donetsk and Kharkiv", [("the People's Republics of Donetsk", "ORG")],
+         [("Donetsk", "GPE", "geonames:709717", "exact"), ("Kharkiv", "GPE", "geonames:706483", "exact")]),
+        # NER joined two names across a verb
+        ("Convoys from Kharkiv reached Izyum.", [("Kharkiv reached Izyum", "ORG")],
+         [("Kharkiv", "GPE", "geonames:706483", "exact"), ("Izyum", "GPE", "geonames:707292", "exact")]),
+        # a comma separates two names NER joined
+        ("In Kharkiv, Kremlin officials", [("Kharkiv, Kremlin", "ORG")],
+         [("Kharkiv", "GPE", "geonames:706483", "exact"), ("Kremlin", "ORG", None, "none")]),
+        # otherwise nested names are not annotated separately
+        ("the Kharkiv Regional Council met", [("the Kharkiv Regional Council", "ORG")],
+         [("Kharkiv Regional Council", "ORG", None, "none")]),
+        # generic names need a country cue
+        ("Russia's Defense Ministry said.", [("Defense Ministry", "ORG")],
+         [("Russia", "GPE", "geonames:2017370", "exact"),
+          ("Defense Ministry", "ORG", "org:ministry-of-defence-russia", "exact")]),
+        ("Ukraine’s Defense Ministry said.", [("Defense Ministry", "ORG")],
+         [("Ukraine", "GPE", "geonames:690791", "exact"),
+          ("Defense Ministry", "ORG", "org:ministry-of-defence-ukraine", "exact")]),
+        ("The Defense Ministry said.", [("Defense Ministry", "ORG")], [("Defense Ministry", "ORG", None, "none")]),
+        # demonyms and job-title words are not entities
+        ("Ukrainian troops advanced.", [("Ukrainian", "GPE")], []),
+        ("US Defense Secretary spoke.", [("US", "GPE"), ("Defense", "ORG")],
+         [("US", "GPE", "geonames:6252001", "exact")]),
+        # unknown entities stay, with no id
+        ("Olena Testenko arrived.", [("Olena Testenko", "PERSON")], [("Olena Testenko", "PERSON", None, "none")]),
+        # an all-lowercase NER span is junk unless the gazetteer knows it
+        ("chevron downicon", [("chevron", "ORG")], []),
+    ],
+)
+def test_with_ner(blank_nlp, normalizer, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, normalizer, text, ents)) == expected
+
+
+def test_menu_line_yields_nothing(blank_nlp, normalizer):
+    text = ("home news world business sport video kharkiv icon menu search share close\n"
+            "Troops left Kharkiv.")
+    doc = annotate_with_ents(blank_nlp, normalizer, text, [("video", "ORG")])
+    assert found(doc) == [("Kharkiv", "GPE", "geonames:706483", "exact")]
+    assert doc_records(doc)[0]["start"] == text.index("Kharkiv.")
+
+
+def test_fuzzy_only_for_ner_spans_and_marked(blank_nlp, normalizer):
+    doc = annotate_with_ents(blank_nlp, normalizer, "Shelling of Kupiansck.", [("Kupiansck", "GPE")])
+    [record] = doc_records(doc)
+    assert (record["id"], record["match"]) == ("geonames:703656", "fuzzy")
+    assert record["score"] < 0.85
+    assert found(blank_nlp("Shelling of Kupiansck.")) == []  # never fuzzy in free text
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Lubansk", "GPE"),  # Luhansk-like but not close enough to a curated name
+        ("Kharkovsky", "PERSON"),  # label does not fit a place
+        ("Kyivs", "GPE"),  # too short for fuzzy
+        ("Kharkivan", "GPE"),  # a word derived from a name is not a misspelling of it
+    ],
+)
+def test_fuzzy_guards(blank_nlp, normalizer, text, label):
+    doc = annotate_with_ents(blank_nlp, normalizer, f"Near {text} today.", [(text, label)])
+    assert [r["id"] for r in doc_records(doc)] == [None]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # titles stay outside person spans
+        ("Today President Lloyd Austin spoke.", [("President Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Today Gen. Lloyd Austin spoke.", [("Gen. Lloyd Austin", "PERSON")],
+         [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        ("Mr Austin spoke.", [("Mr Austin", "PERSON")], [("Austin", "PERSON", "person:lloyd-austin", "exact")]),
+    ],
+)
+def test_titles_stay_outside_person_spans(blank_nlp, normalizer, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, normalizer, text, ents)) == expected
+
+
+JUDGED = """\
+- id: person:joe-walsh
+  name: Joe Walsh
+  type: person
+  variants: [Walsh]
+- id: geonames:704204
+  name: Lyman
+  type: city
+  variants: [{name: Lyman, weak: true}]
+  not: [{name: Lyman, label: PERSON}, {name: Lyman, context: Lyman said}]
+- not: [Getty Images, {name: Company, label: ORG}]
+"""
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    import spacy
+
+    from normalizer.gazetteer.load import load_gazetteer
+    from normalizer.pipeline.component import EntityNormalizer
+
+    path = tmp_path_factory.mktemp("judged") / "judged.yaml"
+    path.write_text(JUDGED, encoding="utf-8")
+    return EntityNormalizer(spacy.blank("en"), gazetteer=load_gazetteer([path], shipped=False), world=False)
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        ("Troops reached Lyman.", [("Lyman", "GPE")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        ("Troops reached Lyman.", [("Lyman", "LOC")], [("Lyman", "GPE", "geonames:704204", "exact")]),
+        # "not this entry" in a label, or in a context
+        ("Lyman left.", [("Lyman", "PERSON")], [("Lyman", "PERSON", None, "none")]),
+        ("Then Lyman said no.", [("Lyman", "GPE")], [("Lyman", "GPE", None, "none")]),
+        # "no entity at all", only when nothing resolved it
+        ("Photo: Getty Images", [("Getty Images", "ORG")], []),
+        ("the Company said", [("Company", "ORG")], []),
+        # a transliteration key must also look alike: Valls is not Walsh
+        ("Manuel Valls said", [("Valls", "PERSON")], [("Valls", "PERSON", None, "none")]),
+        ("Then Walsh said", [("Walsh", "PERSON")], [("Walsh", "PERSON", "person:joe-walsh", "exact")]),
+    ],
+)
+def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
+    assert found(annotate_with_ents(blank_nlp, judged, text, ents)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He grew up in Charleston, W.Va. He left in May.", ["Charleston", "W.Va."]),
+        ("The plant is in Burlington, Vt.", ["Burlington", "Vt."]),
+        ("The order came from the U.S. Nobody objected.", ["U.S."]),
+        ("The convoy reached Kyiv. Nobody objected.", ["Kyiv"]),  # an ordinary full stop stays outside
+    ],
+)
+def test_a_place_abbreviation_keeps_its_final_period(sm_nlp, text, expected):
+    assert [e.text for e in sm_nlp(text).ents if e.label_ in ("GPE", "LOC")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        # a place named inside an organization's name says where the story is (Edmonton, London)
+        ("Volunteers from Enfield Council cleaned up a park in Edmonton on Saturday.", "Edmonton", "GB"),
+        ("Volunteers cleaned up a park in Edmonton on Saturday.", "Edmonton", "CA"),
+    ],
+)
+def test_place_names_inside_organizations_are_context(sm_nlp, text, name, country):
+    from normalizer.world.index import default_index
+
+    ent = next(e for e in sm_nlp(text).ents if e.text == name)
+    assert default_index().get(ent.kb_id_).country == country
+
+
+def test_a_mention_followed_by_its_state_decides_for_the_document(sm_nlp):
+    from normalizer.world.index import default_index
+
+    doc = sm_nlp("A barn burned near Paris on Monday. The sheriff in Paris, Illinois. said nobody was hurt.")
+    places = [default_index().get(e.kb_id_) for e in doc.ents if e.text == "Paris"]
+    assert [(p.country, p.admin1) for p in places] == [("US", "IL")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # a nationality word is no entity, but it says which countries the story involves
+        ("NEWARK, N.J. (AP) - A French tourist missed her flight from Newark to Paris last month.", "FR"),
+        ("NEWARK, N.J. (AP) - A tourist missed her flight from Newark to Paris last month.", "US"),
+    ],
+)
+def test_nationality_words_are_context(sm_nlp, text, country):
+    from normalizer.world.index import default_index
+
+    doc = sm_nlp(text)
+    paris = next(e for e in doc.ents if e.text == "Paris")
+    assert default_index().get(paris.kb_id_).country == country
+    assert not any(e.text == "French" and e.kb_id_ for e in doc.ents)
+
+
+def test_an_unknown_place_that_is_part_of_a_persons_name_is_the_person(blank_nlp, normalizer):
+    doc = annotate_with_ents(blank_nlp, normalizer, "Saakashvili arrived. Mikheil Saakashvili spoke.",
+                             [("Saakashvili", "GPE"), ("Mikheil Saakashvili", "PERSON")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Saakashvili", "PERSON"), ("Mikheil Saakashvili", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Izjum", "Izium"),  # a romanization of a Cyrillic name: the key merges it
+        ("Being", None),  # not Beijing: its spellings do not vary by romanization
+        ("Hartmann", None),  # not Hartman, a hamlet: the world layer's key is for Cyrillic countries too
+    ],
+)
+def test_the_transliteration_key_is_for_names_romanized_from_cyrillic(sm_nlp, written, expected):
+    resolver = sm_nlp.get_pipe("entity_normalizer").resolver
+    found = resolver.resolve(written, label="GPE", from_ner=True)
+    assert (found.entry.name if found else None) == expected
+
+
+@pytest.fixture(scope="module")
+def world_normalizer(mini_gazetteer):
+    import spacy
+
+    from normalizer.pipeline.component import EntityNormalizer
+
+    return EntityNormalizer(spacy.blank("en"), gazetteer=mini_gazetteer, world=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # NER cut the name short: the words next to it make a place's very name
+        ("Firefighters from South Charleston helped.", [("Charleston", "GPE")], ["South Charleston"]),
+        ("The council of Belle Plaine met.", [("Belle", "GPE")], ["Belle Plaine"]),
+        # nothing to add: an article, a dash, or words that make no place's name
+        ("The Omaha office closed.", [("Omaha", "GPE")], ["Omaha"]),
+        ("OMAHA - The office closed.", [("OMAHA", "GPE")], ["OMAHA"]),
+        ("Omaha Steaks opened.", [("Omaha", "GPE")], ["Omaha"]),
+    ],
+)
+def test_place_names_cut_short_are_widened(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")] == expected
+
+
+def test_a_groups_word_is_no_region(sm_nlp):
+    resolver = sm_nlp.get_pipe("entity_normalizer").resolver
+    assert resolver.resolve("Jewish", label="NORP", from_ner=True) is None
+    assert resolver.resolve("Jewish", label="GPE", from_ner=True).entry.type == "region"  # NER says place
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "other"),
+    [
+        ("The crime continues regularly in Winnipeg.", "Winnipeg", None),  # NER: DATE
+        ("Relatives of the men killed in Aleppo.\nThe talks went on.", "Aleppo", None),
+        ("They met in March in Kyiv.", "Kyiv", ("March", "DATE")),
+        ("He speaks English in London.", "London", ("English", "LANGUAGE")),
+    ],
+)
+def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
+    ents = [(e.text, e.label_) for e in sm_nlp(text).ents]
+    assert (place, "GPE") in ents
+    assert other is None or other in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # a country or a big capital is a place whatever NER said ...
+        ("Tbilisi wants answers.", [("Tbilisi", "PERSON")], [("Tbilisi", "GPE")]),
+        ("Moldova wants answers.", [("Moldova", "ORG")], [("Moldova", "GPE")]),
+        # ... but a country that is also a given name stays a person
+        ("Chad wants answers.", [("Chad", "PERSON")], [("Chad", "PERSON")]),
+        # an honorific makes a person of a place name
+        ("Ms Raggi wants answers.", [("Ms Raggi", "GPE")], [("Raggi", "PERSON")]),
+        ("Dr. Frankfurt wants answers.", [("Frankfurt", "GPE")], [("Frankfurt", "PERSON")]),
+    ],
+)
+def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # a small town's name that speaks is a person ...
+        ("The plan is new, Bingham said.", [("Bingham", "GPE")], [("Bingham", "PERSON")]),
+        # ... not after a preposition, and not a capital or a big city (its officials speak)
+        ("A resident near Bingham said so.", [("Bingham", "GPE")], [("Bingham", "GPE")]),
+        ("Kyiv said the talks were over.", [("Kyiv", "GPE")], [("Kyiv", "GPE")]),
+        # after a person's name a state abbreviation is a credential, after a town a state
+        ("Jane Roe, M.D., joined.", [("Jane Roe", "PERSON"), ("M.D.", "GPE")], [("Jane Roe", "PERSON")]),
+        ("Sioux Falls, S.D., grew.", [("Sioux Falls", "GPE"), ("S.D.", "GPE")],
+         [("Sioux Falls", "GPE"), ("S.D.", "GPE")]),
+        ("He thanked coach Ripley.", [("Ripley", "GPE")], [("Ripley", "PERSON")]),
+    ],
+)
+def test_place_spans_that_are_people(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_a_province_abbreviation_ner_called_a_person(sm_nlp):
+    doc = sm_nlp("He later moved to Kingston, Ont. and then to Ontario.")
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents if e.text.startswith("Ont")][0] == (
+        "Ont.", "GPE", "iso3166-2:CA-ON")

@@ -1,0 +1,86 @@
+import pytest
+import spacy
+
+from normalizer.pipeline.rules import clean_pieces, coordinated_head, is_title_part, menu_lines
+
+
+@pytest.mark.parametrize(
+    "line, is_menu",
+    [
+        ("home news world business sport video podcasts sign in subscribe search", True),
+        ("icon bookmark cameraicon checkicon closeicon downloadicon editicon fileicon filtericon", True),
+        ("Home | News | Sport | Weather", True),  # a bar of short items between separators
+        ("Home | News | Sport", False),  # too few items to judge
+        ("Kharkiv | Kyiv | Lviv | Odesa | Dnipro", True),
+        ("Russia and Ukraine | analysis by our Moscow correspondent on the war so far | more", False),
+        ("Home News World Business Sport Video Weather Culture Travel Future", True),
+        ("Russian troops withdraw from several settlements in the region – media", False),  # a headline
+        ("Shelling reported near Kupiansk as fighting moves toward Svatove", False),
+        ("The mayor said the water supply was restored in three districts on Sunday.", False),
+        ("Kharkiv Kyiv Lviv", False),  # too short to judge
+    ],
+)
+def test_menu_lines(line, is_menu):
+    text = f"{line}\nThe mayor said the city was calm.\n"
+    assert (menu_lines(text) == [(0, len(line) + 1)]) is is_menu
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.blank("en")
+
+
+def span(nlp, text, part, label="ORG"):
+    doc = nlp(text)
+    start = text.index(part)
+    return doc.char_span(start, start + len(part), label=label)
+
+
+@pytest.mark.parametrize(
+    "text, part, pieces",
+    [
+        ("Photo: Agency / Country's ministry", "Agency / Country's", ["Agency", "Country"]),
+        ("in the Kharkiv region", "the Kharkiv region", ["Kharkiv region"]),
+        ("Kiev’s troops", "Kiev’s", ["Kiev"]),
+        ("News | Kyiv Independent", "News | Kyiv Independent", ["News", "Kyiv Independent"]),
+        ("said “Kherson” again", "“Kherson”", ["Kherson"]),
+        ("thanks to Taras Shevchuk 🙂 today", "Taras Shevchuk 🙂", ["Taras Shevchuk"]),  # no emoji at an edge
+        ("🇺🇦 Mariupol ✈ flights", "🇺🇦 Mariupol ✈", ["Mariupol"]),
+        ("Acme ™ sold", "Acme ™", ["Acme"]),
+        ("the AT&T deal", "AT&T", ["AT&T"]),  # a symbol inside a name stays
+    ],
+)
+def test_clean_pieces(nlp, text, part, pieces):
+    ent = span(nlp, text, part)
+    assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == pieces
+
+
+@pytest.mark.parametrize(
+    "text, part, head",
+    [
+        ("the People's Republics of Donetsk and Luhansk", "the People's Republics of Donetsk", "Donetsk"),
+        ("the regions of Kherson and Zaporizhzhia", "the regions of Kherson", "Kherson"),
+        ("the Ministry of Defence", "the Ministry of Defence", None),
+        ("the Bank of Ukraine", "the Bank of Ukraine", None),
+    ],
+)
+def test_coordinated_head(nlp, text, part, head):
+    ent = span(nlp, text, part)
+    found = coordinated_head(ent)
+    assert (ent.doc[found].text if found is not None else None) == head
+
+
+@pytest.mark.parametrize(
+    "text, part, title",
+    [
+        ("the Defense Secretary said", "Defense", True),
+        ("Foreign Minister Dmytro Kuleba", "Foreign", True),
+        ("Defense said", "Defense", False),
+        ("Kremlin spokesman Dmitry Peskov", "Kremlin", False),
+        ("the Secretary of State said", "State", True),
+        ("the Bank of State said", "State", False),
+        ("NATO Secretary General", "NATO", False),
+    ],
+)
+def test_title_part(nlp, text, part, title):
+    assert is_title_part(span(nlp, text, part)) is title
