@@ -7,7 +7,7 @@ import spacy
 
 from normalizer.gazetteer.load import load_gazetteer
 from normalizer.pipeline.component import EntityNormalizer
-from normalizer.world.build import GeoNamesSources
+from normalizer.world.sources import GeoNamesSources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "gazetteer" / "mini.yaml"

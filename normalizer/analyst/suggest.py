@@ -115,9 +115,10 @@ def propose(
     return proposals
 
 
-def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
-    """The best existing entry for the cluster, with evidence, skipping rejected pairings."""
-    evidence: dict[str, tuple[float, float, str]] = {}  # entry id -> (rank, score, why)
+def _evidence(cluster: Cluster, gazetteer: Gazetteer) -> dict[str, tuple[float, float, str]]:
+    """Entry id -> (rank, score, why) for every entry the cluster's names may be: the tool's own
+    fuzzy matches, the same transliteration key, near spellings (with a penalty for another label)."""
+    evidence: dict[str, tuple[float, float, str]] = {}
 
     def note(entry_id: str, score: float, why: str, *, penalty: float = 0.0) -> None:
         if score - penalty > evidence.get(entry_id, (0.0,))[0]:
@@ -146,7 +147,12 @@ def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
                 note(name.entry.canonical_id, round(ratio / 100 * FUZZY_WEIGHT, 3),
                      f"{form!r} is a near spelling of {name.variant.name!r} (similarity {ratio:.0f} of 100)",
                      penalty=0 if fits else LABEL_MISFIT_PENALTY)
-    ranked = sorted(evidence.items(), key=lambda kv: -kv[1][0])
+    return evidence
+
+
+def _existing(cluster: Cluster, gazetteer: Gazetteer) -> Proposal | None:
+    """The best existing entry for the cluster, with evidence, skipping rejected pairings."""
+    ranked = sorted(_evidence(cluster, gazetteer).items(), key=lambda kv: -kv[1][0])
     for entry_id, (rank, score, why) in ranked:
         entry = gazetteer.get(entry_id)
         if entry is None:

@@ -23,7 +23,7 @@ from ..errors import GazetteerErrors, NormalizerError
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
-CONVENTIONS = ("normalizer", "geoparse")  # normalizer.pipeline.geoparse.CONVENTIONS, without importing spaCy here
+CONVENTIONS = ("normalizer", "geoparse")  # normalizer.pipeline.conventions.CONVENTIONS, without importing spaCy
 _CONVENTIONS_HELP = ("normalizer: the project's annotation conventions; geoparse: also every toponym nested in "
                      "a name (Athens in 'Athens Police Department') and nationality words as their country "
                      "(Russian -> Russia), as the geoparsing corpora annotate them; those spans carry "

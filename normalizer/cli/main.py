@@ -78,8 +78,9 @@ def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
     ../shared/eval/score.py."""
     import json
 
-    from ..analyst.evaluate import check_gold, format_report, load_records
+    from ..analyst.eval_records import check_gold, load_records
     from ..analyst.evaluate import evaluate as score
+    from ..analyst.evaluate import format_report
 
     try:
         gold_records = load_records(gold)
@@ -145,7 +146,8 @@ def import_() -> None:
 def import_geonames(files, output, include_other, quiet):
     """Compile GeoNames dump FILES (allCountries.txt or citiesN.txt or XX.txt, alternateNamesV2.txt,
     admin1CodesASCII.txt, countryInfo.txt) into a world-layer index."""
-    from ..world.index import GeoNamesIndex, import_geonames_dump
+    from ..world.dump import import_geonames_dump
+    from ..world.index import GeoNamesIndex
 
     refuse_overwriting_inputs(output, files, what="a dump file")
     progress = None if quiet else (lambda message: click.echo(message, err=True))

@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import AnnotationError, NormalizerError
-from ..pipeline.geoparse import check_conventions
+from ..pipeline.conventions import check_conventions
 from ..pipeline.load import PipelineConfig, load
 from ..pipeline.records import doc_records
 from ..text.prepare import Prepared, piece_bounds, visible

@@ -217,28 +217,8 @@ def parse_entry(item: Any, *, path: str, line: int, warnings: list[str] | None =
             f"unknown type {entry.type!r}", line=item.lines["type"], **_not_line(where),
             hint=f"use one of: {', '.join(TYPE_LABEL)}",
         )
-    country = item.get("country")
-    if country is not None:
-        if not isinstance(country, str) or not COUNTRY_PATTERN.match(country):
-            raise GazetteerError(
-                f"country must be a two-letter ISO code, got {country!r}", line=item.lines["country"],
-                **_not_line(where), hint="for example country: UA (quote 'NO' for Norway)",
-            )
-        entry.country = country
-    for key in ("lat", "lon"):
-        value = item.get(key)
-        if value is None:
-            continue
-        limit = 90 if key == "lat" else 180
-        # abs() first: a huge int is out of range, and math.isfinite() could not convert it to float.
-        if (isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit
-                or not math.isfinite(value)):
-            got = item.written.get(key, repr(value))
-            raise GazetteerError(
-                f"{key} must be a number between -{limit} and {limit}, got {got}",
-                line=item.lines[key], **_not_line(where),
-            )
-        setattr(entry, key, float(value))
+    entry.country = _country(item, where)
+    entry.lat, entry.lon = _coordinate(item, "lat", where), _coordinate(item, "lon", where)
     if (entry.lat is None) != (entry.lon is None):
         raise GazetteerError("give both lat and lon, or neither", line=item.line, **_not_line(where))
     entry.native = _names(item, "native", where, check=True)
@@ -246,6 +226,31 @@ def parse_entry(item: Any, *, path: str, line: int, warnings: list[str] | None =
     entry.variants = _variants(item, where, warnings)
     entry.rejected = _rejections(item, where)
     return entry
+
+
+def _country(item: LineDict, where: dict[str, Any]) -> str | None:
+    country = item.get("country")
+    if country is not None and (not isinstance(country, str) or not COUNTRY_PATTERN.match(country)):
+        raise GazetteerError(
+            f"country must be a two-letter ISO code, got {country!r}", line=item.lines["country"],
+            **_not_line(where), hint="for example country: UA (quote 'NO' for Norway)",
+        )
+    return country
+
+
+def _coordinate(item: LineDict, key: str, where: dict[str, Any]) -> float | None:
+    """``lat`` or ``lon`` as a float in range, or None; NaN, infinities and text are errors."""
+    value = item.get(key)
+    if value is None:
+        return None
+    limit = 90 if key == "lat" else 180
+    # abs() first: a huge int is out of range, and math.isfinite() could not convert it to float.
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit
+            or not math.isfinite(value)):
+        got = item.written.get(key, repr(value))
+        raise GazetteerError(f"{key} must be a number between -{limit} and {limit}, got {got}",
+                             line=item.lines[key], **_not_line(where))
+    return float(value)
 
 
 def is_judgement_item(item: Any) -> bool:

@@ -21,8 +21,8 @@ from spacy.util import ensure_path, from_disk, to_disk
 from ..gazetteer.load import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
 from ..world.index import GeoNamesIndex
 from ..world.places import WorldPlaces, fill_coordinates, world_layer
+from .conventions import SPAN_GROUP, check_conventions
 from .extensions import register_extensions
-from .geoparse import SPAN_GROUP, check_conventions, geoparse_spans
 from .mentions import find_mentions
 from .nil import provisional_ids
 from .resolve import Resolver
@@ -135,6 +135,8 @@ class EntityNormalizer:
         mentions = find_mentions(doc, self.resolver, labels=self.labels)
         self.set_annotations(doc, mentions)
         if self.conventions == "geoparse":
+            from .geoparse import geoparse_spans  # opt-in: loaded only by pipelines that use it
+
             doc.spans[SPAN_GROUP] = geoparse_spans(doc, self.resolver, entries=self.gazetteer.entries)
         return doc
 

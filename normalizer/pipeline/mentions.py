@@ -26,7 +26,7 @@ from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
 from ..world.demonyms import countries_of
 from . import place_spans, toponyms
-from .geoparse import Geoparser
+from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
@@ -215,7 +215,7 @@ def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Res
     """Place names inside unresolved organization and facility names ("Enfield" in "Enfield
     Council"): where the document's institutions are says where the story is. Context only; they
     are mentions of their own only under the geoparsing conventions (geoparse.py)."""
-    finder = Geoparser(resolver)
+    finder = InnerNames(resolver)
     person_parts = toponyms.person_name_parts(doc)
     lowered = {t.text for t in doc if t.is_lower}
     names = []

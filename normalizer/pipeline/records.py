@@ -6,7 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .geoparse import SPAN_GROUP
+from .conventions import SPAN_GROUP
 
 
 def span_record(span: Span) -> dict[str, Any]:

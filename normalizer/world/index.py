@@ -33,8 +33,6 @@ from pathlib import Path
 
 from ..errors import GeoNamesError
 from ..text.keys import fold, translit_key
-from .build import SCHEMA_VERSION, GeoNamesSources, Progress, build_default_index
-from .dump import import_geonames_dump
 from .index_file import (
     CacheWriteError,
     Stamp,
@@ -45,9 +43,10 @@ from .index_file import (
     prune_cache,
     publish,
 )
+from .sources import SCHEMA_VERSION, GeoNamesSources, Progress
 
 __all__ = [
-    "GeoNamesIndex", "GeoNamesSources", "Place", "default_cache_dir", "default_index", "import_geonames_dump",
+    "GeoNamesIndex", "GeoNamesSources", "Place", "default_cache_dir", "default_index",
 ]
 
 CACHE_ENV_VAR = "ENTITY_NORMALIZER_CACHE"
@@ -272,6 +271,8 @@ class _Cache:
 
     def build(self) -> Path:
         def build(tmp: Path) -> None:
+            from .build import build_default_index  # the build code loads only when a build is needed
+
             build_default_index(self.sources, tmp, progress=self.progress)
 
         self._prune()  # room for the new file first

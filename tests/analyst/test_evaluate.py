@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizer.analyst.evaluate import evaluate, format_report, label_group, load_records
+from normalizer.analyst.eval_records import load_records
+from normalizer.analyst.evaluate import evaluate, format_report, label_group
 from normalizer.errors import InputError
 
 from ..conftest import SHARED_EVAL

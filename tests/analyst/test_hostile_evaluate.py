@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normalizer.analyst.evaluate import evaluate, load_records
+from normalizer.analyst.eval_records import load_records
+from normalizer.analyst.evaluate import evaluate
 from normalizer.errors import InputError, NormalizerError
 
 TEXT = "Rain in Avonmore and Bly Falls."  # 31 characters

@@ -156,7 +156,8 @@ def test_world_places_are_shown_for_place_labels(tmp_path):
     from normalizer.analyst.lookup import explain
     from normalizer.analyst.lookup_text import format_explanation
     from normalizer.gazetteer.load import load_gazetteer
-    from normalizer.world.index import GeoNamesIndex, import_geonames_dump
+    from normalizer.world.dump import import_geonames_dump
+    from normalizer.world.index import GeoNamesIndex
     from normalizer.world.places import WorldPlaces
 
     from ..conftest import DUMP_FILES, GEONAMES

@@ -12,7 +12,7 @@ from normalizer.cli import common as cli_common
 from normalizer.corpus.formats import inline
 from normalizer.errors import ConfigError, NormalizerError
 from normalizer.pipeline.component import EntityNormalizer
-from normalizer.pipeline.geoparse import CONVENTIONS, SPAN_GROUP, check_conventions
+from normalizer.pipeline.conventions import CONVENTIONS, SPAN_GROUP, check_conventions
 from normalizer.world.demonyms import countries_of, forms
 
 from ..conftest import MINI, annotate_with_ents

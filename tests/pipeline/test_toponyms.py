@@ -8,7 +8,8 @@ import spacy
 from normalizer.pipeline import toponyms
 from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.records import doc_records
-from normalizer.world.index import GeoNamesIndex, import_geonames_dump
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex
 
 from ..conftest import GEONAMES
 

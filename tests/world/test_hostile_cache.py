@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from normalizer.errors import GeoNamesError
+from normalizer.world import build as world_build
 from normalizer.world import index as world_index
 from normalizer.world import index_file
-from normalizer.world.index import GeoNamesIndex, import_geonames_dump
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex
 from normalizer.world.index_file import _host, check_index
 
 from ..conftest import DUMP_FILES, GEONAMES, fixture_sources
@@ -80,13 +82,13 @@ def test_damaged_cache_is_rebuilt_once(
 def test_a_rebuild_that_is_damaged_again_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = build_cache(tmp_path)
     damage(built, 4, keep_mtime=True)
-    real_build = world_index.build_default_index
+    real_build = world_build.build_default_index
 
     def damaging_build(sources, path, *, progress=None) -> None:
         real_build(sources, path, progress=progress)
         damage(path, 4, keep_mtime=True)
 
-    monkeypatch.setattr(world_index, "build_default_index", damaging_build)
+    monkeypatch.setattr(world_build, "build_default_index", damaging_build)
     index = GeoNamesIndex.open(cache_dir=tmp_path, sources=fixture_sources())
     with index, pytest.raises(GeoNamesError) as caught:
         index.candidates("Izjum")
@@ -174,7 +176,7 @@ def _no_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The cache folder's disk fills up during the build; the temporary folder has room."""
     cache = tmp_path / "cache"
-    real = world_index.build_default_index
+    real = world_build.build_default_index
 
     def fill(sources, path: Path, *, progress=None) -> None:
         if path.parent == cache:  # a real SQLITE_FULL: the file may not grow past one page
@@ -183,7 +185,7 @@ def _disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 conn.execute("CREATE TABLE t (x)")
         real(sources, path, progress=progress)
 
-    monkeypatch.setattr(world_index, "build_default_index", fill)
+    monkeypatch.setattr(world_build, "build_default_index", fill)
     return cache
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from normalizer.errors import GeoNamesError
-from normalizer.world.index import GeoNamesIndex, import_geonames_dump
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex
 
 MAX = 2**63 - 1
 

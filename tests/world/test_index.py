@@ -10,7 +10,8 @@ import pytest
 
 from normalizer.errors import GeoNamesError, NormalizerError
 from normalizer.world.build import name_keys, plausible_alternate
-from normalizer.world.index import GeoNamesIndex, Place, default_cache_dir, import_geonames_dump
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex, Place, default_cache_dir
 
 from ..conftest import DUMP_FILES, GEONAMES, fixture_sources
 

@@ -2,7 +2,8 @@
 import pytest
 
 from normalizer.gazetteer.schema import Entry
-from normalizer.world.index import GeoNamesIndex, import_geonames_dump
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex
 from normalizer.world.places import PlaceContext, WorldPlaces, fill_coordinates
 
 from ..conftest import DUMP_FILES, GEONAMES

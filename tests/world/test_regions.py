@@ -11,10 +11,10 @@ from normalizer.world.regions import (
     _assign_admin1,
     _subdivision_names,
     country_centres,
-    county_fips,
     subdivisions,
     us_counties,
 )
+from normalizer.world.sources import county_fips
 
 
 def region(name: str, population: int, country: str = "XX") -> Region:

@@ -1,0 +1,119 @@
+"""Place names written inside a longer name ("Athens" in "Athens Police Department").
+
+The default path reads them as context (where a document's institutions are says where the
+story is: :func:`normalizer.pipeline.mentions.find_mentions`); the opt-in geoparsing conventions
+(:mod:`normalizer.pipeline.geoparse`) also make them mentions of their own. The rules: runs of
+capitalized words, longest first, whole words only, that are a curated place name or a world
+place's very name; never the whole entity, a lone stop word, an acronym, a word the document uses
+in a person's name, a word naming a kind of institution or a direction, nor a town's name before
+a street word ("Dublin Road").
+"""
+from __future__ import annotations
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import case_compatible, fold, looks_like_acronym
+from .resolve import Resolver
+
+MAX_NAME_TOKENS = 5
+# Words that name a kind of organisation, facility or feature, or a direction: never a nested
+# place on their own, whatever town bears the name ("University", Florida; "Police", Poland).
+GENERIC_WORDS = frozenset({
+    "academy", "administration", "agency", "airport", "association", "authority", "bank", "board",
+    "bureau", "campus", "cathedral", "center", "centre", "chamber", "church", "city", "club", "college",
+    "commission", "committee", "company", "corporation", "council", "county", "court", "department",
+    "district", "division", "elementary", "federal", "fire", "foundation", "government", "guard", "hall",
+    "high", "hospital", "house", "institute", "league", "library", "middle", "ministry", "museum",
+    "national", "office", "park", "party", "police", "post", "press", "prison", "regional", "school",
+    "senate", "service", "sheriff", "society", "state", "station", "team", "times", "tribune", "union",
+    "united", "university", "village", "republic", "empire", "kingdom", "federation", "township",
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "metro", "new", "old",
+    "great", "grand", "saint", "st", "st.", "mount", "mt", "mt.", "fort", "ft", "ft.", "lake", "river",
+    "valley", "island", "islands", "bay", "gulf", "hill", "hills", "ridge", "creek", "beach", "harbor",
+    "harbour", "port", "strip", "falls", "square", "plaza", "street", "road", "avenue", "main",
+})
+# Words after which a place's name names a street, not the place ("Dublin Road", "Cooper Street").
+STREET_WORDS = frozenset({
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "drive", "dr.", "lane", "ln.",
+    "boulevard", "blvd", "blvd.", "trail", "highway", "hwy", "hwy.", "pike", "parkway", "pkwy",
+    "place", "circle", "terrace", "way", "turnpike", "expressway", "freeway",
+})
+
+
+class InnerNames:
+    """Finds place names inside a span, against the resolver's gazetteer and world layer."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.world = resolver.world
+
+    def find(
+        self, doc: Doc, ent: Span, *, used: set[int] = frozenset(), person_parts: set[str], lowered: set[str],
+    ) -> list[tuple[int, int]]:
+        """Place names inside ``ent``: capitalized word runs, longest first, left to right."""
+        out = []
+        i = ent.start
+        while i < ent.end:
+            if i in used or not _name_start(doc[i]):
+                i += 1
+                continue
+            best = None
+            for end in range(min(ent.end, i + MAX_NAME_TOKENS), i, -1):
+                if (i, end) == (ent.start, ent.end) or used.intersection(range(i, end)):
+                    continue
+                if not _name_end(doc[end - 1]):
+                    continue
+                written = doc[i:end].text
+                if fold(written) in person_parts or (end - i == 1 and _common_word(doc[i], lowered)):
+                    continue
+                if end < ent.end and doc[end].lower_ in STREET_WORDS:
+                    continue
+                if not self.is_place_name(written):
+                    continue
+                best = end
+                break
+            if best is None:
+                i += 1
+            else:
+                out.append((i, best))
+                i = best
+        return out
+
+    def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
+        """Place names written inside ``span`` ("Enfield" in "Enfield Council"), by the rules above."""
+        return [doc[start:end].text for start, end in self.find(doc, span, person_parts=person_parts, lowered=lowered)]
+
+    def is_place_name(self, written: str) -> bool:
+        """A curated place name, or a world place's very name (a country's or region's any name)."""
+        if written.isupper() and looks_like_acronym(written) and "." not in written:
+            return False  # "UNC", "SEC": organisations' acronyms
+        key = fold(written)
+        if not key or key in STOP_WORDS:
+            return False
+        for name in self.resolver.index.by_fold.get(key, ()):
+            if (name.entry.label in PLACE_LABELS and not name.variant.weak and name.variant.kind != "generic"
+                    and case_compatible(name.variant.name, written)):
+                return True
+        if self.world is None:
+            return False
+        return any(
+            match == "fold" and (fold(place.name) == key or place.feature in ("country", "admin1", "continent"))
+            for place, match in self.world.candidates(written)
+        )
+
+
+def _common_word(token, lowered: set[str]) -> bool:
+    """A word that names a kind of institution, or that the document also writes in lower case."""
+    word = token.text.lower()
+    return word in GENERIC_WORDS or word in lowered
+
+
+def _name_start(token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+
+
+def _name_end(token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in STOP_WORDS
