@@ -43,11 +43,13 @@ def main() -> None:
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one record per document; tsv: one row per entity; text: inline marks; "
               "html: one self-contained page with highlights, an entity table and a map.")
+@click.option("--why", is_flag=True, help="Give each span the rules that made or changed it, where NER alone "
+              "did not decide (\"why\": [\"untagged\", \"comma\"]); see the README.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted or killed run of the same command: keep the "
               "records already in OUTPUT.partial and annotate only the rest.")
 @pipeline_options
 @run_options
-def annotate(inputs, output, fmt, resume, config, jobs, batch_size, quiet):
+def annotate(inputs, output, fmt, why, resume, config, jobs, batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through).
 
@@ -56,7 +58,7 @@ def annotate(inputs, output, fmt, resume, config, jobs, batch_size, quiet):
     from .run import AnnotateRun
 
     run = AnnotateRun(inputs, output=output, fmt=fmt, resume=resume, config=config, jobs=worker_count(jobs),
-                      batch_size=batch_size, quiet=quiet)
+                      batch_size=batch_size, quiet=quiet, why=why)
     sys.exit(run.execute())
 
 

@@ -49,11 +49,11 @@ class AnnotateRun:
 
     def __init__(
         self, inputs: tuple[str, ...], *, output: str | None, fmt: str, resume: bool, config: Any, jobs: int,
-        batch_size: int, quiet: bool, stdin: IO | None = None,
+        batch_size: int, quiet: bool, stdin: IO | None = None, why: bool = False,
     ) -> None:
         self.inputs, self.fmt, self.resume, self.config = inputs, fmt, resume, config
         self.output = Path(output) if output else None
-        self.jobs, self.batch_size, self.quiet, self.stdin = jobs, batch_size, quiet, stdin
+        self.jobs, self.batch_size, self.quiet, self.stdin, self.why = jobs, batch_size, quiet, stdin, why
         self.run: RunOutput | None = None
         self.direct: IO | None = None  # a device or FIFO given as -o, written like stdout
         self.unreadable = self.failed = self.done = self.entities = self.earlier = 0
@@ -136,7 +136,7 @@ class AnnotateRun:
             check_output_file(self.output)
             if self.fmt not in STREAMING_FORMATS:
                 return
-            options = {**self.config.__dict__, "format": self.fmt}
+            options = {**self.config.__dict__, "format": self.fmt, "why": self.why}
             gazetteer_files = [f for g in self.config.gazetteers if Path(g).exists() for f in yaml_files(Path(g))]
             signature = run_signature(self.inputs, fmt=self.fmt, options=options, files=gazetteer_files)
             self.run = RunOutput(self.output, signature=signature, resume=self.resume)
@@ -167,8 +167,9 @@ class AnnotateRun:
         from ..corpus.batch import annotate_documents, annotate_parallel
 
         if self.jobs > 1:
-            return annotate_parallel(documents, config=self.config, jobs=self.jobs, batch_size=self.batch_size)
-        return annotate_documents(nlp, documents, batch_size=self.batch_size)
+            return annotate_parallel(documents, config=self.config, jobs=self.jobs, batch_size=self.batch_size,
+                                     why=self.why)
+        return annotate_documents(nlp, documents, batch_size=self.batch_size, why=self.why)
 
     def _stream(self, nlp: Any, documents: Iterator[Document], *, total: int) -> int:
         from ..corpus.formats import Writer

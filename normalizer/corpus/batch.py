@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -111,10 +111,12 @@ def pipe_documents(
 
 
 def annotate_documents(
-    nlp: Language, documents: Iterable[Document], *, batch_size: int = DEFAULT_BATCH_SIZE
+    nlp: Language, documents: Iterable[Document], *, batch_size: int = DEFAULT_BATCH_SIZE, why: bool = False,
 ) -> Iterator[Outcome]:
-    """One Outcome per document, in input order (see the module docstring)."""
-    for document, prepared, parts, error in pipe_documents(nlp, documents, convert=doc_records,
+    """One Outcome per document, in input order (see the module docstring); with ``why``, each span
+    record also says which rules made or changed it."""
+    convert = partial(doc_records, why=why)
+    for document, prepared, parts, error in pipe_documents(nlp, documents, convert=convert,
                                                            batch_size=batch_size):
         if parts is None:
             yield Outcome(document, error=error)
@@ -205,6 +207,7 @@ def annotate_many(
 
 def annotate_parallel(
     documents: Iterable[Document], *, config: PipelineConfig, jobs: int, batch_size: int = DEFAULT_BATCH_SIZE,
+    why: bool = False,
 ) -> Iterator[Outcome]:
     """``annotate_documents`` in ``jobs`` worker processes; Outcomes in input order.
 
@@ -212,55 +215,65 @@ def annotate_parallel(
     long for another at the end), and at most ``TASKS_PER_WORKER * jobs`` chunks are in flight:
     memory stays flat however long the input, and a slow chunk does not leave a worker idle.
     """
-    pool = _Pool(jobs)
-    window: deque[tuple[list[Document], Future]] = deque()
-    chunks = _chunks(documents, min(batch_size, TASK_DOCUMENTS))
+    run = _Parallel(_Job(config, batch_size, why), jobs)
     try:
+        yield from run.outcomes(_chunks(documents, min(batch_size, TASK_DOCUMENTS)))
+    finally:
+        run.pool.close()
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs besides the documents (it pickles)."""
+
+    config: PipelineConfig
+    batch_size: int
+    why: bool
+
+
+class _Parallel:
+    def __init__(self, job: _Job, jobs: int) -> None:
+        self.job, self.jobs = job, jobs
+        self.pool = _Pool(jobs)
+        self.window: deque[tuple[list[Document], Future]] = deque()
+
+    def outcomes(self, chunks: Iterable[list[Document]]) -> Iterator[Outcome]:
         for chunk in chunks:
             try:
-                future = pool.submit(_annotate_chunk, config, chunk, batch_size)
+                future = self.pool.submit(_annotate_chunk, self.job, chunk)
             except BrokenProcessPool:  # a worker died since the last results came in
-                retry = [*(c for c, _ in window), chunk]
-                window.clear()
-                yield from _one_by_one(retry, pool, config, batch_size)
+                yield from self._one_by_one([*(c for c, _ in self.window), chunk])
                 continue
-            window.append((chunk, future))
-            while len(window) >= TASKS_PER_WORKER * jobs:
-                yield from _collect(window, pool, config, batch_size)
-        while window:
-            yield from _collect(window, pool, config, batch_size)
-    finally:
-        pool.close()
+            self.window.append((chunk, future))
+            while len(self.window) >= TASKS_PER_WORKER * self.jobs:
+                yield from self._collect()
+        while self.window:
+            yield from self._collect()
 
-
-def _collect(window: deque, pool: _Pool, config: PipelineConfig, batch_size: int) -> Iterator[Outcome]:
-    chunk, future = window.popleft()
-    try:
-        results = future.result()
-    except BrokenProcessPool:
-        retry = [chunk, *(c for c, _ in window)]
-        window.clear()
-        yield from _one_by_one(retry, pool, config, batch_size)
-        return
-    for document, (spans, error) in zip(chunk, results):
-        yield Outcome(document, spans=spans, error=error)
-
-
-def _one_by_one(
-    chunks: list[list[Document]], pool: _Pool, config: PipelineConfig, batch_size: int
-) -> Iterator[Outcome]:
-    """After a worker died: each document alone in a fresh pool; one that kills a worker again fails."""
-    log.info("a worker process died; running its documents again one at a time")
-    pool.restart()
-    for chunk in chunks:
-        for document in chunk:
-            try:
-                [(spans, error)] = pool.submit(_annotate_chunk, config, [document], batch_size).result()
-            except BrokenProcessPool:
-                pool.restart()
-                spans, error = None, ("could not be annotated: the worker process died on it "
-                                      "(killed, or out of memory); the other documents are not affected")
+    def _collect(self) -> Iterator[Outcome]:
+        chunk, future = self.window.popleft()
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            yield from self._one_by_one([chunk, *(c for c, _ in self.window)])
+            return
+        for document, (spans, error) in zip(chunk, results):
             yield Outcome(document, spans=spans, error=error)
+
+    def _one_by_one(self, chunks: list[list[Document]]) -> Iterator[Outcome]:
+        """After a worker died: each document alone in a fresh pool; one that kills a worker again fails."""
+        log.info("a worker process died; running its documents again one at a time")
+        self.window.clear()
+        self.pool.restart()
+        for chunk in chunks:
+            for document in chunk:
+                try:
+                    [(spans, error)] = self.pool.submit(_annotate_chunk, self.job, [document]).result()
+                except BrokenProcessPool:
+                    self.pool.restart()
+                    spans, error = None, ("could not be annotated: the worker process died on it "
+                                          "(killed, or out of memory); the other documents are not affected")
+                yield Outcome(document, spans=spans, error=error)
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -322,11 +335,10 @@ class WorkerError(NormalizerError):
     """A worker process could not load the pipeline (the parent loads it first, so this is rare)."""
 
 
-def _annotate_chunk(
-    config: PipelineConfig, documents: list[Document], batch_size: int
-) -> list[tuple[list[dict[str, Any]] | None, str | None]]:
+def _annotate_chunk(job: _Job, documents: list[Document]) -> list[tuple[list[dict[str, Any]] | None, str | None]]:
     try:
-        nlp = _worker_pipeline(config)
+        nlp = _worker_pipeline(job.config)
     except Exception as exc:  # noqa: BLE001  (sent back as a plain message: some errors do not pickle)
         raise WorkerError(f"a worker process could not load the pipeline: {exc}") from None
-    return [(o.spans, o.error) for o in annotate_documents(nlp, documents, batch_size=batch_size)]
+    outcomes = annotate_documents(nlp, documents, batch_size=job.batch_size, why=job.why)
+    return [(o.spans, o.error) for o in outcomes]

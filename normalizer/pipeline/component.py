@@ -151,6 +151,7 @@ class EntityNormalizer:
             if nil_name:
                 span._.canonical_name = nil_name
             span._.ner_label = mention.ner_label
+            span._.why = [str(rule) for rule in mention.why] or None
             span._.match_kind = found.match_kind if found else "none"
             span._.match_score = found.score if found else 0.0
             if found:

@@ -19,6 +19,7 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "ner_label": None,  # the label NER gave, if NER found the span
     "alternatives": None,  # [(canonical_id, score), ...] other candidates
     "convention": None,  # geoparse mode only: why an extra place span is there ("nested", "demonym")
+    "why": None,  # the rules that made or changed the mention, in order: ("untagged", "comma"), ("widened",)
 }
 
 

@@ -36,9 +36,9 @@ from ..text.keys import fold
 from ..world.demonyms import countries_of
 from ..world.distance import km
 from ..world.places import WorldPlaces
+from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .resolve import Context, Resolver
-from .toponyms import person_name_parts
 
 # Entities searched for nested place names; place spans only when the normalizer left them unresolved.
 HOST_LABELS = frozenset({"ORG", "FAC", "PERSON", "GPE", "LOC"})
@@ -107,9 +107,8 @@ class Geoparser:
                 out.append(found)
                 used.update(range(found.start, found.end))
         context = self._context(doc)
-        place_names = {fold(e.text) for e in places}
-        person_parts = person_name_parts(doc)
-        lowered = {t.text for t in doc if t.is_lower}
+        facts = DocumentFacts(doc)
+        place_names, person_parts, lowered = facts.place_names, facts.person_parts, facts.lowered
         for ent in doc.ents:
             if ent.label_ not in HOST_LABELS or (ent.label_ == "PERSON" and not self.person_hosts):
                 continue

@@ -1,14 +1,51 @@
-"""A mention: a token range of a document, the label NER gave it, and how it resolved."""
+"""A mention: a token range of a document, the label NER gave it, how it resolved, and why it is what it is.
+
+Mentions are values: a stage that changes one makes a new one (``mention.but(...)``), so a list a
+stage was given is never changed behind its back. ``why`` keeps the evidence for every decision
+the normalizer took against or beyond NER (``Why``), in the order the stages took them; it goes
+into ``Span._.why`` and, with ``--why``, into the JSONL output.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from .resolve import Resolution
 
 FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 
 
-@dataclass
+class Why(StrEnum):
+    """A rule that made or changed a mention; the value is what the output shows."""
+
+    # the name is a place, on the text's evidence (pipeline/toponyms.py)
+    COMMA = "comma"  # "City, State" with a namesake in that state or country
+    PREP = "prep"  # after a locative preposition ("in", "near")
+    VOTE = "vote"  # NER tags the same name as a place elsewhere in the document
+    NOUN = "noun"  # before a local noun ("Danbury police")
+    PLURAL = "plural"  # in a list before a plural place noun ("... counties")
+    RESIDENCE = "residence"  # ", of Grovetown," after a person
+    TOWN_OF = "townof"  # "the village of ..."
+    TO = "to"
+    FROM = "from"
+    LIST = "list"  # coordinated with a place
+    CAPITAL = "capital"  # a country's or national capital's name
+    DATELINE = "dateline"  # an all-caps dateline
+    PARTY = "party"  # a legislator's state after a party letter ("D-Calif.")
+    UNTAGGED = "untagged"  # NER did not tag the name at all
+    ABBREVIATION = "abbreviation"  # a state or province abbreviation after a place ("Melville, Sask.")
+    WIDENED = "widened"  # NER cut the place's name short
+    PERIOD = "period"  # an abbreviation keeps its sentence-final period
+    # the place span is a person (pipeline/place_spans.py)
+    AFTER_TITLE = "after-title"
+    SPEAKS = "speaks"
+    PERSON_PART = "person-part"
+    HONORIFIC = "honorific"
+    # resolution
+    ONE_SENSE = "one-sense"  # the best-informed mention of the same name decided
+
+
+@dataclass(frozen=True)
 class Mention:
     """A token range with the label NER gave (None if only the gazetteer found it)."""
 
@@ -17,7 +54,7 @@ class Mention:
     ner_label: str | None
     from_gazetteer: bool = False
     resolution: Resolution | None = None
-    place_cue: str | None = None  # why a PERSON/ORG span or a missed name was taken as a place
+    why: tuple[Why, ...] = ()
 
     @property
     def label(self) -> str | None:
@@ -25,6 +62,10 @@ class Mention:
         if self.resolution and self.resolution.entry.label:
             return self.resolution.entry.label
         return self.ner_label
+
+    def but(self, *because: Why, **changes) -> Mention:
+        """This mention with ``changes`` (start, end, ner_label, resolution, ...), noting ``because``."""
+        return replace(self, **changes, why=self.why + because)
 
     def __len__(self) -> int:
         return self.end - self.start

@@ -24,10 +24,10 @@ from spacy.tokens import Doc
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from ..world.demonyms import countries_of
-from . import place_spans, toponyms
+from . import place_spans
+from .facts import DocumentFacts
 from .inner_names import InnerNames
-from .mention import FOLLOWING_CHARS, Mention
+from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     SEPARATORS,
@@ -39,7 +39,6 @@ from .rules import (
     is_demonym,
     is_title_part,
     looks_like_proper_name,
-    menu_lines,
 )
 
 POSSESSIVES = ("'s", "’s")
@@ -49,14 +48,36 @@ INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are co
 
 
 def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> list[Mention]:
-    """All entity mentions of the document, resolved where possible, in text order."""
-    text = doc.text  # joined from the tokens on each access: once here
-    junk = menu_lines(text)
-    index = resolver.index
-    ner = []
+    """All entity mentions of the document, resolved where possible, in text order.
+
+    The stages run in this order, each taking the document's facts and the mentions so far and
+    returning new mentions (the module docstring says what each does).
+    """
+    facts = DocumentFacts(doc)
+    places = bool(labels & PLACE_LABELS) and resolver.world is not None
+    ner = ner_mentions(facts, resolver.index, labels=labels)
+    if places:
+        ner = place_spans.with_datelines(facts, ner, resolver.world)
+    mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
+    if places:
+        mentions = place_spans.relabel_places(facts, mentions, resolver)
+        mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
+        mentions = place_spans.with_abbreviated_containers(facts, mentions)
+    mentions = resolve_mentions(facts, mentions, resolver)
+    mentions = not_entities(facts, mentions, resolver)
+    mentions = place_spans.people_not_places(facts, mentions, resolver)
+    kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
+    return [place_spans.take_abbreviation_period(facts, m) for m in kept]
+
+
+def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[str]) -> list[Mention]:
+    """NER's spans with a wanted label (and those NER often gives places), cleaned, outside menu
+    lines, a person's titles left out, all-lowercase ones only when the gazetteer knows them."""
+    doc = facts.doc
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
+    ner = []
     for ent in doc.ents:
-        if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, junk):
+        if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
         for start, end in clean_pieces(ent):
             if ent.label_ == "PERSON":
@@ -64,25 +85,12 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
             written = doc[start:end].text
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, ent.label_))
-    places_wanted = bool(labels & PLACE_LABELS) and resolver.world is not None
-    if places_wanted:
-        ner = place_spans.with_datelines(doc, ner, resolver.world, junk)
-    found = [m for m in scan_names(doc, index, text=text) if not in_ranges(*_chars(doc, m), junk)]
-    mentions = _merge(doc, ner, found, resolver)
-    if places_wanted:
-        place_spans.relabel_places(doc, mentions, resolver, text=text)
-        place_spans.widen_place_names(doc, mentions, resolver.world)
-        mentions[:] = place_spans.with_abbreviated_containers(doc, mentions)
-    _resolve_all(doc, mentions, resolver, text=text)
-    kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
-    for mention in kept:
-        place_spans.take_abbreviation_period(doc, mention)
-    return kept
+    return ner
 
 
-def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[Mention]:
-    """Curated, free-matchable names in the text: longest match at each start, no overlaps."""
-    text = doc.text if text is None else text
+def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
+    """Curated, free-matchable names in the text outside menu lines: longest match at each start, no overlaps."""
+    doc, text = facts.doc, facts.text
     hits: list[Mention] = []
     limit = index.max_words * 2 + 1
     for token in doc:
@@ -106,7 +114,7 @@ def scan_names(doc: Doc, index: NameIndex, *, text: str | None = None) -> list[M
                 best = end
         if best is not None:
             hits.append(Mention(token.i, best, None, from_gazetteer=True))
-    return hits
+    return [m for m in hits if not in_ranges(*_chars(doc, m), facts.junk)]
 
 
 def _one_entry(names):
@@ -116,9 +124,11 @@ def _one_entry(names):
     return None
 
 
-def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
-    """NER spans and curated-name hits together; ``found`` is sorted and without overlaps (scan_names),
-    so the hits overlapping a span are found by bisection: linear in the document's length."""
+def merge(facts: DocumentFacts, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
+    """NER spans and curated-name hits together: the longer wins, a hit inside a PERSON or another
+    unresolved NER span goes. ``found`` is sorted and without overlaps (scan_names), so the hits
+    overlapping a span are found by bisection: linear in the document's length."""
+    doc = facts.doc
     keep_found = {id(g): True for g in found}
     ends = [g.end for g in found]  # increasing, as the hits are sorted and do not overlap
     out = []
@@ -129,7 +139,7 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
             g = found[i]
             i += 1
             if g.same(n):
-                n.from_gazetteer = True
+                n = n.but(from_gazetteer=True)
                 keep_found[id(g)] = False
             elif g.contains(n) or (not n.contains(g) and len(g) > len(n)):
                 keep = False
@@ -155,14 +165,17 @@ def _merge(doc: Doc, ner: list[Mention], found: list[Mention], resolver: Resolve
     return sorted(out, key=lambda m: m.start)
 
 
-def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
-    """Resolve without context, then again with what the first pass found; then one sense per
-    discourse: mentions written the same way take the best-supported resolution among them."""
+def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """Resolve without context, then ``CONTEXT_PASSES`` times again with what the other names of the
+    document say; then one sense per discourse: mentions written the same way take the
+    best-informed resolution among them."""
+    doc = facts.doc
     spans = [doc[m.start : m.end] for m in mentions]
     written = [span.text for span in spans]
-    following = [text[span.end_char : span.end_char + FOLLOWING_CHARS] for span in spans]
-    preceding = [text[max(0, span.start_char - FOLLOWING_CHARS) : span.start_char] for span in spans]
+    following = [facts.following(m.start, m.end, FOLLOWING_CHARS) for m in mentions]
+    preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
     keys = [fold(w) for w in written]
+    resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
 
     def resolve(i: int, context: Context | None) -> Resolution | None:
         mention = mentions[i]
@@ -171,87 +184,96 @@ def _resolve_all(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text:
             written[i],
             label=mention.ner_label,
             from_ner=mention.ner_label is not None,
-            cue_country=_cue_country(doc, mentions, i) if generic else None,
+            cue_country=_cue_country(doc, mentions, resolutions, i) if generic else None,
             context=context,
             following=following[i],
             preceding=preceding[i],
         )
 
-    for i, mention in enumerate(mentions):
-        mention.resolution = resolve(i, None)
-    inside = _names_inside_organizations(doc, mentions, resolver) if resolver.world is not None else []
-    nationalities = _nationality_countries(doc)
+    for i in range(len(mentions)):
+        resolutions[i] = resolve(i, None)
+    inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
     for _ in range(CONTEXT_PASSES):
         contexts: dict[str, Context] = {}
-        for i, mention in enumerate(mentions):
-            if not mention.resolution or not (mention.resolution.alternatives or resolver.world is not None):
+        for i in range(len(mentions)):
+            found = resolutions[i]
+            if not found or not (found.alternatives or resolver.world is not None):
                 continue
             if keys[i] not in contexts:  # what the *other* names of the document say
-                contexts[keys[i]] = _context(resolver, mentions, keys, written, leave_out=keys[i], inside=inside,
-                                             nationalities=nationalities)
-            mention.resolution = resolve(i, contexts[keys[i]])
+                contexts[keys[i]] = _context(resolver, mentions, resolutions, keys, written, leave_out=keys[i],
+                                             inside=inside, nationalities=facts.nationalities)
+            resolutions[i] = resolve(i, contexts[keys[i]])
     # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
     # then one NER tagged as a place, then the surest.
     best: dict[str, tuple[bool, bool, float, Resolution]] = {}
     for i, (mention, key) in enumerate(zip(mentions, keys)):
-        found = mention.resolution
+        found = resolutions[i]
         if found and found.variant_kind == "geonames":
             located = bool(resolver.world.containers(following[i])) if resolver.world is not None else False
             rank = (located, mention.ner_label in PLACE_LABELS, found.score, found)
             if key not in best or rank[:3] > best[key][:3]:
                 best[key] = rank
-    for mention, key in zip(mentions, keys):
-        if mention.resolution and mention.resolution.variant_kind == "geonames":
-            mention.resolution = best[key][3]
-    for i, mention in enumerate(mentions):
+    out = []
+    for mention, key, found in zip(mentions, keys, resolutions):
+        if found and found.variant_kind == "geonames" and best[key][3] is not found:
+            out.append(mention.but(Why.ONE_SENSE, resolution=best[key][3]))
+        else:
+            out.append(mention.but(resolution=found))
+    return out
+
+
+def not_entities(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """Unresolved mentions an analyst recorded as no entity (``not:`` without an id) lose their label."""
+    if not resolver.not_entities:
+        return mentions
+    out = []
+    for mention in mentions:
         if mention.resolution is None and resolver.is_not_entity(
-            written[i], mention.ner_label, before=preceding[i], after=following[i]
+            facts.doc[mention.start : mention.end].text, mention.ner_label,
+            before=facts.preceding(mention.start, FOLLOWING_CHARS),
+            after=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
         ):
-            mention.ner_label = None  # an analyst said this is no entity: _keep drops it
-    place_spans.people_not_places(doc, mentions, keys, resolver)
+            mention = mention.but(ner_label=None)  # _keep drops it
+        out.append(mention)
+    return out
 
 
-def _names_inside_organizations(doc: Doc, mentions: list[Mention], resolver: Resolver) -> list[str]:
+def _names_inside_organizations(
+    facts: DocumentFacts, mentions: list[Mention], resolutions: list[Resolution | None], resolver: Resolver,
+) -> list[str]:
     """Place names inside unresolved organization and facility names ("Enfield" in "Enfield
     Council"): where the document's institutions are says where the story is. Context only; they
     are mentions of their own only under the geoparsing conventions (geoparse.py)."""
     finder = InnerNames(resolver)
-    person_parts = toponyms.person_name_parts(doc)
-    lowered = {t.text for t in doc if t.is_lower}
+    doc = facts.doc
     names = []
-    for mention in mentions:
-        if mention.resolution is None and mention.ner_label in INSTITUTION_LABELS:
+    for mention, found in zip(mentions, resolutions):
+        if found is None and mention.ner_label in INSTITUTION_LABELS:
             span = doc[mention.start : mention.end]
-            names.extend(finder.names_inside(doc, span, person_parts=person_parts, lowered=lowered))
+            names.extend(finder.names_inside(doc, span, person_parts=facts.person_parts, lowered=facts.lowered))
     return names
 
 
-def _nationality_countries(doc: Doc) -> list[str]:
-    """The countries of the document's nationality words ("a French woman"): context, not entities."""
-    out = []
-    for ent in doc.ents:
-        if ent.label_ == "NORP":
-            codes = countries_of(ent.text)
-            if codes:
-                out.append(codes[0])
-    return out
+def _label(mention: Mention, found: Resolution | None) -> str | None:
+    """The mention's label while it is being resolved (``Mention.label`` with this resolution)."""
+    return found.entry.label if found and found.entry.label else mention.ner_label
 
 
 def _context(
-    resolver: Resolver, mentions: list[Mention], keys: list[str], written: list[str], *, leave_out: str,
-    inside: list[str] = (), nationalities: list[str] = (),
+    resolver: Resolver, mentions: list[Mention], resolutions: list[Resolution | None], keys: list[str],
+    written: list[str], *, leave_out: str, inside: list[str] = (), nationalities: list[str] = (),
 ) -> Context:
     context = Context()
     neighbours = set()
-    for mention, key, text in zip(mentions, keys, written):
+    for mention, found, key, text in zip(mentions, resolutions, keys, written):
         if key == leave_out:
             continue
-        if resolver.world is not None and key not in neighbours and mention.label in PLACE_LABELS:
+        if resolver.world is not None and key not in neighbours and _label(mention, found) in PLACE_LABELS:
             neighbours.add(key)
             context.places.add_neighbour(resolver.world.neighbour_points(text))
-        if mention.resolution and mention.resolution.score >= CONTEXT_MIN_SCORE:
-            resolver.remember(context, mention.resolution.entry)
-        elif mention.resolution is None and resolver.world is not None:
+        if found and found.score >= CONTEXT_MIN_SCORE:
+            resolver.remember(context, found.entry)
+        elif found is None and resolver.world is not None:
             states = resolver.world.county_states(text)
             if states:
                 context.places.add_region("US", states)
@@ -265,16 +287,17 @@ def _context(
     return context
 
 
-def _cue_country(doc: Doc, mentions: list[Mention], i: int) -> str | None:
+def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution | None], i: int) -> str | None:
     """The country a generic name ("Defense Ministry") belongs to: "Russia's ..." or "... of Russia"."""
     mention = mentions[i]
-    for other in mentions[max(0, i - 1) : i + 2]:
-        if other is mention or not other.resolution or other.resolution.entry.type != "country":
+    for k in range(max(0, i - 1), min(len(mentions), i + 2)):
+        other, found = mentions[k], resolutions[k]
+        if k == i or not found or found.entry.type != "country":
             continue
         between = doc[other.end : mention.start].text.strip() if other.end <= mention.start else None
         after = doc[mention.end : other.start].text.strip() if mention.end <= other.start else None
         if between in POSSESSIVES or between == "" or after == "of":
-            return other.resolution.entry.country
+            return found.entry.country
     return None
 
 

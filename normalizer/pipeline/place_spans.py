@@ -25,7 +25,8 @@ from ..text.keys import fold
 from ..world.abbreviations import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
 from ..world.demonyms import countries_of
 from . import toponyms
-from .mention import FOLLOWING_CHARS, Mention
+from .facts import DocumentFacts
+from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import Resolution, Resolver
 from .rules import PERSON_TITLES, after_titles, in_ranges
 
@@ -44,12 +45,13 @@ WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
 NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Paris", "Miami-Dade"
 
 
-def with_datelines(doc: Doc, ner: list[Mention], world, junk) -> list[Mention]:
+def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
     """All-caps datelines naming a place ("BEIRUT (Reuters) -") are places, whatever NER said."""
+    doc = facts.doc
     for start, end in toponyms.datelines(doc, world):
-        if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), junk):
+        if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
             continue
-        dateline = Mention(start, end, "GPE", place_cue="dateline")
+        dateline = Mention(start, end, "GPE", why=(Why.DATELINE,))
         overlapping = [m for m in ner if m.overlaps(dateline)]
         if any(m.ner_label in PLACE_LABELS for m in overlapping):
             continue
@@ -57,47 +59,45 @@ def with_datelines(doc: Doc, ner: list[Mention], world, junk) -> list[Mention]:
     return sorted(ner, key=lambda m: m.start)
 
 
-def relabel_places(doc: Doc, mentions: list[Mention], resolver: Resolver, *, text: str) -> None:
-    """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``)."""
-    place_names = toponyms.document_place_names(doc)
-    person_parts = toponyms.person_name_parts(doc)
+def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
+    did not tag, and names in a list with a place."""
+    doc = facts.doc
+    out = []
     for mention in mentions:
-        if mention.ner_label not in toponyms.RELABELED_LABELS:
-            continue
-        span = doc[mention.start : mention.end]
-        if fold(span.text) in resolver.index.by_fold:
-            continue  # the curated gazetteer knows this name: it decides
-        cue = toponyms.place_cue(
-            doc, mention.start, mention.end, world=resolver.world,
-            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
-            place_names=place_names, person_parts=person_parts, label=mention.ner_label,
-        )
-        if cue is not None:
-            mention.ner_label, mention.place_cue = "GPE", cue
-    mentions[:] = _untagged_places(doc, mentions, resolver, text, place_names, person_parts)
-    _relabel_coordinated(doc, mentions, resolver, place_names, person_parts)
+        if mention.ner_label in toponyms.RELABELED_LABELS and fold(doc[mention.start:mention.end].text) not in (
+                resolver.index.by_fold):  # a name the curated gazetteer knows: it decides
+            cue = toponyms.place_cue(
+                doc, mention.start, mention.end, world=resolver.world,
+                following=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
+                place_names=facts.place_names, person_parts=facts.person_parts, label=mention.ner_label,
+            )
+            if cue is not None:
+                mention = mention.but(Why(cue), ner_label="GPE")
+        out.append(mention)
+    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
 
 
-def _untagged_places(doc, mentions, resolver, text, place_names, person_parts) -> list[Mention]:
+def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes."""
+    doc = facts.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
     added = []
-    for start, end in toponyms.party_homes(doc, resolver.world):
+    for start, end in toponyms.party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
-            added.append(Mention(start, end, "GPE", place_cue="party"))
+            added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
     for start, end in toponyms.capitalized_runs(doc, taken):
         span = doc[start:end]
         if fold(span.text) in resolver.index.by_fold:
             continue
         cue = toponyms.place_cue(
-            doc, start, end, world=resolver.world,
-            following=text[span.end_char : span.end_char + FOLLOWING_CHARS],
-            place_names=place_names, person_parts=person_parts,
+            doc, start, end, world=resolver.world, following=facts.following(start, end, FOLLOWING_CHARS),
+            place_names=facts.place_names, person_parts=facts.person_parts,
         )
         if cue is not None:
-            added.append(Mention(start, end, "GPE", place_cue="untagged-" + cue))
+            added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why(cue))))
     return sorted(mentions + added, key=lambda m: m.start)
 
 
@@ -109,8 +109,10 @@ def _misread_name(ent) -> bool:
             and ent[0].lower_ not in CALENDAR_WORDS and not countries_of(ent.text))
 
 
-def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> None:
+def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """"Gainesville and Lindsay": a PERSON/ORG name in a list with a place is a place."""
+    doc, person_parts = facts.doc, facts.person_parts
+    mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
     changed = True
     while changed:
         changed = False
@@ -128,16 +130,19 @@ def _relabel_coordinated(doc, mentions, resolver, place_names, person_parts) -> 
                 a, b = sorted((mention, mentions[j]), key=lambda m: m.start)
                 between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
                 if between and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2:
-                    mention.ner_label, mention.place_cue = "GPE", "list"
+                    mentions[i] = mention.but(Why.LIST, ner_label="GPE")
                     changed = True
                     break
+    return mentions
 
 
-def with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")
     or tagged as a person or an organization ("Kingston, Ont.")."""
+    doc = facts.doc
+    mentions = list(mentions)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    by_token = {m.start: m for m in mentions if len(m) == 1}
+    by_token = {m.start: k for k, m in enumerate(mentions) if len(m) == 1}
     added = []
     for mention in mentions:
         i = mention.end
@@ -150,18 +155,20 @@ def with_abbreviated_containers(doc: Doc, mentions: list[Mention]) -> list[Menti
         if not (token.text[:1].isupper() and dotted and abbreviation):
             continue
         if token.i not in taken:
-            added.append(Mention(token.i, token.i + 1, "GPE"))
+            added.append(Mention(token.i, token.i + 1, "GPE", why=(Why.UNTAGGED, Why.ABBREVIATION)))
             taken.add(token.i)
-        elif token.i in by_token and by_token[token.i].ner_label in toponyms.RELABELED_LABELS:
-            by_token[token.i].ner_label = "GPE"
+        elif token.i in by_token and mentions[by_token[token.i]].ner_label in toponyms.RELABELED_LABELS:
+            mentions[by_token[token.i]] = mentions[by_token[token.i]].but(Why.ABBREVIATION, ner_label="GPE")
     return sorted(mentions + added, key=lambda m: m.start)
 
 
-def widen_place_names(doc: Doc, mentions: list[Mention], world) -> None:
+def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> list[Mention]:
     """NER cut a place's name short ("SOUTH [CHARLESTON]", "[Belle] Plaine", "St. [Paris]"): widen
     a place span over the capitalized words next to it when together they are a place's very name."""
+    doc = facts.doc
+    mentions = list(mentions)  # widened one by one: a widened name takes words from its neighbours
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    for mention in mentions:
+    for k, mention in enumerate(mentions):
         if mention.ner_label not in PLACE_LABELS or mention.from_gazetteer:
             continue
         best = None
@@ -183,7 +190,8 @@ def widen_place_names(doc: Doc, mentions: list[Mention], world) -> None:
                     break
         if best is not None:
             taken.update(range(*best))
-            mention.start, mention.end = best
+            mentions[k] = mention.but(Why.WIDENED, start=best[0], end=best[1])
+    return mentions
 
 
 def _name_word(token, taken: set[int]) -> bool:
@@ -192,22 +200,24 @@ def _name_word(token, taken: set[int]) -> bool:
         (token.is_alpha and token.text[:1].isupper()) or token.text in NAME_JOINERS)
 
 
-def take_abbreviation_period(doc: Doc, mention: Mention) -> None:
+def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
     """A place abbreviation keeps its final period even where it also ends the sentence ("in W.Va.").
 
     spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
     """
+    doc = facts.doc
     if mention.end >= len(doc) or doc[mention.end].text != "." or doc[mention.end - 1].whitespace_:
-        return
+        return mention
     if mention.label not in PLACE_LABELS:
-        return
+        return mention
     last = doc[mention.end - 1].text
     key = fold(doc[mention.start : mention.end].text).replace(" ", "")
     if "." in last or key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS:
-        mention.end += 1
+        return mention.but(Why.PERIOD, end=mention.end + 1)
+    return mention
 
 
-def people_not_places(doc: Doc, mentions: list[Mention], keys: list[str], resolver: Resolver) -> None:
+def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them:
 
     * after a person's title ("Dr. Frankfurt", "coach Ripley");
@@ -216,22 +226,27 @@ def people_not_places(doc: Doc, mentions: list[Mention], keys: list[str], resolv
     * an unresolved name after an honorific ("Ms Raggi": the title stays outside);
     * a state abbreviation after a person's name is a credential ("Jane Roe, M.D."): no entity.
     """
-    person_parts = toponyms.person_name_parts(doc)
-    for key, mention in zip(keys, mentions):
+    doc = facts.doc
+    out = list(mentions)  # a credential is judged by the mentions before it, as changed so far
+    for k, mention in enumerate(mentions):
         found = mention.resolution
         if mention.ner_label not in PLACE_LABELS or (found is not None and found.variant_kind != "geonames"):
             continue
-        if _after_title(doc, mention.start) or (found is not None and _speaks(doc, mention, found, resolver)):
-            mention.ner_label, mention.resolution = "PERSON", None
-        elif _credential(doc, mentions, mention, key):
-            mention.ner_label, mention.resolution = None, None
+        key = fold(doc[mention.start : mention.end].text)
+        if _after_title(doc, mention.start):
+            out[k] = mention.but(Why.AFTER_TITLE, ner_label="PERSON", resolution=None)
+        elif found is not None and _speaks(doc, mention, found, resolver):
+            out[k] = mention.but(Why.SPEAKS, ner_label="PERSON", resolution=None)
+        elif _credential(doc, out, mention, key):
+            out[k] = mention.but(ner_label=None, resolution=None)
         elif found is not None:
             continue
-        elif key in person_parts:
-            mention.ner_label = "PERSON"
+        elif key in facts.person_parts:
+            out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON")
         elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in HONORIFICS:
-            mention.ner_label = "PERSON"
-            mention.start = after_titles(doc, mention.start, mention.end)
+            out[k] = mention.but(Why.HONORIFIC, ner_label="PERSON",
+                                 start=after_titles(doc, mention.start, mention.end))
+    return out
 
 
 def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:

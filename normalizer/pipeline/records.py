@@ -9,8 +9,9 @@ from spacy.tokens import Doc, Span
 from .conventions import SPAN_GROUP
 
 
-def span_record(span: Span) -> dict[str, Any]:
-    """One entity as a plain dict: offsets into the original text, the text as written, the id."""
+def span_record(span: Span, *, why: bool = False) -> dict[str, Any]:
+    """One entity as a plain dict: offsets into the original text, the text as written, the id;
+    with ``why``, the rules that made or changed it (``Span._.why``), when there are any."""
     ext = span._
     record: dict[str, Any] = {
         "start": span.start_char,
@@ -30,10 +31,12 @@ def span_record(span: Span) -> dict[str, Any]:
         record["alternatives"] = [{"id": i, "score": s} for i, s in ext.alternatives]
     if ext.convention:
         record["convention"] = ext.convention
+    if why and ext.why:
+        record["why"] = list(ext.why)
     return record
 
 
-def doc_records(doc: Doc, *, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def doc_records(doc: Doc, *, labels: Iterable[str] | None = None, why: bool = False) -> list[dict[str, Any]]:
     """The normalizer's entities of a processed Doc as plain records, in text order.
 
     With the geoparsing conventions, the extra places of ``doc.spans["geoparse"]`` come too (each
@@ -46,4 +49,4 @@ def doc_records(doc: Doc, *, labels: Iterable[str] | None = None) -> list[dict[s
         # shows that demonym's values, and the demonym's own record stands for it.
         spans = [ent for ent in spans if ent._.convention is None]
         spans = sorted([*spans, *doc.spans[SPAN_GROUP]], key=lambda s: s.start)
-    return [span_record(span) for span in spans if wanted is None or span.label_ in wanted]
+    return [span_record(span, why=why) for span in spans if wanted is None or span.label_ in wanted]

@@ -39,7 +39,6 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold, looks_like_acronym
 from ..world.abbreviations import US_STATE_ABBREVIATIONS
 from ..world.places import WorldPlaces
@@ -167,25 +166,6 @@ def _in_container(world: WorldPlaces, places, following: str) -> bool:
                for p in places for c in containers)
 
 
-def document_place_names(doc: Doc) -> set[str]:
-    """Folded names NER tagged as places somewhere in the document."""
-    return {fold(e.text) for e in doc.ents if e.label_ in PLACE_LABELS}
-
-
-def person_name_parts(doc: Doc) -> set[str]:
-    """Folded words and word runs of multi-word PERSON spans: "Andrew Jackson" -> andrew, jackson."""
-    parts: set[str] = set()
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or len(ent) < 2:
-            continue
-        words = [t.text for t in ent if t.is_alpha]
-        for i in range(len(words)):
-            for j in range(i + 1, len(words) + (i > 0)):
-                if j - i < len(words):
-                    parts.add(fold(" ".join(words[i:j])))
-    return parts
-
-
 def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
     """Token ranges of all-caps datelines naming a world place: "BEIRUT (Reuters) —", "AUSTIN, Texas"."""
     out = []
@@ -241,10 +221,11 @@ def _dateline_tail(doc: Doc, end: int) -> bool:
 _PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
 
 
-def party_homes(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
-    """"Rep. Jane Doe, D-Calif.", "Sen. John Roe (R-Elbow Lake)": a legislator's state or home town."""
+def party_homes(doc: Doc, world: WorldPlaces, *, text: str) -> list[tuple[int, int]]:
+    """"Rep. Jane Doe, D-Calif.", "Sen. John Roe (R-Elbow Lake)": a legislator's state or home town
+    (``text`` is ``doc.text``)."""
     out = []
-    for m in _PARTY_STATE.finditer(doc.text):
+    for m in _PARTY_STATE.finditer(text):
         name = m.group(1)
         stripped = name.rstrip(".")
         abbreviation = fold(name).replace(" ", "") in US_STATE_ABBREVIATIONS

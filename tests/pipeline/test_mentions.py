@@ -366,3 +366,22 @@ def test_a_province_abbreviation_ner_called_a_person(sm_nlp):
     doc = sm_nlp("He later moved to Kingston, Ont. and then to Ontario.")
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents if e.text.startswith("Ont")][0] == (
         "Ont.", "GPE", "iso3166-2:CA-ON")
+
+
+@pytest.mark.parametrize(("text", "written", "why"), [
+    ("Rep. Jane Doe, D-Calif., spoke on Tuesday.", "Calif.", ["untagged", "party"]),
+    ("Crews from Kupiansk arrived.", "Kupiansk", None),  # found by the gazetteer as NER would: no rule needed
+])
+def test_why_keeps_the_rules_that_made_a_mention(sm_nlp, text, written, why):
+    from normalizer import annotate
+
+    [ent] = [e for e in sm_nlp(text).ents if e.text == written]
+    assert ent._.why == why
+    [record] = [r for r in annotate(text, nlp=sm_nlp) if r["text"] == written]
+    assert "why" not in record  # only on request
+    from normalizer.corpus.batch import annotate_documents
+    from normalizer.corpus.inputs import Document
+
+    [outcome] = annotate_documents(sm_nlp, [Document(id="x", text=text)], why=True)
+    [record] = [r for r in outcome.spans if r["text"] == written]
+    assert record.get("why") == why

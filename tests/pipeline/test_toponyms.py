@@ -7,6 +7,7 @@ import spacy
 
 from normalizer.pipeline import toponyms
 from normalizer.pipeline.component import EntityNormalizer
+from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.records import doc_records
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex
@@ -143,4 +144,4 @@ def test_candidate_guards(text, start, end, expected):
 def test_person_name_parts():
     doc = spacy.blank("en")("Andrew Jackson spoke to Jackson.")
     doc.ents = [doc.char_span(0, 14, label="PERSON")]
-    assert toponyms.person_name_parts(doc) == {"andrew", "jackson"}
+    assert DocumentFacts(doc).person_parts == {"andrew", "jackson"}
