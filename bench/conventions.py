@@ -4,8 +4,8 @@
 
 Counts gold spans with an id that are (a) nationality adjectives: one token that spaCy tags as
 an adjective (JJ) or a plural proper noun (NNPS), or that has a nationality suffix and is not tagged
-a singular proper noun ("Turkish", "Georgians"); (b) inside a longer NER name: a span strictly
-inside an NER entity at least 4 characters longer ("Texas" in "the Texas Forest Service").
+a singular proper noun ("Chilean", "Peruvians"); (b) inside a longer NER name: a span strictly
+inside an NER entity at least 4 characters longer ("Ohio" in "the Ohio Parks Board").
 Under this project's conventions neither is an entity. Prints one line per corpus.
 """
 from __future__ import annotations
