@@ -17,6 +17,7 @@ import click
 from ..errors import GazetteerErrors, InputError, NormalizerError
 from ..gazetteer.schema import NER_LABELS, PLACE_LABELS
 from .common import (
+    EXIT_CONFIG,
     check_output,
     failure,
     gazetteer_options,
@@ -26,6 +27,7 @@ from .common import (
     problems_message,
     progress_bar,
     refuse_overwriting_inputs,
+    resolution_options,
 )
 
 
@@ -81,10 +83,13 @@ class _Corpus:
               help="Treat NAME as a span NER tagged with this label (default: a name found in running text).")
 @click.option("--country", help="As if a country cue stood next to NAME (e.g. RU for \"Russia's ...\").")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the explanation.")
-@click.option("--no-world", is_flag=True, help="Leave out the GeoNames world layer.")
 @gazetteer_options
-def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
-    """Explain how NAME resolves: its keys, every candidate entry, and which one wins and why."""
+@resolution_options
+def lookup(name, label, country, as_json, gazetteers, no_shipped, fuzzy_threshold, no_world, geonames_index):
+    """Explain how NAME resolves: its keys, every candidate entry, and which one wins and why.
+
+    The options are annotate's that change how one name resolves (--model, --nil-ids and
+    --conventions act on whole documents, so lookup has none of them)."""
     from ..analyst.lookup import explain
     from ..analyst.lookup_text import format_explanation
 
@@ -93,9 +98,12 @@ def lookup(name, label, country, as_json, no_world, gazetteers, no_shipped):
     if not no_world and label and label.upper() in PLACE_LABELS:
         from ..world.places import world_layer
 
-        world = world_layer(gazetteer.entries)
+        try:
+            world = world_layer(gazetteer.entries, index_path=geonames_index)
+        except NormalizerError as exc:
+            raise failure(exc, exit_code=EXIT_CONFIG) from exc
     found = explain(name, gazetteer, label=label.upper() if label else None,
-                    country=country.upper() if country else None, world=world)
+                    country=country.upper() if country else None, fuzzy_threshold=fuzzy_threshold, world=world)
     click.echo(json.dumps(found.as_dict(), ensure_ascii=False) if as_json else format_explanation(found))
 
 

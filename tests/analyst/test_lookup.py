@@ -172,3 +172,47 @@ def test_world_places_are_shown_for_place_labels(tmp_path):
         assert "geonames:4250542  Springfield (city, US, population 114,394), via its own name, prior" in text
         assert "Why: the world layer: the most likely of 2 GeoNames place(s)" in text
         assert explain("Springfield", gazetteer, label=None, world=WorldPlaces(index, {})).world == []
+
+
+def test_cli_fuzzy_threshold_changes_the_answer():
+    below = json.loads(run(["Donetsl", "--label", "GPE", "--no-world", "--json"]).output)
+    assert below["result"] is None
+    result = run(["Donetsl", "--label", "GPE", "--no-world", "--json", "--fuzzy-threshold", "85"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["result"]
+    assert (found["id"], found["match"]) == ("geonames:709717", "fuzzy")
+    stricter = json.loads(run(["Lloyd Austen", "--label", "PERSON", "--json", "--fuzzy-threshold", "99"]).output)
+    assert stricter["result"] is None
+    assert run(["Donetsl", "--fuzzy-threshold", "101"]).exit_code == 2
+
+
+def test_cli_geonames_index_is_the_world_layer(tmp_path):
+    from normalizer.world.dump import import_geonames_dump
+
+    from ..conftest import DUMP_FILES, GEONAMES
+
+    out = import_geonames_dump([GEONAMES / name for name in DUMP_FILES], out=tmp_path / "world.sqlite")
+    args = ["gazetteer", "lookup", "Springfield", "--label", "GPE", "--json", "--no-shipped",
+            "--geonames-index", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [w["id"] for w in data["world"]] == ["geonames:4409896", "geonames:4250542"]
+    assert data["result"]["id"] == "geonames:4409896"
+    assert json.loads(CliRunner().invoke(main, [*args, "--no-world"]).output)["world"] == []
+    broken = tmp_path / "broken.sqlite"
+    broken.write_text("not an index", encoding="utf-8")
+    refused = CliRunner().invoke(main, [*args[:-1], str(broken)])
+    assert refused.exit_code == 2 and "not a GeoNames index" in refused.output
+
+
+def test_cli_lookup_options_are_annotates():
+    """The options lookup shares with annotate are the same options: names, help, types, defaults."""
+    def options(command):
+        return {p.name: (p.opts, p.help, repr(p.type), p.default) for p in command.params}
+
+    lookup = options(main.commands["gazetteer"].commands["lookup"])
+    annotate = options(main.commands["annotate"])
+    shared = ["gazetteers", "no_shipped", "fuzzy_threshold", "no_world", "geonames_index"]
+    assert {name: lookup[name] for name in shared} == {name: annotate[name] for name in shared}
+    assert not {"model", "nil_ids", "conventions"} & lookup.keys()  # whole-document options

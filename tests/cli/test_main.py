@@ -178,3 +178,35 @@ def test_import_geonames_refuses_unknown_files(tmp_path):
     result = run(["gazetteer", "import", "geonames", str(odd), "-o", str(tmp_path / "w.sqlite")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {odd}: not a GeoNames dump file name this importer knows\n"
+
+
+def test_import_help_and_gazetteer_check_import_no_spacy():
+    """``normalizer``'s names are imported on first use: the commands that need no model start fast."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from click.testing import CliRunner
+import normalizer
+from normalizer.cli.main import main
+assert CliRunner().invoke(main, ["--help"]).exit_code == 0
+result = CliRunner().invoke(main, ["gazetteer", "check"])
+assert result.exit_code == 0 and result.output.startswith("ok: "), result.output
+assert "spacy" not in sys.modules, "spacy imported"
+assert normalizer.load_gazetteer is normalizer.gazetteer.load.load_gazetteer
+assert "spacy" not in sys.modules, "spacy imported by load_gazetteer"
+from normalizer import PipelineConfig, annotate
+from normalizer.pipeline.load import load
+assert normalizer.load is load and callable(annotate) and PipelineConfig().shipped
+assert all(getattr(normalizer, name) is not None for name in normalizer.__all__)
+assert set(normalizer.__all__) <= set(dir(normalizer))
+try:
+    normalizer.no_such_name
+except AttributeError as exc:
+    assert "no_such_name" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

@@ -1,7 +1,8 @@
 """Gazetteer (and patch) files that try to hurt: each is refused fast, with file:line, and check exits 1.
 
 One row per hostile file: the text, the exact message (``{p}`` is the file's path) and the exit code of
-``entity-normalizer gazetteer check --no-shipped FILE``.
+``entity-normalizer gazetteer check --no-shipped FILE``. Every test runs twice: with libyaml (PyYAML's C
+parser, the default where it is installed) and with PyYAML's pure-Python parser (the fallback).
 """
 from __future__ import annotations
 
@@ -14,9 +15,20 @@ from click.testing import CliRunner
 from normalizer.analyst.patchfile import read_patch
 from normalizer.cli.main import main
 from normalizer.errors import GazetteerError, GazetteerErrors
-from normalizer.gazetteer.load import load_gazetteer
+from normalizer.gazetteer import yamlio
+from normalizer.gazetteer.load import load_gazetteer, shipped_dir, yaml_files
 from normalizer.gazetteer.schema import name_problem, not_names
-from normalizer.gazetteer.yamlio import MAX_DEPTH, load_yaml
+from normalizer.gazetteer.yamlio import MAX_DEPTH, load_yaml, read_text
+
+DEFAULT_LIBYAML = yamlio.LIBYAML
+PARSERS = ["libyaml", "python"] if DEFAULT_LIBYAML else ["python"]
+
+
+@pytest.fixture(autouse=True, params=PARSERS)
+def parser(request, monkeypatch):
+    """The parser ``load_yaml`` uses in this test: libyaml, or PyYAML's pure-Python one."""
+    monkeypatch.setattr(yamlio, "LIBYAML", request.param == "libyaml")
+    return request.param
 
 ENTRY = "- id: place:hostile-town\n  name: Hostile Town\n  type: town\n"
 WHERE = "entry 'place:hostile-town':"
@@ -302,3 +314,52 @@ def test_an_unreadable_file_does_not_hide_the_other_files_errors(tmp_path):
         f"{folder / 'b-typo.yaml'}:3: entry 'place:bree': unknown key 'typ' (allowed keys: country, exclude, id, "
         "lat, lon, name, native, not, note, parent, type, variants, wikidata)",
     ]
+
+
+# --- the two parsers
+
+
+def test_libyaml_is_the_default_where_pyyaml_has_it(parser, monkeypatch):
+    import yaml
+
+    assert DEFAULT_LIBYAML is bool(getattr(yaml, "__with_libyaml__", False))
+    if parser == "libyaml":  # really the C parser: the pure-Python loader is not even asked
+        monkeypatch.setattr(yamlio, "_Loader", None)
+    assert load_yaml(ENTRY, path="ok.yaml") == [{"id": "place:hostile-town", "name": "Hostile Town", "type": "town"}]
+
+
+def _tree(value):
+    """A loaded value with every line and written form, to compare the two parsers' answers."""
+    if isinstance(value, dict):
+        return ("map", value.line, value.lines, dict(value.written), [(k, _tree(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", value.line, value.lines, dict(value.written), [_tree(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@pytest.mark.skipif(not DEFAULT_LIBYAML, reason="PyYAML without libyaml")
+def test_both_parsers_read_the_shipped_gazetteer_alike(monkeypatch):
+    for path in yaml_files(shipped_dir()):
+        text = read_text(path)
+        monkeypatch.setattr(yamlio, "LIBYAML", True)
+        fast = _tree(load_yaml(text, path=str(path)))
+        monkeypatch.setattr(yamlio, "LIBYAML", False)
+        assert fast == _tree(load_yaml(text, path=str(path))), path
+
+
+@pytest.mark.parametrize("text", [
+    "- id: place:x\n  name: Xland\n  variants: [A\n",  # unclosed flow sequence
+    "- id: place:x\n   name: Xland\n",  # bad indentation
+    "a: 1\n---\nb: 2\n",  # two documents
+    "- {name: 'unclosed}\n",
+    "key: = \n",  # the YAML value key, which the safe constructor cannot build
+])
+@pytest.mark.skipif(not DEFAULT_LIBYAML, reason="PyYAML without libyaml")
+def test_invalid_yaml_gets_the_same_message_from_both_parsers(monkeypatch, text):
+    messages = []
+    for libyaml in (True, False):
+        monkeypatch.setattr(yamlio, "LIBYAML", libyaml)
+        with pytest.raises(GazetteerError) as info:
+            load_yaml(text, path="bad.yaml")
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and messages[0].startswith("bad.yaml:")
