@@ -1,10 +1,16 @@
 """Every name an entry answers to, and the index of those names by matching key."""
 from __future__ import annotations
 
+import math
 import re
+import sys
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from ..text.keys import fold, is_cyrillic, translit_key
 from ..text.translit import language_of, romanizations
@@ -14,6 +20,12 @@ from .schema import PLACE_LABELS, Entry, Variant
 _REGION_WORDS = ("oblast", "region", "province")
 _REGION_SUFFIX = re.compile(r"^(?P<base>.+?)\s+(?P<word>oblast|region|province)$", re.IGNORECASE)
 _RIVER_SUFFIX = re.compile(r"^(?P<base>.+?)\s+river$", re.IGNORECASE)
+START_WORDS_MAX = 200_000  # words remembered (NameIndex.start_words) before starting afresh
+FUZZY_LIMIT = 8  # best keys looked at, before the first-letter and other filters (``Resolver._fuzzy``)
+# rapidfuzz turns a score cutoff into a distance: a hit's own score as the cutoff may not let it pass. Keys
+# scoring a little lower are harmless: they rank after every hit that matters (FuzzyBlocks.hits).
+CUTOFF_SLACK = 1.0
+FUZZY_MEMO = 50_000  # (key, label group, threshold) searches remembered per index
 
 
 def entry_names(entry: Entry) -> list[Variant]:
@@ -93,6 +105,9 @@ class NameIndex:
             for variant in entry_names(entry):
                 self._add(Name(entry, variant))
         self._fuzzy: dict[str, tuple[list[str], list[Name]]] = {}
+        self._start_words: tuple[object, dict[int, int]] | None = None  # (vocab, word id -> can_start)
+        self._blocks: dict[str, FuzzyBlocks] = {}
+        self.group_fuzzy_hits = lru_cache(maxsize=FUZZY_MEMO)(self._group_fuzzy_hits)  # see fuzzy_hits
 
     def _add(self, name: Name) -> None:
         key = fold(name.variant.name)
@@ -114,6 +129,20 @@ class NameIndex:
         for n in range(1, len(words) + 1):
             self.prefixes.add(" ".join(words[:n]))
 
+    def can_start(self, word: str, *, is_alpha: bool, like_num: bool) -> bool:
+        """Can a free name in running text start with this token (``scan_names``)? A word or a number,
+        capitalized unless a number, whose fold key or skeleton begins a free name."""
+        if not (is_alpha or like_num) or not (word[:1].isupper() or like_num):
+            return False
+        return fold(word) in self.prefixes or translit_key(word) in self.prefixes
+
+    def start_words(self, vocab) -> dict[int, int]:
+        """``can_start`` (as 0/1) of the words of this spaCy vocabulary met so far, by word id: the
+        caller fills it. Kept for one vocabulary at a time (its words' flags are its own)."""
+        if self._start_words is None or self._start_words[0] is not vocab:
+            self._start_words = (vocab, _Bounded(START_WORDS_MAX))
+        return self._start_words[1]
+
     def fuzzy_choices(self, label: str) -> tuple[list[str], list[Name]]:
         """Fold keys (and their names) an NER span with this label may fuzzy-match, built once per label."""
         group = "PLACE" if label in PLACE_LABELS else label
@@ -128,3 +157,94 @@ class NameIndex:
                         names.append(name)
             self._fuzzy[group] = (keys, names)
         return self._fuzzy[group]
+
+    def fuzzy_hits(self, key: str, label: str, threshold: float) -> tuple[tuple[str, float, int], ...]:
+        """What ``process.extract(key, keys, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=threshold)``
+        over ``fuzzy_choices(label)`` returns, then only the hits with the first letter of ``key``
+        (in the same order, with the same indexes), scoring only keys that can pass (``FuzzyBlocks``).
+        Remembered per (key, label group, threshold) by ``group_fuzzy_hits`` (an ``lru_cache``)."""
+        return self.group_fuzzy_hits(key, "PLACE" if label in PLACE_LABELS else label, threshold)
+
+    def _group_fuzzy_hits(self, key: str, group: str, threshold: float) -> tuple[tuple[str, float, int], ...]:
+        if group not in self._blocks:
+            self._blocks[group] = FuzzyBlocks(self.fuzzy_choices(group)[0])  # "PLACE" is its own group
+        return self._blocks[group].hits(key, threshold)
+
+
+class FuzzyBlocks:
+    """Keys grouped by first character and sorted by length, so a search scores only the keys whose
+    length lets them reach the threshold, and keys of another first letter only when they matter.
+
+    ``fuzz.ratio`` is the normalized Indel similarity, 100 * 2 * matches / (len_a + len_b) with
+    matches <= min(len_a, len_b); a ratio >= T therefore needs
+    len_b in [len_a * T / (200 - T), len_a * (200 - T) / T]. A hit of another first letter is
+    dropped after the limit, but it can push a same-letter hit out of the best ``FUZZY_LIMIT``:
+    those are scored only when same-letter hits exist, and only down to the score of the last
+    same-letter hit that could still be kept.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self.all = _LengthSorted(range(len(keys)), keys)
+        by_first: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            by_first[key[:1]].append(i)
+        self.by_first = {first: _LengthSorted(indexes, keys) for first, indexes in by_first.items()}
+
+    def hits(self, key: str, threshold: float) -> tuple[tuple[str, float, int], ...]:
+        same = self.by_first.get(key[:1])
+        if same is None:
+            return ()
+        lo, hi = length_bounds(len(key), threshold)
+        found = same.extract(key, lo, hi, threshold)
+        if not found:
+            return ()
+        # Only keys scoring at least as high as the FUZZY_LIMIT-th same-letter hit can push one out.
+        lowest = found[min(len(found), FUZZY_LIMIT) - 1][1] - CUTOFF_SLACK
+        best = self.all.extract(key, lo, hi, max(threshold, lowest))[:FUZZY_LIMIT]
+        return tuple(hit for hit in best if hit[0][:1] == key[:1])
+
+
+class _LengthSorted:
+    """Some keys sorted by (length, index): a length range is one slice."""
+
+    def __init__(self, indexes: Iterable[int], keys: list[str]) -> None:
+        order = sorted(indexes, key=lambda i: (len(keys[i]), i))
+        self.lengths = [len(keys[i]) for i in order]
+        self.keys = [keys[i] for i in order]
+        self.indexes = order
+
+    def extract(self, key: str, lo: int, hi: int, cutoff: float) -> list[tuple[str, float, int]]:
+        """Hits of length lo..hi scoring >= cutoff, best first, ties by index (as ``process.extract``)."""
+        a, b = bisect_left(self.lengths, lo), bisect_right(self.lengths, hi)
+        if a >= b:
+            return []
+        found = process.extract(key, self.keys[a:b], scorer=fuzz.ratio, limit=None, score_cutoff=cutoff)
+        hits = [(k, score, self.indexes[a + j]) for k, score, j in found]
+        hits.sort(key=lambda hit: (-hit[1], hit[2]))
+        return hits
+
+
+def length_bounds(length: int, threshold: float) -> tuple[int, int]:
+    """The lengths a key may have to reach ``fuzz.ratio`` >= ``threshold`` against one of ``length``
+    (a little wider than exact, so rounding never leaves a key out)."""
+    if threshold <= 0:
+        return 0, sys.maxsize
+    if threshold >= 200:
+        return 1, 0
+    slack = 1e-9 * (length + 1)
+    lo = math.ceil(length * threshold / (200 - threshold) - slack)
+    hi = math.floor(length * (200 - threshold) / threshold + slack)
+    return lo, hi
+
+
+class _Bounded(dict):
+    """A dict that starts afresh when it holds ``size`` items (a memo of words met in texts)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key, value) -> None:
+        if len(self) >= self.size:
+            self.clear()
+        super().__setitem__(key, value)

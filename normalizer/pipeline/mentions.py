@@ -17,20 +17,25 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import place_spans
+from . import place_spans, toponyms
+from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
+    LEADING_WORDS,
     SEPARATORS,
+    _is_filler,
+    _separates,
     after_titles,
     clean_pieces,
     coordinated_head,
@@ -43,7 +48,6 @@ from .rules import (
 
 POSSESSIVES = ("'s", "’s")
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
-CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the second pass
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
 
 
@@ -73,19 +77,50 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> li
 def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[str]) -> list[Mention]:
     """NER's spans with a wanted label (and those NER often gives places), cleaned, outside menu
     lines, a person's titles left out, all-lowercase ones only when the gazetteer knows them."""
-    doc = facts.doc
+    doc, text = facts.doc, facts.text
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
     ner = []
+    edges = None  # _edge_code of every token, read at the first wanted span
     for ent in doc.ents:
-        if ent.label_ not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
+        label = ent.label_
+        if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
-        for start, end in clean_pieces(ent):
-            if ent.label_ == "PERSON":
+        if edges is None:
+            edges = toponyms.word_codes(doc, _edge_code)
+        whole = text[ent.start_char : ent.end_char]
+        for start, end in _pieces(doc, ent.start, ent.end, edges, whole):
+            if label == "PERSON":
                 start = after_titles(doc, start, end)
-            written = doc[start:end].text
+            if (start, end) == (ent.start, ent.end):
+                written = whole
+            else:
+                last = doc[end - 1]
+                written = text[doc[start].idx : last.idx + len(last)]  # doc[start:end].text
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
-                ner.append(Mention(start, end, ent.label_))
+                ner.append(Mention(start, end, label))
     return ner
+
+
+# What a word is at the edge of an NER span (rules.clean_pieces): one that is trimmed off the start, off
+# the end, or that splits the span (a separator or paragraph break: trimmed off both, so the highest code).
+_TRIM_START, _TRIM_END, _SPLITS = 1, 2, 4
+_TRIMMED_AT_END = ("'s", "’s", "'", "’")  # rules._trim
+
+
+def _edge_code(word) -> int:
+    """What ``rules.clean_pieces`` does with this word (a Lexeme) at the edges or inside a span."""
+    filler = _is_filler(word)
+    code = _TRIM_START if filler or word.lower_ in LEADING_WORDS else 0
+    code |= _TRIM_END if filler or word.lower_ in _TRIMMED_AT_END else 0
+    return code | _SPLITS if _separates(word) else code
+
+
+def _pieces(doc: Doc, start: int, end: int, edges: list[int], written: str) -> list[tuple[int, int]]:
+    """``rules.clean_pieces(doc[start:end])`` (its text: ``written``): without reading the span's tokens
+    when nothing splits it and its first and last words stay (most spans), else by clean_pieces itself."""
+    if edges[start] & _TRIM_START or edges[end - 1] & _TRIM_END or max(edges[start:end]) >= _SPLITS:
+        return clean_pieces(doc[start:end])
+    return [(start, end)] if any(c.isalpha() for c in written) else []
 
 
 def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
@@ -93,17 +128,15 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
     doc, text = facts.doc, facts.text
     hits: list[Mention] = []
     limit = index.max_words * 2 + 1
-    for token in doc:
-        if not token.is_alpha and not token.like_num or not (token.text[:1].isupper() or token.like_num):
+    for i in name_starts(doc, index):
+        if hits and i < hits[-1].end:
             continue
-        if hits and token.i < hits[-1].end:
-            continue
-        best = None
-        for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
+        best, first = None, doc[i].idx
+        for end in range(i + 1, min(len(doc), i + limit) + 1):
             last = doc[end - 1]
             if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
                 break  # a name does not run across a paragraph, a comma or a slash
-            written = text[token.idx : last.idx + len(last)]
+            written = text[first : last.idx + len(last)]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
                 break
@@ -113,8 +146,27 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
             if names and any(case_compatible(n.variant.name, written) for n in names):
                 best = end
         if best is not None:
-            hits.append(Mention(token.i, best, None, from_gazetteer=True))
+            hits.append(Mention(i, best, None, from_gazetteer=True))
     return [m for m in hits if not in_ranges(*_chars(doc, m), facts.junk)]
+
+
+def name_starts(doc: Doc, index: NameIndex) -> list[int]:
+    """The tokens where ``scan_names`` can find a name, in order: exactly those its first step does not
+    reject (a word or a number, capitalized unless a number, whose own fold key or skeleton begins a
+    free name: ``NameIndex.can_start``). Remembered per word of the vocabulary (``NameIndex.start_words``),
+    so a document costs one array of word ids and a look-up per token."""
+    orths = doc.to_array(ORTH).tolist()
+    known = index.start_words(doc.vocab)
+    starts = list(map(known.get, orths))
+    if None in starts:  # words not met before
+        for i, start in enumerate(starts):
+            if start is None:
+                orth = orths[i]
+                if orth not in known:
+                    lexeme = doc.vocab[orth]
+                    known[orth] = index.can_start(lexeme.orth_, is_alpha=lexeme.is_alpha, like_num=lexeme.like_num)
+                starts[i] = known[orth]
+    return list(compress(range(len(orths)), starts))
 
 
 def _one_entry(names):
@@ -176,10 +228,11 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
     keys = [fold(w) for w in written]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
+    generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ())) for key in keys}
 
     def resolve(i: int, context: Context | None) -> Resolution | None:
         mention = mentions[i]
-        generic = any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(keys[i], ()))
+        generic = generics[keys[i]]
         return resolver.resolve(
             written[i],
             label=mention.ner_label,
@@ -193,16 +246,19 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     for i in range(len(mentions)):
         resolutions[i] = resolve(i, None)
     inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
+    document = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=facts.nationalities)
+    for i, found in enumerate(resolutions):
+        document.update(i, found)
     for _ in range(CONTEXT_PASSES):
         contexts: dict[str, Context] = {}
         for i in range(len(mentions)):
             found = resolutions[i]
             if not found or not (found.alternatives or resolver.world is not None):
                 continue
-            if keys[i] not in contexts:  # what the *other* names of the document say
-                contexts[keys[i]] = _context(resolver, mentions, resolutions, keys, written, leave_out=keys[i],
-                                             inside=inside, nationalities=facts.nationalities)
+            if keys[i] not in contexts:  # what the *other* names of the document say, as resolved so far
+                contexts[keys[i]] = document.leaving_out(keys[i])
             resolutions[i] = resolve(i, contexts[keys[i]])
+            document.update(i, resolutions[i])
     # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
     # then one NER tagged as a place, then the surest.
     best: dict[str, tuple[bool, bool, float, Resolution]] = {}
@@ -252,39 +308,6 @@ def _names_inside_organizations(
             span = doc[mention.start : mention.end]
             names.extend(finder.names_inside(doc, span, person_parts=facts.person_parts, lowered=facts.lowered))
     return names
-
-
-def _label(mention: Mention, found: Resolution | None) -> str | None:
-    """The mention's label while it is being resolved (``Mention.label`` with this resolution)."""
-    return found.entry.label if found and found.entry.label else mention.ner_label
-
-
-def _context(
-    resolver: Resolver, mentions: list[Mention], resolutions: list[Resolution | None], keys: list[str],
-    written: list[str], *, leave_out: str, inside: list[str] = (), nationalities: list[str] = (),
-) -> Context:
-    context = Context()
-    neighbours = set()
-    for mention, found, key, text in zip(mentions, resolutions, keys, written):
-        if key == leave_out:
-            continue
-        if resolver.world is not None and key not in neighbours and _label(mention, found) in PLACE_LABELS:
-            neighbours.add(key)
-            context.places.add_neighbour(resolver.world.neighbour_points(text))
-        if found and found.score >= CONTEXT_MIN_SCORE:
-            resolver.remember(context, found.entry)
-        elif found is None and resolver.world is not None:
-            states = resolver.world.county_states(text)
-            if states:
-                context.places.add_region("US", states)
-    for country in nationalities:
-        context.places.countries[country] = context.places.countries.get(country, 0) + 1
-    for name in inside:
-        key = fold(name)
-        if key != leave_out and key not in neighbours:
-            neighbours.add(key)
-            context.places.add_neighbour(resolver.world.neighbour_points(name))
-    return context
 
 
 def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution | None], i: int) -> str | None:

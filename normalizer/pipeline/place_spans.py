@@ -63,23 +63,31 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
     did not tag, and names in a list with a place."""
     doc = facts.doc
+    words = toponyms.word_codes(doc, toponyms.run_word)  # name words, and words that may give a cue
     out = []
     for mention in mentions:
-        if mention.ner_label in toponyms.RELABELED_LABELS and fold(doc[mention.start:mention.end].text) not in (
-                resolver.index.by_fold):  # a name the curated gazetteer knows: it decides
+        if mention.ner_label not in toponyms.RELABELED_LABELS:
+            out.append(mention)
+            continue
+        written = doc[mention.start:mention.end].text
+        key = fold(written)
+        if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
+                words, mention.start, mention.end, key, facts.place_names, resolver.world):
             cue = toponyms.place_cue(
                 doc, mention.start, mention.end, world=resolver.world,
                 following=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
                 place_names=facts.place_names, person_parts=facts.person_parts, label=mention.ner_label,
+                written=written,
             )
             if cue is not None:
                 mention = mention.but(Why(cue), ner_label="GPE")
         out.append(mention)
-    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
+    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver, words), resolver)
 
 
-def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes."""
+def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, words) -> list[Mention]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes.
+    ``words``: the document's ``toponyms.run_word`` codes."""
     doc = facts.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
@@ -88,13 +96,18 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
-    for start, end in toponyms.capitalized_runs(doc, taken):
-        span = doc[start:end]
-        if fold(span.text) in resolver.index.by_fold:
+    text = facts.text
+    for start, end in toponyms.capitalized_runs(doc, taken, words=words):
+        last = doc[end - 1]
+        stop = last.idx + len(last)
+        written = text[doc[start].idx : stop]  # doc[start:end].text
+        key = fold(written)
+        if key in resolver.index.by_fold or not toponyms.may_have_cue(words, start, end, key, facts.place_names,
+                                                                      resolver.world):
             continue
         cue = toponyms.place_cue(
-            doc, start, end, world=resolver.world, following=facts.following(start, end, FOLLOWING_CHARS),
-            place_names=facts.place_names, person_parts=facts.person_parts,
+            doc, start, end, world=resolver.world, following=text[stop : stop + FOLLOWING_CHARS],
+            place_names=facts.place_names, person_parts=facts.person_parts, written=written,
         )
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why(cue))))
@@ -117,23 +130,32 @@ def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver
     while changed:
         changed = False
         for i, mention in enumerate(mentions):
-            if mention.ner_label not in toponyms.RELABELED_LABELS:
+            if mention.ner_label not in toponyms.RELABELED_LABELS or not any(
+                    0 <= j < len(mentions) and mentions[j].ner_label in PLACE_LABELS
+                    and _coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
+                continue  # the list first (the words between), then whether its very name is a place
+            written = doc[mention.start : mention.end].text
+            if (fold(written) in resolver.index.by_fold
+                    or not toponyms.candidate(doc, mention.start, mention.end, person_parts, written=written)
+                    or not toponyms.named(resolver.world, written)):
                 continue
-            span = doc[mention.start : mention.end]
-            key = fold(span.text)
-            if (key in resolver.index.by_fold or not toponyms.candidate(doc, mention.start, mention.end, person_parts)
-                    or not toponyms.named(resolver.world, span.text)):
-                continue
-            for j in (i - 1, i + 1):
-                if not 0 <= j < len(mentions) or mentions[j].ner_label not in PLACE_LABELS:
-                    continue
-                a, b = sorted((mention, mentions[j]), key=lambda m: m.start)
-                between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
-                if between and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2:
-                    mentions[i] = mention.but(Why.LIST, ner_label="GPE")
-                    changed = True
-                    break
+            mentions[i] = mention.but(Why.LIST, ner_label="GPE")
+            changed = True
     return mentions
+
+
+def _coordinated(doc: Doc, one: Mention, other: Mention) -> bool:
+    """Only one or two coordinators ("," "and" "or" "&") and spaces between the two mentions."""
+    a, b = sorted((one, other), key=lambda m: m.start)
+    between = 0
+    for k in range(a.end, b.start):
+        token = doc[k]
+        if token.is_space:
+            continue
+        if between == 2 or token.lower_ not in toponyms.COORDINATORS:
+            return False
+        between += 1
+    return between > 0
 
 
 def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:

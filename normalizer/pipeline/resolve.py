@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..gazetteer.judgements import is_not_entity, is_rejected
 from ..gazetteer.names import Name, NameIndex
 from ..gazetteer.schema import PLACE_LABELS, WORLD_ID_PREFIXES, Entry, Rejection, label_fits
 from ..text.keys import fold, is_cyrillic, translit_key
 from ..text.translit import CYRILLIC_COUNTRIES
+from ..world.context import PlaceClues
 from ..world.index import Place
 from ..world.places import PlaceContext, WorldPlaces
 
@@ -46,11 +47,16 @@ class Resolution:
 
 @dataclass
 class Context:
-    """What the document has already resolved: ids, countries, and where its places are."""
+    """What the document has already resolved: ids, countries, and where its places are.
 
-    ids: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    places: PlaceContext = field(default_factory=PlaceContext)
+    Gathered entry by entry (``add``: sets and a PlaceContext), or fixed for one name of a document
+    by ``document_context.DocumentContext``: then counts (a name is in them with a count above
+    zero) and a DocumentPlaces. Resolving asks only ``in`` of ``ids`` and ``countries``.
+    """
+
+    ids: set[str] | dict[str, int] = field(default_factory=set)
+    countries: set[str] | dict[str, int] = field(default_factory=set)
+    places: PlaceClues = field(default_factory=PlaceContext)
 
     def add(self, entry: Entry, place: Place | None = None) -> None:
         self.ids.add(entry.canonical_id)
@@ -175,11 +181,10 @@ class Resolver:
     def _fuzzy(self, key: str, label: str) -> Resolution | None:
         if sum(c.isalpha() for c in key) < self.fuzzy_min_length:
             return None
-        keys, names = self.index.fuzzy_choices(label)
-        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=self.fuzzy_threshold)
-        hits = [(k, s, i) for k, s, i in hits
-                if k[:1] == key[:1] and not names[i].variant.weak and names[i].variant.kind != "generic"
-                and not _derived(key, k)]
+        _, names = self.index.fuzzy_choices(label)
+        # the best 8 keys above the threshold, then those with the same first letter (NameIndex.fuzzy_hits)
+        hits = [(k, s, i) for k, s, i in self.index.fuzzy_hits(key, label, self.fuzzy_threshold)
+                if not names[i].variant.weak and names[i].variant.kind != "generic" and not _derived(key, k)]
         if not hits:
             return None
         _, best_score, best_i = hits[0]

@@ -35,8 +35,13 @@ Measured and rejected: "at" as a cue (more false than true places).
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable
+from itertools import compress
 
+from spacy.attrs import ORTH, POS
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc
 
 from ..text.keys import fold, looks_like_acronym
@@ -74,44 +79,72 @@ REPORTING_VERBS = frozenset({
     "writes", "explained", "stated", "noted", "argued", "asked", "replied",
 })
 COORDINATORS = frozenset({",", "and", "or", "&"})
+WORDS_REMEMBERED = 200_000  # per word test (word_codes), before starting afresh
 
 
 def place_cue(
     doc: Doc, start: int, end: int, *, world: WorldPlaces, following: str,
-    place_names: set[str], person_parts: set[str], label: str | None = None,
+    place_names: set[str], person_parts: set[str], label: str | None = None, written: str | None = None,
 ) -> str | None:
     """Why the span doc[start:end] (NER's ``label``, None if untagged) is a place ("comma",
-    "prep", "vote"), or None."""
-    written = doc[start:end].text
-    key = fold(written)
-    if not candidate(doc, start, end, person_parts):
+    "prep", "vote"), or None. ``written``: the span's text, when the caller has it.
+
+    The cues are tried in the order of the module docstring; the text's cues are read first, as
+    they cost nothing: a name with none of them, not followed by a state or country and not a
+    country's or capital's name, needs no look-up of the places it names.
+    """
+    written = doc[start:end].text if written is None else written
+    if not candidate(doc, start, end, person_parts, written=written):
         return None
+    key = fold(written)
+    cue = _text_cue(doc, start, end, key, place_names)
+    if cue is None and key not in capital_names(world) and not world.containers(following):
+        return None  # "comma" needs a state or country after the name, "capital" such a name
     places = named(world, written)
     if not places:
         return None
     if _in_container(world, places, following):
         return "comma"
-    if start > 0 and doc[start - 1].lower_ in LOCATIVE_PREPOSITIONS:
-        return "prep"
-    if key in place_names:
-        return "vote"
-    prev = doc[start - 1].lower_ if start > 0 else ""
-    nxt = doc[end].lower_ if end < len(doc) else ""
-    if nxt in LOCAL_NOUNS:
-        return "noun"
-    if _before_plural_noun(doc, end):
-        return "plural"
-    if prev in ("of", "from") and start > 1 and (
-            doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
-        return "residence"
-    if prev == "of" and start > 1 and doc[start - 2].lower_ in PLACE_HEADS:
-        return "townof"
-    for word in ("to", "from"):
-        if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
-            return word
+    if cue is not None:
+        return cue
     if any(_capital_cue(world, p, label) for p in places):
         return "capital"
     return None
+
+
+def _text_cue(doc: Doc, start: int, end: int, key: str, place_names: set[str]) -> str | None:
+    """The first of the cues "prep" to "to"/"from" that the words around doc[start:end] give."""
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    if prev in LOCATIVE_PREPOSITIONS:
+        return "prep"
+    if key in place_names:
+        return "vote"
+    if end < len(doc) and doc[end].lower_ in LOCAL_NOUNS:
+        return "noun"
+    if _before_plural_noun(doc, end):
+        return "plural"
+    if prev not in ("of", "from", "to") or start < 2:
+        return prev if prev in ("to", "from") else None
+    before = doc[start - 2]
+    if prev in ("of", "from") and (before.text == "," or before.ent_type_ == "PERSON"):
+        return "residence"
+    if prev == "of":
+        return "townof" if before.lower_ in PLACE_HEADS else None
+    return prev if before.lower_ not in ("according", "due") else None  # "flew to Butte", not "according to"
+
+
+_CAPITAL_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def capital_names(world: WorldPlaces) -> frozenset[str]:
+    """Folded names of the places that can give the "capital" cue: every country and national
+    capital of the world layer (``_capital_cue`` says which for a PERSON span). Found once per layer."""
+    names = _CAPITAL_NAMES.get(world)
+    if names is None:
+        capitals = (world.index.get(canonical_id) for canonical_id in world.capitals)
+        names = world.index.names_of("country") | {fold(p.name) for p in capitals if p is not None}
+        _CAPITAL_NAMES[world] = names
+    return names
 
 
 def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
@@ -135,10 +168,10 @@ def _before_plural_noun(doc: Doc, end: int) -> bool:
     return False
 
 
-def candidate(doc: Doc, start: int, end: int, person_parts: set[str]) -> bool:
-    """Could doc[start:end] be a place at all, whatever the cue? Not an acronym ("SEC"), not a
-    person's name elsewhere, not after a title, not the speaker of "said"."""
-    written = doc[start:end].text
+def candidate(doc: Doc, start: int, end: int, person_parts: set[str], *, written: str | None = None) -> bool:
+    """Could doc[start:end] (its text: ``written``) be a place at all, whatever the cue? Not an acronym
+    ("SEC"), not a person's name elsewhere, not after a title, not the speaker of "said"."""
+    written = doc[start:end].text if written is None else written
     if written.isupper() and looks_like_acronym(written):
         return False
     if fold(written) in person_parts or _after_title(doc, start):
@@ -169,15 +202,14 @@ def _in_container(world: WorldPlaces, places, following: str) -> bool:
 def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
     """Token ranges of all-caps datelines naming a world place: "BEIRUT (Reuters) —", "AUSTIN, Texas"."""
     out = []
-    i = 0
     n = len(doc)
-    while i < n:
-        if not _caps_word(doc[i]) or (i > 0 and not _opens(doc, i)):
-            i += 1
+    caps = word_codes(doc, _caps_lexeme)
+    resume = 0  # a dateline's words are not looked at again as the start of another
+    for i in compress(range(n), caps):
+        if i < resume or (i > 0 and not _opens(doc, i)):
             continue
         j = i
-        while j < n and (_caps_word(doc[j]) or (doc[j].text == "." and j > i and _caps_word(doc[j - 1])
-                                                and j + 1 < n and _caps_word(doc[j + 1]))):
+        while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and doc[j].text == ".")):
             j += 1
         end = j
         if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
@@ -186,12 +218,17 @@ def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
         if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(doc, end)
                 and named(world, written)):
             out.append((i, end))
-        i = max(j, i + 1)
+        resume = max(j, i + 1)
     return out
 
 
-def _caps_word(token) -> bool:
-    text = token.text.rstrip(".")
+def _caps_lexeme(lexeme) -> bool:
+    return _caps_text(lexeme.orth_)
+
+
+def _caps_text(text: str) -> bool:
+    """An all-caps word, maybe with periods after it or apostrophes in it ("U.S.", "O'HARE")."""
+    text = text.rstrip(".")
     return bool(text) and text.replace("'", "").replace("’", "").isalpha() and text.isupper()
 
 
@@ -242,20 +279,23 @@ def _state_name(world: WorldPlaces, name: str) -> bool:
     return any(p.feature == "admin1" and fold(p.name) == fold(name) for p, _ in world.index.candidates(name, limit=5))
 
 
-def capitalized_runs(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
-    """Runs of capitalized words outside every mention ("in Grand Prairie"): names NER missed."""
+def capitalized_runs(doc: Doc, taken: set[int], *, words: list[int] | None = None) -> list[tuple[int, int]]:
+    """Runs of capitalized words outside every mention ("in Grand Prairie"): names NER missed. ``words``:
+    the document's ``run_word`` codes, if at hand."""
+    words = word_codes(doc, run_word) if words is None else words
+    pos = doc.to_array(POS).tolist()
     runs = []
-    i, n = 0, len(doc)
-    while i < n:
-        j = i
-        while j < n and j not in taken and _name_word(doc[j]):
-            j += 1
-        if j > i:
-            if not _glued(doc, i, j):
-                runs.append((i, j))
-            i = j
-        else:
-            i += 1
+    start = last = -2  # the run being read: doc[start:last + 1]
+    for i in [i for i, word in enumerate(words) if word & NAME_WORD]:
+        if i in taken or pos[i] not in (0, PROPN):  # a name word has no part of speech or PROPN
+            continue
+        if i != last + 1:
+            if start >= 0 and not _glued(doc, start, last + 1):
+                runs.append((start, last + 1))
+            start = i
+        last = i
+    if start >= 0 and not _glued(doc, start, last + 1):
+        runs.append((start, last + 1))
     return runs
 
 
@@ -268,6 +308,51 @@ def _glued(doc: Doc, start: int, end: int) -> bool:
     return after is not None and not doc[end - 1].whitespace_ and after.text == "-"
 
 
-def _name_word(token) -> bool:
-    return (token.is_alpha and token.text[:1].isupper() and token.lower_ not in STOP_WORDS
-            and token.pos_ in ("PROPN", ""))
+# What a word is around a capitalized run (run_word): a name word (with a PROPN or no part of speech),
+# a word before a name that may give a cue, a word after one that may.
+NAME_WORD, CUE_BEFORE, CUE_AFTER = 1, 2, 4
+_CUE_BEFORE_WORDS = LOCATIVE_PREPOSITIONS | {"of", "from", "to"}  # prep, residence, townof, to, from
+_CUE_AFTER_WORDS = LOCAL_NOUNS | PLURAL_PLACE_NOUNS | COORDINATORS  # noun, plural (and a comma: comma)
+
+
+def run_word(lexeme) -> int:
+    """NAME_WORD | CUE_BEFORE | CUE_AFTER bits of a word (a Lexeme) for ``capitalized_runs`` and ``may_have_cue``."""
+    text, lower = lexeme.orth_, lexeme.lower_
+    bits = NAME_WORD if lexeme.is_alpha and text[:1].isupper() and lower not in STOP_WORDS else 0
+    bits |= CUE_BEFORE if lower in _CUE_BEFORE_WORDS else 0
+    after = lower in _CUE_AFTER_WORDS or text[:1].isupper() or text[:1] == "," or lexeme.is_space
+    return bits | CUE_AFTER if after else bits
+
+
+def may_have_cue(words: list[int], start: int, end: int, key: str, place_names: set[str],
+                 world: WorldPlaces) -> bool:
+    """False when ``place_cue`` is sure to find no cue for doc[start:end] (folded: ``key``), read from the
+    document's ``run_word`` codes: no word before it that may give one ("in", "of", "from", "to"), none after
+    it (a local or plural place noun, a coordinator or a comma, a capitalized word or a space), neither
+    a name NER tagged as a place elsewhere ("vote") nor a country's or capital's name."""
+    if (start > 0 and words[start - 1] & CUE_BEFORE) or (end < len(words) and words[end] & CUE_AFTER):
+        return True
+    return key in place_names or key in capital_names(world)
+
+
+_WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}
+
+
+def word_codes(doc: Doc, test: Callable) -> list[int]:
+    """``test(lexeme)`` (an int) for each token of the document: remembered per word of the vocabulary,
+    for one vocabulary at a time (its words' flags are its own), so a document costs one array of
+    word ids and a look-up per token."""
+    orths = doc.to_array(ORTH).tolist()
+    vocab, known = _WORD_CODES.get(test, (None, None))
+    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
+        known = {}
+        _WORD_CODES[test] = (doc.vocab, known)
+    codes = list(map(known.get, orths))
+    if None in codes:  # words not met before
+        for i, code in enumerate(codes):
+            if code is None:
+                orth = orths[i]
+                if orth not in known:
+                    known[orth] = int(test(doc.vocab[orth]))
+                codes[i] = known[orth]
+    return codes

@@ -28,7 +28,7 @@ import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from ..errors import GeoNamesError
@@ -52,6 +52,7 @@ __all__ = [
 CACHE_ENV_VAR = "ENTITY_NORMALIZER_CACHE"
 ID_PREFIX = "geonames:"
 IMPORT_COMMAND = "entity-normalizer gazetteer import geonames"
+CANDIDATES_REMEMBERED = 20_000  # candidates() answers kept per index (names repeat across documents)
 
 log = logging.getLogger("normalizer")
 _REBUILT: set[Path] = set()  # cached indexes rebuilt in this process because they were damaged
@@ -188,14 +189,38 @@ class GeoNamesIndex:
         """Places that ``name`` can denote, each with how it matched ("fold" or "translit").
 
         Exact (folded) matches come first, then romanization matches; within each, countries,
-        then first-level regions, then cities, the most populous first.
+        then first-level regions, then cities, the most populous first. Answers are remembered per
+        (fold key, skeleton, limit): names repeat across documents (``CANDIDATES_REMEMBERED``).
         """
         folded = fold(name)
         if not folded or limit <= 0:
             return []
         skeleton = translit_key(name) or None
-        rows = self._query(_CANDIDATES_SQL, (folded, skeleton, limit))
-        return [(_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows]
+        memo = self._candidate_memo  # the answer depends on the two keys only: remembered by them
+        key = (folded, skeleton, limit, self._generation)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= CANDIDATES_REMEMBERED:
+                memo.clear()
+            rows = self._query(_CANDIDATES_SQL, (folded, skeleton, limit))
+            found = memo[key] = tuple((_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows)
+        return list(found)
+
+    @cached_property
+    def _candidate_memo(self) -> dict[tuple, tuple[tuple[Place, str], ...]]:
+        return {}
+
+    def names_of(self, feature: str) -> frozenset[str]:
+        """The folded names of every place of one feature class ("country"), read once."""
+        names = self._feature_names.get(feature)
+        if names is None:
+            rows = self._query("SELECT name FROM places WHERE feature = ?", (feature,))
+            names = self._feature_names[feature] = frozenset(fold(row[0]) for row in rows)
+        return names
+
+    @cached_property
+    def _feature_names(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def get(self, canonical_id: str) -> Place | None:
         """The place with this id ("geonames:706483", "iso3166-2:CA-ON", "fips:21125"), or None."""

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..gazetteer.schema import WORLD_ID_PREFIXES, Entry
 from ..text.keys import fold, looks_like_acronym
 from ..text.translit import CYRILLIC_COUNTRIES
 from .abbreviations import abbreviated_region
-from .distance import km, rough_km
+from .context import PlaceClues, PlaceContext
 from .index import GeoNamesIndex, Place, default_index
 from .sources import county_fips
 
@@ -42,70 +42,13 @@ CURATED_BONUS = 1.5
 COUNTRY_CONTEXT_CAP = 4.5  # 1.5 for each mention of the country or a place in it, up to 3
 STRICT_MIN_POPULATION = 100_000
 ALTERNATE_NAME_PENALTY = 2.0
-CACHE_SIZE = 20_000  # candidate lists kept per WorldPlaces (names repeat across documents)
-NEAR_KM = 300.0
+CACHE_SIZE = 20_000  # candidate lists (and places, neighbours, containers) kept per WorldPlaces
 CAPITAL_BONUS = 1.0  # news names capitals far more than namesakes
-# Support: each other place name of the document adds up to SUPPORT_WEIGHT to a candidate that one
-# of its own likeliest places lies near (exp(-distance / SUPPORT_KM)), SUPPORT_CAP in all.
-SUPPORT_KM = 40.0
-SUPPORT_WEIGHT = 2.0
-SUPPORT_CAP = 6.0
 NEIGHBOUR_CANDIDATES = 10
+WEIGHT_SLACK = 1e-9  # beyond the support's error: rounding of the sums it goes into (far below this)
+__all__ = ["PlaceChoice", "PlaceContext", "WorldPlaces", "fill_coordinates", "world_layer"]  # PlaceContext: context.py
 
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
-
-
-@dataclass
-class PlaceContext:
-    """Where the document is: countries, first-level regions and points it has resolved."""
-
-    countries: dict[str, int] = field(default_factory=dict)
-    regions: set[tuple[str, str]] = field(default_factory=set)
-    points: list[tuple[float, float]] = field(default_factory=list)
-    neighbours: list[tuple[tuple[float, float], ...]] = field(default_factory=list)  # see add_neighbour
-    _support: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
-    _nearness: dict[tuple[float, float], float] = field(default_factory=dict, repr=False, compare=False)
-
-    def add(self, entry: Entry, place: Place | None = None) -> None:
-        if entry.country:
-            self.countries[entry.country] = self.countries.get(entry.country, 0) + 1
-        if place is not None and place.feature == "admin1" and place.admin1:
-            self.regions.add((place.country, place.admin1))
-        if place is not None and place.admin1 and place.feature in ("city", "admin2"):
-            self.regions.add((place.country, place.admin1))
-        if entry.lat is not None and entry.lon is not None and (entry.lat, entry.lon) not in self.points:
-            self.points.append((entry.lat, entry.lon))  # once per place: nearness takes the nearest
-            self._nearness.clear()
-
-
-    def add_neighbour(self, points: tuple[tuple[float, float], ...]) -> None:
-        """Another place name of the document, as the points it may denote: a town and the county
-        around it support each other ("Paris and Henry County": Paris, Tennessee)."""
-        if points:
-            self.neighbours.append(points)
-            self._support.clear()
-
-    def nearness(self, place: Place) -> float:
-        """Up to 2.0 for a place near one the document resolved (remembered like ``support``)."""
-        key = (place.lat, place.lon)
-        if key not in self._nearness:
-            nearest = min(km(key, p) for p in self.points)
-            self._nearness[key] = 2.0 * math.exp(-nearest / NEAR_KM)
-        return self._nearness[key]
-
-    def support(self, place: Place) -> float:
-        """What the other place names say for ``place`` (remembered: a name's mentions share a context)."""
-        if place.canonical_id not in self._support:
-            support = sum(math.exp(-min(rough_km(place.lat, place.lon, p) for p in points) / SUPPORT_KM)
-                          for points in self.neighbours)
-            self._support[place.canonical_id] = min(SUPPORT_CAP, SUPPORT_WEIGHT * support)
-        return self._support[place.canonical_id]
-
-    def add_region(self, country: str, regions: set[str]) -> None:
-        """A mention that only says "somewhere in one of these regions" (a county name)."""
-        self.countries[country] = self.countries.get(country, 0) + 1
-        if len(regions) == 1:
-            self.regions.add((country, next(iter(regions))))
 
 
 @dataclass
@@ -117,17 +60,46 @@ class PlaceChoice:
     alternatives: list[tuple[str, float]]
 
 
+@dataclass
+class _Ranking:
+    """Candidates weighed: ``ranked`` by weight, ``order`` the same with the preferred place first
+    when the context does not favour the namesake (``compared``: the two evidences, if weighed)."""
+
+    weights: list[float]
+    shares: list[float]
+    total: float
+    ranked: list[int]
+    order: list[int]
+    compared: tuple[float, float] | None
+
+    def certain(self, error: float, base: float) -> bool:
+        """Whether weights and evidences each off by up to ``error`` would still give this choice,
+        these alternatives in this order and these rounded scores."""
+        weights, ranked = self.weights, self.ranked
+        if any(weights[ranked[i]] - weights[ranked[i + 1]] <= 2 * error for i in range(min(4, len(ranked) - 1))):
+            return False
+        if self.compared is not None and abs(self.compared[0] - self.compared[1]) <= 2 * error:
+            return False
+        slack = 4 * error  # each share moves by a factor within exp(±2 error)
+        for i in self.order[:4]:
+            share = base * self.shares[i] / self.total
+            if round(share * (1 - slack), 3) != round(share * (1 + slack), 3):
+                return False
+        return True
+
+
 class WorldPlaces:
     """Resolves place names against a GeoNamesIndex, letting curated entries take over by id."""
 
     def __init__(self, index: GeoNamesIndex, curated: dict[str, Entry]) -> None:
         self.index = index
         self.curated = curated
-        self._cache: dict[tuple[str, bool], list[tuple[Place, str]]] = {}
-        self._places: dict[str, Place | None] = {}
-        self._neighbours: dict[str, tuple[tuple[float, float], ...]] = {}
-        self._containers: dict[str, list[Place]] = {}
         self._capitals: frozenset[str] | None = None
+        # Remembered between documents (names repeat), the least recently used forgotten first.
+        self._lookups = lru_cache(maxsize=CACHE_SIZE)(self._first_lookup)
+        self._places = lru_cache(maxsize=CACHE_SIZE)(index.get)
+        self._neighbours = lru_cache(maxsize=CACHE_SIZE)(self._neighbour_points)
+        self._containers = lru_cache(maxsize=CACHE_SIZE)(self._named_container)
 
     @property
     def capitals(self) -> frozenset[str]:
@@ -142,7 +114,7 @@ class WorldPlaces:
         text: str,
         *,
         following: str = "",
-        context: PlaceContext | None = None,
+        context: PlaceClues | None = None,
         prefer: str | None = None,
         strict: bool = False,
     ) -> PlaceChoice | None:
@@ -174,34 +146,42 @@ class WorldPlaces:
         if not found:
             return None
         key = fold(text)
-        evidence = [self._evidence(place, context, within) for place, _ in found]
-        weights = [self.prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
-                   for i, (place, match) in enumerate(found)]
-        top = max(weights)
-        shares = [math.exp(w - top) for w in weights]
-        total = sum(shares)
-        order = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
+        ranking = self._ranking(found, key, [self._evidence(place, context, within) for place, _ in found], prefer)
+        error = context.support_error if context else 0.0
+        if error and not ranking.certain(error + WEIGHT_SLACK, BASE_SCORE.get(found[ranking.order[0]][1], 0.8)):
+            # the approximate support could have changed the choice, the order or a rounded score
+            exact = [self._evidence(place, context, within, exact=True) for place, _ in found]
+            ranking = self._ranking(found, key, exact, prefer)
+        order, shares, total = ranking.order, ranking.shares, ranking.total
         best = order[0]
-        if prefer and found[best][0].canonical_id != prefer:
-            # A namesake replaces the curated place only when the document's context favours it more.
-            mine = next(i for i, (place, _) in enumerate(found) if place.canonical_id == prefer)
-            if evidence[best] <= evidence[mine]:
-                order.remove(mine)
-                order.insert(0, mine)
-                best = mine
         place, match = found[best]
         entry = self.entry_for(place)
         base = BASE_SCORE.get(match, 0.8)
         alternatives = [(found[i][0].canonical_id, round(base * shares[i] / total, 3)) for i in order[1:4]]
         return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
 
+    def _ranking(self, found: list[tuple[Place, str]], key: str, evidence: list[float], prefer: str | None) -> _Ranking:
+        weights = [self.prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
+                   for i, (place, match) in enumerate(found)]
+        top = max(weights)
+        shares = [math.exp(w - top) for w in weights]
+        ranked = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
+        order, compared = list(ranked), None
+        best = order[0]
+        if prefer and found[best][0].canonical_id != prefer:
+            # A namesake replaces the curated place only when the document's context favours it more.
+            mine = next(i for i, (place, _) in enumerate(found) if place.canonical_id == prefer)
+            compared = (evidence[best], evidence[mine])
+            if evidence[best] <= evidence[mine]:
+                order.remove(mine)
+                order.insert(0, mine)
+        return _Ranking(weights, shares, sum(shares), ranked, order, compared)
+
     def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
-        cache_key = (text, following.startswith("."))
-        if cache_key not in self._cache:
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.clear()
-            self._cache[cache_key] = self._lookup(text, following)
-        return list(self._cache[cache_key])
+        return list(self._lookups(text, following.startswith(".")))
+
+    def _first_lookup(self, text: str, dotted: bool) -> tuple[tuple[Place, str], ...]:
+        return tuple(self._lookup(text, "." if dotted else ""))
 
     def _lookup(self, text: str, following: str, *, limit: int = MAX_CANDIDATES) -> list[tuple[Place, str]]:
         key = fold(text)
@@ -228,12 +208,7 @@ class WorldPlaces:
         m = _FOLLOWING_NAME.match(following)
         if not m:
             return []
-        written = m.group(1)
-        if written not in self._containers:
-            if len(self._containers) > CACHE_SIZE:
-                self._containers.clear()
-            self._containers[written] = self._named_container(written)
-        return self._containers[written]
+        return self._containers(m.group(1))
 
     def _named_container(self, written: str) -> list[Place]:
         words = written.split()
@@ -264,8 +239,9 @@ class WorldPlaces:
             weight -= ALTERNATE_NAME_PENALTY  # "Walton" is Model Town's alternate name, Walton's own
         return weight
 
-    def _evidence(self, place: Place, context: PlaceContext | None, within: list[Place]) -> float:
-        """What the document says: "City, State" right after, countries, regions, nearby places."""
+    def _evidence(self, place: Place, context: PlaceClues | None, within: list[Place], *, exact: bool = False) -> float:
+        """What the document says: "City, State" right after, countries, regions, nearby places
+        (``exact``: the support summed straightforwardly, see ``context.py``)."""
         weight = 0.0
         for container in within:
             if container.feature == "country" and place.country == container.country:
@@ -277,24 +253,21 @@ class WorldPlaces:
             weight += min(COUNTRY_CONTEXT_CAP, 1.5 * seen)
             if place.admin1 and (place.country, place.admin1) in context.regions:
                 weight += 2.5
-            if place.lat is not None and context.points:
+            if place.lat is not None and context.has_points:
                 weight += context.nearness(place)
-            if place.lat is not None and context.neighbours:
-                weight += context.support(place)
+            if place.lat is not None and context.has_neighbours:
+                weight += context.exact_support(place) if exact else context.support(place)
         return weight
 
     def neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
         """Where the ``NEIGHBOUR_CANDIDATES`` likeliest places called ``text`` are."""
-        if text not in self._neighbours:
-            if len(self._neighbours) > CACHE_SIZE:
-                self._neighbours.clear()
-            found = self._candidates(text)
-            key = fold(text)
-            found.sort(key=lambda pm: self.prior(pm[0], pm[1], key), reverse=True)
-            self._neighbours[text] = tuple(
-                (p.lat, p.lon) for p, _ in found[:NEIGHBOUR_CANDIDATES] if p.lat is not None
-            )
-        return self._neighbours[text]
+        return self._neighbours(text)
+
+    def _neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
+        found = self._candidates(text)
+        key = fold(text)
+        found.sort(key=lambda pm: self.prior(pm[0], pm[1], key), reverse=True)
+        return tuple((p.lat, p.lon) for p, _ in found[:NEIGHBOUR_CANDIDATES] if p.lat is not None)
 
     def county_states(self, text: str) -> set[str]:
         """US states that have a county (or parish) of this name: context, not an entity resolution.
@@ -308,11 +281,7 @@ class WorldPlaces:
         """The world-layer place of an id (None for slugs), remembered between documents."""
         if not canonical_id.startswith(WORLD_ID_PREFIXES):
             return None
-        if canonical_id not in self._places:
-            if len(self._places) > CACHE_SIZE:
-                self._places.clear()
-            self._places[canonical_id] = self.index.get(canonical_id)
-        return self._places[canonical_id]
+        return self._places(canonical_id)
 
     def entry_for(self, place: Place) -> Entry:
         curated = self.curated.get(place.canonical_id)
@@ -369,8 +338,6 @@ def _inside(place: Place, container: Place) -> bool:
     if container.feature == "country":
         return place.country == container.country
     return bool(container.admin1) and (place.country, place.admin1) == (container.country, container.admin1)
-
-
 
 
 @lru_cache(maxsize=50_000)

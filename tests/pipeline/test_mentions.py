@@ -1,9 +1,20 @@
 """The matching rules on our own sentences, with spacy.blank and hand-set NER labels."""
+from functools import cache
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
 
+from normalizer.gazetteer.load import load_gazetteer
+from normalizer.pipeline import mentions as stages
+from normalizer.pipeline.facts import DocumentFacts
+from normalizer.pipeline.mention import Mention
 from normalizer.pipeline.records import doc_records
+from normalizer.pipeline.rules import SEPARATORS, clean_pieces, in_ranges
+from normalizer.text.keys import case_compatible, fold, translit_key
 
-from ..conftest import annotate_with_ents
+from ..conftest import MINI, annotate_with_ents
 
 
 def found(doc):
@@ -385,3 +396,83 @@ def test_why_keeps_the_rules_that_made_a_mention(sm_nlp, text, written, why):
     [outcome] = annotate_documents(sm_nlp, [Document(id="x", text=text)], why=True)
     [record] = [r for r in outcome.spans if r["text"] == written]
     assert record.get("why") == why
+
+
+# --- The fast scan finds what the token-by-token scan found (name_starts, _pieces) ---------
+# Words of the mini gazetteer's names, their spellings and cases, and what stops or splits a name.
+WORDS = ["Kharkiv", "Kharkov", "KHARKIV", "kharkiv", "region", "Region", "Oblast", "Izyum", "Izjum", "Izum",
+         "Kupjansk", "Kupiansk", "Krasnyj", "Krasnyi", "Liman", "Lyman", "Харків", "US", "Us", "us", "U.S.",
+         "United", "States", "Kiev", "’s", "'s", ",", "/", ".", "-", "\n\n", "\n", "Seversky", "Donets", "River",
+         "Kyivstar", "2022", "12", "the", "The", "Austin", "in", "near", "©", "🙂", "(", ")", "of", "Russia",
+         "Russian", "Federation", "Ukraine"]
+
+
+@cache
+def mini_index():
+    return load_gazetteer([MINI], shipped=False).index
+
+
+@cache
+def vocab():
+    import spacy
+
+    return spacy.blank("en").vocab
+
+
+def make_doc(words: list[str], spaces: list[bool]) -> Doc:
+    return Doc(vocab(), words=words, spaces=spaces)
+
+
+_DOCS = st.lists(st.tuples(st.sampled_from(WORDS), st.booleans()), min_size=1, max_size=30).map(
+    lambda pairs: make_doc([w for w, _ in pairs], [s for _, s in pairs]))
+
+
+def scan_names_token_by_token(facts, index):
+    """``scan_names`` as it was before ``name_starts``: every token looked at as a possible start."""
+    doc, text = facts.doc, facts.text
+    hits = []
+    limit = index.max_words * 2 + 1
+    for token in doc:
+        if not token.is_alpha and not token.like_num or not (token.text[:1].isupper() or token.like_num):
+            continue
+        if hits and token.i < hits[-1].end:
+            continue
+        best = None
+        for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
+            last = doc[end - 1]
+            if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
+                break
+            written = text[token.idx : last.idx + len(last)]
+            key, skeleton = fold(written), translit_key(written)
+            if key not in index.prefixes and skeleton not in index.prefixes:
+                break
+            if last.lower_ in stages.POSSESSIVES or not any(c.isalnum() for c in last.text):
+                continue
+            names = index.free.get(key) or stages._one_entry(index.free_translit.get(skeleton))
+            if names and any(case_compatible(n.variant.name, written) for n in names):
+                best = end
+        if best is not None:
+            hits.append(Mention(token.i, best, None, from_gazetteer=True))
+    return [m for m in hits if not in_ranges(*stages._chars(doc, m), facts.junk)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_DOCS)
+def test_the_name_scan_finds_what_the_token_by_token_scan_found(doc):
+    index = mini_index()
+    assert stages.scan_names(DocumentFacts(doc), index) == scan_names_token_by_token(DocumentFacts(doc), index)
+
+
+def test_the_name_scan_examines_only_where_a_name_can_start():
+    doc = make_doc(["The", "convoy", "left", "Kharkiv", "for", "Izjum", "and", "Paris", "."], [True] * 9)
+    assert stages.name_starts(doc, mini_index()) == [3, 5]
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=_DOCS, data=st.data())
+def test_span_pieces_are_clean_pieces(doc, data):
+    start = data.draw(st.integers(0, len(doc) - 1))
+    end = data.draw(st.integers(start + 1, len(doc)))
+    edges = stages.toponyms.word_codes(doc, stages._edge_code)
+    span = doc[start:end]
+    assert stages._pieces(doc, start, end, edges, span.text) == clean_pieces(span)

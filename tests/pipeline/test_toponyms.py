@@ -2,13 +2,21 @@
 
 A small GeoNames dump with invented towns; NER labels are set by hand on spacy.blank docs.
 """
+from functools import cache
+
 import pytest
 import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from normalizer.pipeline import toponyms
 from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.facts import DocumentFacts
+from normalizer.pipeline.mention import FOLLOWING_CHARS
 from normalizer.pipeline.records import doc_records
+from normalizer.text.keys import fold
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex
 
@@ -145,3 +153,180 @@ def test_person_name_parts():
     doc = spacy.blank("en")("Andrew Jackson spoke to Jackson.")
     doc.ents = [doc.char_span(0, 14, label="PERSON")]
     assert DocumentFacts(doc).person_parts == {"andrew", "jackson"}
+
+
+# --- The cues read word by word from memos, cheap ones first, say what the token-by-token reading said -------------
+
+# Towns of the dump above, in both cases, and the words of every cue.
+WORDS = ["Cedar", "Bend", "CEDAR", "BEND", "Marion", "MARION", "Maple", "Falls", "MAPLE", "FALLS", "March",
+         "Springfield", "Illinois", "Ill.", "United", "States", "Jane", "Roe", "Smith", "in", "near", "to", "from",
+         "of", "according", "due", "the", "village", "town", "police", "residents", "counties", "and", "or", ",",
+         "said", "Sen.", "Mr", ".", "-", "—", ":", "(", "AP", ")", "\n", "I", "A", "US", "ST", "CO", "D", "2009",
+         "Grand", "Prairie", "café", "Ünion"]
+POS = ["", "PROPN", "NOUN", "VERB"]
+# Phrases that give each cue, or almost: drawn among single words, so that cues, runs and datelines abound.
+PHRASES = [
+    ["near", "Cedar", "Bend"], ["Marion", ",", "Ill."], ["Maple", "Falls", ",", "Illinois", "."],
+    ["CEDAR", "BEND", ",", "Ill.", "(", "AP", ")", "—"], ["\n", "MAPLE", "FALLS", "—"], ["MARION", ":"],
+    ["according", "to", "Marion"], ["flew", "to", "Marion"], ["the", "village", "of", "Maple", "Falls"],
+    ["Marion", "police"], ["Cedar", "Bend", "and", "Marion", "counties"], ["Jane", "Roe", ",", "of", "Marion"],
+    ["United", "States"], ["Springfield"], ["Smith", "-", "Marion"], ["Marion", "said"], ["Sen.", "Marion"],
+    ["2009", "ST", ".", "MARION", "-"], ["March"], ["in", "Grand", "Prairie"],
+]
+
+
+def place_cue_in_text_order(doc, start, end, *, world, following, place_names, person_parts, label=None):
+    """``place_cue`` as it was: the places looked up first, then each cue in turn."""
+    written = doc[start:end].text
+    key = fold(written)
+    if not toponyms.candidate(doc, start, end, person_parts):
+        return None
+    places = toponyms.named(world, written)
+    if not places:
+        return None
+    if toponyms._in_container(world, places, following):
+        return "comma"
+    if start > 0 and doc[start - 1].lower_ in toponyms.LOCATIVE_PREPOSITIONS:
+        return "prep"
+    if key in place_names:
+        return "vote"
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    if nxt in toponyms.LOCAL_NOUNS:
+        return "noun"
+    if toponyms._before_plural_noun(doc, end):
+        return "plural"
+    if prev in ("of", "from") and start > 1 and (doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
+        return "residence"
+    if prev == "of" and start > 1 and doc[start - 2].lower_ in toponyms.PLACE_HEADS:
+        return "townof"
+    for word in ("to", "from"):
+        if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
+            return word
+    if any(toponyms._capital_cue(world, p, label) for p in places):
+        return "capital"
+    return None
+
+
+def _name_word(token) -> bool:
+    return (token.is_alpha and token.text[:1].isupper() and token.lower_ not in STOP_WORDS
+            and token.pos_ in ("PROPN", ""))
+
+
+def capitalized_runs_token_by_token(doc, taken):
+    runs = []
+    i, n = 0, len(doc)
+    while i < n:
+        j = i
+        while j < n and j not in taken and _name_word(doc[j]):
+            j += 1
+        if j > i:
+            before = doc[i - 1] if i > 0 else None
+            after = doc[j] if j < n else None
+            glued = (before is not None and not before.whitespace_ and before.text == "-") or (
+                after is not None and not doc[j - 1].whitespace_ and after.text == "-")
+            if not glued:
+                runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def datelines_token_by_token(doc, world):
+    def caps(token):
+        text = token.text.rstrip(".")
+        return bool(text) and text.replace("'", "").replace("’", "").isalpha() and text.isupper()
+
+    out, i, n = [], 0, len(doc)
+    while i < n:
+        if not caps(doc[i]) or (i > 0 and not toponyms._opens(doc, i)):
+            i += 1
+            continue
+        j = i
+        while j < n and (caps(doc[j]) or (doc[j].text == "." and j > i and caps(doc[j - 1]) and j + 1 < n
+                                            and caps(doc[j + 1]))):
+            j += 1
+        end = j
+        if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
+            end += 1
+        written = doc[i:end].text
+        if (sum(c.isalpha() for c in written) >= toponyms.DATELINE_MIN_LETTERS and toponyms._dateline_tail(doc, end)
+                and toponyms.named(world, written)):
+            out.append((i, end))
+        i = max(j, i + 1)
+    return out
+
+
+@st.composite
+def tagged_docs(draw):
+    pieces = draw(st.lists(st.one_of(st.sampled_from(WORDS).map(lambda w: [w]), st.sampled_from(PHRASES)),
+                           min_size=1, max_size=10))
+    words = [word for piece in pieces for word in piece]
+    spaces = draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
+    tags, i = [], 0
+    while i < len(words):
+        label = draw(st.sampled_from(["", "", "PERSON", "GPE", "ORG"]))
+        size = min(draw(st.integers(1, 3)), len(words) - i)
+        tags += [f"B-{label}"] + [f"I-{label}"] * (size - 1) if label else ["O"] * size
+        i += size
+    doc = Doc(_blank().vocab, words=words, spaces=spaces, ents=tags)
+    for token in doc:
+        token.pos_ = draw(st.sampled_from(POS))
+    return doc
+
+
+@cache
+def _blank():
+    return spacy.blank("en")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=tagged_docs(), data=st.data())
+def test_cues_runs_and_datelines_as_read_token_by_token(normalizer, doc, data):
+    world = normalizer.resolver.world
+    facts = DocumentFacts(doc)
+    taken = set(data.draw(st.lists(st.integers(0, len(doc) - 1), max_size=4)))
+    assert toponyms.capitalized_runs(doc, taken) == capitalized_runs_token_by_token(doc, taken)
+    assert toponyms.datelines(doc, world) == datelines_token_by_token(doc, world)
+    spans = capitalized_runs_token_by_token(doc, set()) + [(e.start, e.end) for e in doc.ents]
+    words = toponyms.word_codes(doc, toponyms.run_word)
+    for start, end in spans:
+        label = data.draw(st.sampled_from([None, "PERSON", "ORG"]))
+        kwargs = dict(world=world, following=facts.following(start, end, FOLLOWING_CHARS),
+                      place_names=facts.place_names, person_parts=facts.person_parts, label=label)
+        cue = place_cue_in_text_order(doc, start, end, **kwargs)
+        assert toponyms.place_cue(doc, start, end, **kwargs) == cue
+        if cue is not None:  # the pre-filter of untagged runs never drops a name with a cue
+            key = fold(doc[start:end].text)
+            assert toponyms.may_have_cue(words, start, end, key, facts.place_names, world), cue
+
+
+def test_capital_names_are_the_countries_and_capitals(normalizer):
+    world = normalizer.resolver.world
+    assert "united states" in toponyms.capital_names(world)
+    assert "springfield" not in toponyms.capital_names(world)
+
+
+def test_word_codes_follow_the_vocabulary():
+    doc = spacy.blank("en")("Cedar Bend and MARION")
+    assert toponyms.word_codes(doc, toponyms._caps_lexeme) == [0, 0, 0, 1]
+    other = spacy.blank("en")("MARION and Cedar")  # another vocabulary: its own words' flags
+    assert toponyms.word_codes(other, toponyms._caps_lexeme) == [1, 0, 0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=tagged_docs(), data=st.data())
+def test_a_list_is_read_as_before(doc, data):
+    from normalizer.pipeline.mention import Mention
+    from normalizer.pipeline.place_spans import _coordinated
+
+    def mention():
+        start = data.draw(st.integers(0, len(doc) - 1))
+        return Mention(start, data.draw(st.integers(start + 1, len(doc))), "GPE")
+
+    one, other = mention(), mention()
+    a, b = sorted((one, other), key=lambda m: m.start)
+    between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
+    listed = bool(between) and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2
+    assert _coordinated(doc, one, other) is listed

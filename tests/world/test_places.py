@@ -239,3 +239,40 @@ def test_a_curated_subdivision_still_yields_to_a_located_namesake(tmp_path):
     nlp = normalizer.load(gazetteer=[path])
     ents = [(e.text, e.kb_id_) for e in nlp("He moved to Ontario, Oregon, last year.").ents if e.text == "Ontario"]
     assert ents and ents[0][1] != "iso3166-2:CA-ON"
+
+
+US_NAMES = ["Henry County", "Memphis", "Nashville", "Jackson", "Dallas", "Austin", "Houston", "Denver", "Franklin",
+            "Greenville", "Columbia", "Clinton", "Madison", "Salem", "Georgetown", "Kharkiv", "Lyon"]
+AMBIGUOUS = ["Paris", "Springfield", "Washington County", "Jackson", "Greenville", "Franklin", "Alexandria",
+             "Henry County", "Columbus", "Portland"]
+
+
+def neighbours_context(world: WorldPlaces) -> PlaceContext:
+    context = PlaceContext()
+    for name in US_NAMES:
+        context.add_neighbour(world.neighbour_points(name))
+    context.add(Entry("x:memphis", type="city", country="US", lat=35.15, lon=-90.05))
+    return context
+
+
+def test_the_approximate_support_makes_the_exact_choices(full_world, monkeypatch):
+    """The vectorized support, checked against its error bound, chooses (and scores) exactly as the
+    straightforward sum does: whether the choice is certain or weighed again."""
+    from normalizer.world import context as context_module
+
+    context = neighbours_context(full_world)
+    assert context.support_error > 0  # the vectorized path
+    approximate = [full_world.resolve(name, context=context) for name in AMBIGUOUS]
+    monkeypatch.setattr(context_module, "SMALL", 10**9)  # plain loops only: exact, no error
+    exact_context = neighbours_context(full_world)
+    assert exact_context.support_error == 0.0
+    assert [full_world.resolve(name, context=exact_context) for name in AMBIGUOUS] == approximate
+    monkeypatch.undo()
+    monkeypatch.setattr(context_module, "TERM_ERROR", 1.0)  # never certain: every choice weighed again exactly
+    assert [full_world.resolve(name, context=neighbours_context(full_world)) for name in AMBIGUOUS] == approximate
+
+
+def test_remembered_candidates_are_copies(world):
+    first = world.candidates("Springfield")
+    first.clear()
+    assert world.candidates("Springfield")

@@ -1,0 +1,161 @@
+"""What the other names of a document say, for each of its names: one tally, contexts by subtraction.
+
+``resolve_mentions`` re-resolves every name with the *other* names' clues: the ids and countries
+they resolved to, the countries, first-level regions and points of their places, the regions their
+county names imply, and the places their names may denote (neighbours, as ``neighbour_points``).
+Walking all mentions for every name costs names × mentions; ``DocumentContext`` keeps the counts of
+the whole document and, per name, what its own mentions add, so a name's context is the whole minus
+its own part.
+
+Order, as in the straightforward build (tests/pipeline/test_document_context.py holds it): a pass
+re-resolves the mentions in text order and takes a name's context when it reaches the name's first
+mention, from the resolutions as they stand then (those before already re-resolved in this pass,
+those after not yet); the name's later mentions use that same context. So ``update`` records each
+new resolution as it is made and ``leaving_out`` returns a context fixed at that moment: copies of
+the counts (five dict copies, no walk over the mentions), not live views.
+Neighbours come in document order: the first place-labelled mention of each name, then the place
+names inside organizations' names that no such mention has.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import fold
+from ..world.context import DocumentPlaces, Neighbours, Point, place_clues
+from .mention import Mention
+from .resolve import Context, Resolution, Resolver
+
+CONTEXT_MIN_SCORE = 0.3  # resolutions at least this sure inform the other names
+KINDS = IDS, COUNTRIES, PLACE_COUNTRIES, REGIONS, POINTS = range(5)  # the counts kept, in Part's order
+
+
+class Part(NamedTuple):
+    """What one mention adds to the context of the other names."""
+
+    ids: tuple[str, ...] = ()  # Context.ids
+    countries: tuple[str, ...] = ()  # Context.countries
+    place_countries: tuple[str, ...] = ()  # PlaceContext.countries
+    regions: tuple[tuple[str, str], ...] = ()  # PlaceContext.regions
+    points: tuple[Point, ...] = ()  # PlaceContext.points
+    placey: bool = False  # labelled as a place: its name is a neighbour
+
+
+def label(mention: Mention, found: Resolution | None) -> str | None:
+    """The mention's label while it is being resolved (``Mention.label`` with this resolution)."""
+    return found.entry.label if found and found.entry.label else mention.ner_label
+
+
+class DocumentContext:
+    """Counts of the clues of a document's mentions, in total and per name (``keys``, folded)."""
+
+    def __init__(self, resolver: Resolver, mentions: Sequence[Mention], keys: Sequence[str], written: Sequence[str],
+                 *, inside: Sequence[str] = (), nationalities: Sequence[str] = ()) -> None:
+        self.world = resolver.world
+        self.mentions, self.keys, self.written = mentions, keys, written
+        self.inside = list(inside) if self.world is not None else []
+        self._parts: list[Part | None] = [None] * len(mentions)
+        self._read: list[tuple | None] = [None] * len(mentions)  # what each part was made from
+        self._totals: list[dict] = [{} for _ in KINDS]
+        for country in nationalities:  # nationality words count for every name
+            _add(self._totals[PLACE_COUNTRIES], country, 1)
+        self._own: dict[str, list[dict]] = {}  # per name: the same counts, of its own mentions
+        self._placey: dict[str, set[int]] = {}  # per name: its mentions labelled as places
+        self._neighbours: Neighbours | None = None  # None: to be gathered again
+
+    def update(self, i: int, found: Resolution | None) -> None:
+        """Mention ``i`` now resolves to ``found`` (None: unresolved)."""
+        read = (found.entry, found.score >= CONTEXT_MIN_SCORE) if found is not None else (None, False)
+        last = self._read[i]
+        if last is not None and last[0] is read[0] and last[1] == read[1]:
+            return  # the same entry, as sure: the same part
+        self._read[i] = read
+        new = self.part(i, found)
+        old = self._parts[i]
+        if new == old:
+            return
+        if old is not None:
+            self._count(i, old, -1)
+        self._count(i, new, 1)
+        if new.placey != (old is not None and old.placey):
+            indices = self._placey.setdefault(self.keys[i], set())
+            first = min(indices, default=None)
+            if new.placey:
+                indices.add(i)
+            else:
+                indices.discard(i)
+            if min(indices, default=None) != first:
+                self._neighbours = None  # a name's first place mention is another one now
+        self._parts[i] = new
+
+    def part(self, i: int, found: Resolution | None) -> Part:
+        """What mention ``i`` adds when it resolves to ``found`` (as ``Resolver.remember`` and
+        ``PlaceContext.add_region`` would add it)."""
+        placey = self.world is not None and label(self.mentions[i], found) in PLACE_LABELS
+        if found is not None and found.score >= CONTEXT_MIN_SCORE:
+            entry = found.entry
+            countries = (entry.country,) if entry.country else ()
+            if entry.label not in PLACE_LABELS:
+                return Part((entry.canonical_id,), countries, placey=placey)
+            place = self.world.place(entry.canonical_id) if self.world is not None else None
+            country, regions, point = place_clues(entry, place)
+            return Part((entry.canonical_id,), countries, (country,) if country else (), regions,
+                        (point,) if point is not None else (), placey)
+        if found is None and self.world is not None:
+            states = self.world.county_states(self.written[i])
+            if states:
+                return Part(place_countries=("US",), regions=(("US", next(iter(states))),) if len(states) == 1 else (),
+                            placey=placey)
+        return Part(placey=placey)
+
+    def leaving_out(self, key: str) -> Context:
+        """What the mentions of the other names say now (fixed: later updates do not change it)."""
+        own = self._own.get(key) or [{} for _ in KINDS]
+        ids, countries, place_countries, regions, points = (
+            _minus(total, mine) for total, mine in zip(self._totals, own))
+        places = DocumentPlaces(place_countries, regions, points, self.neighbours().leaving_out(key))
+        return Context(ids=ids, countries=countries, places=places)
+
+    def neighbours(self) -> Neighbours:
+        """Every name's neighbour points, in document order, gathered again after a change."""
+        if self._neighbours is None:
+            groups, keys, seen = [], [], set()
+            if self.world is not None:
+                for i, key in sorted((min(indices), key) for key, indices in self._placey.items() if indices):
+                    seen.add(key)
+                    groups.append(self.world.neighbour_points(self.written[i]))
+                    keys.append(key)
+                for name in self.inside:
+                    key = fold(name)
+                    if key not in seen:
+                        seen.add(key)
+                        groups.append(self.world.neighbour_points(name))
+                        keys.append(key)
+            self._neighbours = Neighbours(groups, keys)
+        return self._neighbours
+
+    def _count(self, i: int, part: Part, sign: int) -> None:
+        key = self.keys[i]
+        own = self._own.get(key)
+        if own is None:
+            own = self._own[key] = [{} for _ in KINDS]
+        for kind in KINDS:
+            for item in part[kind]:
+                _add(self._totals[kind], item, sign)
+                _add(own[kind], item, sign)
+
+
+def _add(counts: dict, item, n: int) -> None:
+    value = counts.get(item, 0) + n
+    if value:
+        counts[item] = value
+    else:
+        del counts[item]
+
+
+def _minus(total: dict, own: dict) -> dict:
+    out = total.copy()
+    for item, n in own.items():
+        _add(out, item, -n)
+    return out
