@@ -10,7 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "normalizer"
 MAX_LINES = 400
 OPT_IN = {"normalizer.pipeline.geoparse"}
-BUILD = {"normalizer.world.build", "normalizer.world.regions", "normalizer.world.dump"}
+BUILD = {"normalizer.world.build", "normalizer.world.regions", "normalizer.world.dump", "normalizer.world.writer",
+         "normalizer.world.json_stream"}
 
 
 def module_name(path: Path) -> str:

