@@ -17,9 +17,11 @@ are run again one at a time in a new pool, and only one that kills a worker agai
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -47,6 +49,7 @@ DEFAULT_BATCH_SIZE = 32
 TASK_DOCUMENTS = 8  # documents per worker task
 TASKS_PER_WORKER = 6  # tasks in flight per worker process
 PARENT_CHECK_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 _MESSAGE_CHARS = 300
 
 
@@ -293,7 +296,7 @@ class _Pool:
         import multiprocessing
 
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_started)
+                                   initializer=_worker_started, initargs=(os.getpid(),))
 
     def submit(self, *args: Any) -> Future:
         return self.executor.submit(*args)
@@ -312,11 +315,15 @@ class _Pool:
             process.join(timeout=5)
 
 
-def _worker_started() -> None:
+def _worker_started(parent: int) -> None:
     """Ctrl-C is the parent's to handle: a worker stops when the parent ends it, or when the parent
-    is gone (``kill -9``, out of memory), which a thread notices within ``PARENT_CHECK_SECONDS``."""
+    is gone (``kill -9``, out of memory). On Linux the kernel sends the worker SIGKILL then
+    (``PR_SET_PDEATHSIG``), which works even while the worker's main thread holds the GIL; a thread
+    that checks the parent every ``PARENT_CHECK_SECONDS`` covers the other systems."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent went while this worker was starting
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -324,6 +331,16 @@ def _worker_started() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl here: the watching thread is enough
+        pass
 
 
 @cache
