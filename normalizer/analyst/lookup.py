@@ -1,10 +1,11 @@
 """``gazetteer lookup``: why a name resolves the way it does, in words an analyst follows.
 
-The answer itself comes from the real ``Resolver``; the steps and candidates around it are a
-read-only mirror of its rules (``resolve.py``): 1. the folded key, 2. the transliteration key
+The answer itself comes from the real ``Resolver``; the steps and candidates around it are judged
+by the resolver's own functions (``resolve.refusal``, ``translit_refusal``, ``rank``,
+``fuzzy_refusal``), whose reasons are put into words here: 1. the folded key, 2. the transliteration key
 (only when one entry has it), 3. the GeoNames world layer (only for text NER tagged as a place),
 ranked as with a document that says nothing else, 4. fuzzy matching (only for text NER tagged).
-A test checks that the mirror and the resolver agree.
+A test checks that the steps shown and the resolver's answer agree.
 """
 from __future__ import annotations
 
@@ -17,7 +18,20 @@ from ..gazetteer.judgements import rejection_for, same_name
 from ..gazetteer.load import Gazetteer
 from ..gazetteer.names import Name
 from ..gazetteer.schema import PLACE_LABELS, TYPE_LABEL, label_fits
-from ..pipeline.resolve import FUZZY_MARGIN, FUZZY_WEIGHT, MATCH_SCORES, Resolution, Resolver, varies_by_romanization
+from ..pipeline.resolve import (
+    FUZZY_MARGIN,
+    FUZZY_WEIGHT,
+    MATCH_SCORES,
+    TRANSLIT_MIN_SIMILARITY,
+    Rank,
+    Refusal,
+    Resolution,
+    Resolver,
+    fuzzy_refusal,
+    rank,
+    refusal,
+    translit_refusal,
+)
 from ..text.keys import fold, translit_key
 from ..world.places import WorldPlaces
 
@@ -120,7 +134,7 @@ def explain(
     folded = _per_entry(index.by_fold.get(out.fold_key, []), name, "folded key", label, from_ner, country)
     seen = {fold(n.variant.name) for n in index.by_fold.get(out.fold_key, [])}
     by_skeleton = index.by_translit.get(out.translit_key, []) if out.translit_key else []
-    by_skeleton = [n for n in by_skeleton if fold(n.variant.name) not in seen and varies_by_romanization(n.entry)]
+    by_skeleton = [n for n in by_skeleton if fold(n.variant.name) not in seen]
     translit = _per_entry(by_skeleton, name, "transliteration key", label, from_ner, country)
     out.candidates = folded + translit
     if any(c.usable for c in folded):
@@ -169,17 +183,19 @@ def _candidate(name: Name, text: str, step: str, label, from_ner, country) -> Ca
     kind = "exact" if variant.name == text else "folded"
     if step == "transliteration key":
         kind = "translit"
-    usable, why = _usable(name, label, from_ner, country)
-    if usable:
-        why = _rank_words(name, text, label)
+    refused = refusal(name, label, from_ner, country)
+    if refused is None and step == "transliteration key":
+        refused = translit_refusal(name, fold(text))
+    ranked = rank(name, text, label, None) if refused is None else None
+    why = _rank_words(ranked, name, label) if ranked else _refusal_words(refused, name, label)
     rejected = rejection_for(entry, text, label)
     return Candidate(
         id=entry.canonical_id, entry_name=entry.name or "", entry_type=entry.type or "",
         matched=variant.name, variant_kind=variant.kind, step=step, match=kind, score=MATCH_SCORES[kind],
-        usable=usable, why=why, weak=variant.weak, generated=variant.generated,
+        usable=ranked is not None, why=why, weak=variant.weak, generated=variant.generated,
         rejected_by=f"{rejected.path}:{rejected.line}" if rejected else None,
         judgements=[_judgement_words(r) for r in entry.rejected if same_name(r.name, text)],
-        rank=_rank(name, text, label) if usable else (),
+        rank=tuple(ranked) if ranked else (),
     )
 
 
@@ -189,42 +205,40 @@ def _judgement_words(rejection) -> str:
     return f"not this entry{where or ', in any label or context'} ({rejection.path}:{rejection.line})"
 
 
-def _usable(name: Name, label: str | None, from_ner: bool, country: str | None) -> tuple[bool, str]:
-    """Mirror of ``resolve._usable``, with the reason in words."""
+def _refusal_words(refusal: Refusal, name: Name, label: str | None, *, ratio: float = 0.0,
+                   threshold: float = 0.0, letters: int = 0, min_length: int = 0) -> str:
+    """The resolver's reason (``resolve.Refusal``) in an analyst's words."""
     entry, variant = name.entry, name.variant
-    if variant.kind == "generic":
-        if country is not None and entry.country == country:
-            return True, ""
-        return False, (f"a generic name: used only when a country cue next to it names {entry.country} "
-                       "(e.g. \"Russia's ...\"; try --country)")
-    if variant.weak:
-        if from_ner and label_fits(entry.type or "", label):
-            return True, ""
-        fitting = "GPE, LOC or FAC" if TYPE_LABEL.get(entry.type or "") in PLACE_LABELS else entry.label
-        if not from_ner:
-            return False, f"a weak name: never searched for in running text, only for text NER tagged {fitting}"
-        return False, f"a weak name: used only when NER's label fits a {entry.type} ({fitting}), not {label}"
-    return True, ""
+    fitting = "GPE, LOC or FAC" if TYPE_LABEL.get(entry.type or "") in PLACE_LABELS else entry.label
+    words = {
+        Refusal.GENERIC: (f"a generic name: used only when a country cue next to it names {entry.country} "
+                          "(e.g. \"Russia's ...\"; try --country)"),
+        Refusal.WEAK_IN_TEXT: f"a weak name: never searched for in running text, only for text NER tagged {fitting}",
+        Refusal.WEAK_LABEL: f"a weak name: used only when NER's label fits a {entry.type} ({fitting}), not {label}",
+        Refusal.NO_ROMANIZATION: ("the same transliteration key, but this entry's names do not vary by "
+                                  "romanization (no Cyrillic native name or country)"),
+        Refusal.NOT_ALIKE: (f"the same transliteration key, but {variant.name!r} does not look alike enough "
+                            f"(similarity below {TRANSLIT_MIN_SIMILARITY:g})"),
+        Refusal.TOO_SHORT: f"too short for fuzzy matching ({letters} letters, needs {min_length})",
+        Refusal.BELOW_THRESHOLD: f"similarity {ratio:.0f} is below the threshold {threshold:g}",
+        Refusal.OTHER_LETTER: "starts with another letter",
+        Refusal.WEAK: "a weak name is never matched fuzzily",
+        Refusal.GENERIC_CLOSE: "a generic name is never matched fuzzily",
+        Refusal.DERIVED: f"a word made from {variant.name!r} (like 'Kyivan' from 'Kyiv'), not a misspelling",
+    }
+    return words[refusal]
 
 
-def _rank(name: Name, text: str, label: str | None) -> tuple:
-    """Mirror of ``resolve._rank`` without document context."""
-    fits = label is None or label_fits(name.entry.type or "", label)
-    score = 2 * fits + (not name.variant.weak)
-    return (score, name.variant.name == text, not name.variant.generated, name.entry.lat is not None)
-
-
-def _rank_words(name: Name, text: str, label: str | None) -> str:
-    score, exact, curated, located = _rank(name, text, label)
+def _rank_words(ranked: Rank, name: Name, label: str | None) -> str:
     fits = label is None or label_fits(name.entry.type or "", label)
     parts = [
         "label fits (+2)" if fits and label else ("no label to check (+2)" if fits else f"{label} does not fit (+0)"),
         "weak name (+0)" if name.variant.weak else "plain name (+1)",
     ]
-    ties = ["spelled exactly so" if exact else "spelled differently",
-            "listed by an analyst" if curated else "generated from a native name",
-            "has coordinates" if located else "no coordinates"]
-    return f"usable; points {score}: {', '.join(parts)}; ties broken by: {', '.join(ties)}"
+    ties = ["spelled exactly so" if ranked.exact else "spelled differently",
+            "listed by an analyst" if ranked.curated else "generated from a native name",
+            "has coordinates" if ranked.located else "no coordinates"]
+    return f"usable; points {ranked.points}: {', '.join(parts)}; ties broken by: {', '.join(ties)}"
 
 
 def _ranked_because(step: str, candidates: list[Candidate], label: str | None) -> str:
@@ -242,7 +256,6 @@ def _ranked_because(step: str, candidates: list[Candidate], label: str | None) -
 
 def _fuzzy(text, key, index, label, threshold, min_length, out: Explanation) -> list[Candidate]:
     """Mirror of ``Resolver._fuzzy`` (NER spans only), plus near spellings for information."""
-    letters = sum(c.isalpha() for c in key)
     if label is None:
         keys, names = list(index.by_fold), [found[0] for found in index.by_fold.values()]
         cutoff = NEAR_SPELLING_CUTOFF
@@ -251,7 +264,7 @@ def _fuzzy(text, key, index, label, threshold, min_length, out: Explanation) -> 
         keys, names = index.fuzzy_choices(label)
         cutoff = min(threshold, NEAR_SPELLING_CUTOFF)
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff)
-    reasons = [_fuzzy_refusal(key, ratio, names[i], label, threshold, letters, min_length) for _, ratio, i in hits]
+    reasons = [_fuzzy_words(key, k, ratio, names[i], label, threshold, min_length) for k, ratio, i in hits]
     passing = [(names[i], ratio) for (_, ratio, i), why in zip(hits, reasons) if not why]
     close = [n for n, ratio in passing[1:]
              if n.entry.canonical_id != passing[0][0].entry.canonical_id and passing[0][1] - ratio < FUZZY_MARGIN]
@@ -276,19 +289,13 @@ def _fuzzy(text, key, index, label, threshold, min_length, out: Explanation) -> 
     return found
 
 
-def _fuzzy_refusal(key, ratio, name: Name, label, threshold, letters, min_length) -> str:
+def _fuzzy_words(key: str, matched: str, ratio: float, name: Name, label: str | None, threshold: float,
+                 min_length: int) -> str:
+    """Why the resolver would not take this close spelling, in words ("" when it may)."""
     if label is None:
         return "near spelling only: fuzzy matching needs a label from NER"
-    if letters < min_length:
-        return f"too short for fuzzy matching ({letters} letters, needs {min_length})"
-    if ratio < threshold:
-        return f"similarity {ratio:.0f} is below the threshold {threshold:g}"
-    if fold(name.variant.name)[:1] != key[:1]:
-        return "starts with another letter"
-    if name.variant.weak:
-        return "a weak name is never matched fuzzily"
-    other = fold(name.variant.name)
-    if key.startswith(other) and 0 < len(key) - len(other) <= 3:
-        return f"a word made from {name.variant.name!r} (like 'Kyivan' from 'Kyiv'), not a misspelling"
-    return ""
-
+    refused = fuzzy_refusal(key, matched, name, ratio, threshold=threshold, min_length=min_length)
+    if refused is None:
+        return ""
+    return _refusal_words(refused, name, label, ratio=ratio, threshold=threshold,
+                          letters=sum(c.isalpha() for c in key), min_length=min_length)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -143,11 +145,8 @@ class Resolver:
                 kind = "exact" if name.variant.name == text else "folded"
                 return _resolution(name, kind, MATCH_SCORES[kind], alternatives)
         skeleton = translit_key(text)
-        found = [
-            n for n in (self.index.by_translit.get(skeleton, ()) if skeleton else ())
-            if allowed(n.entry) and fuzz.ratio(key, fold(n.variant.name)) >= TRANSLIT_MIN_SIMILARITY
-            and varies_by_romanization(n.entry)
-        ]
+        found = [n for n in (self.index.by_translit.get(skeleton, ()) if skeleton else ())
+                 if allowed(n.entry) and translit_refusal(n, key) is None]
         if found:
             chosen = self._choose(found, text, label, from_ner, cue_country, context)
             if chosen and not chosen[1]:
@@ -167,15 +166,16 @@ class Resolver:
         return Resolution(choice.entry, text, "geonames", "folded", choice.score, choice.alternatives)
 
     def _choose(self, found, text, label, from_ner, cue_country, context):
-        usable = [n for n in found if _usable(n, label, from_ner, cue_country)]
+        usable = [n for n in found if refusal(n, label, from_ner, cue_country) is None]
         if not usable:
             return None
         by_entry: dict[str, Name] = {}
         for name in usable:
             by_entry.setdefault(name.entry.canonical_id, name)
-        ranked = sorted(by_entry.values(), key=lambda n: _rank(n, text, label, context), reverse=True)
+        ranked = sorted(by_entry.values(), key=lambda n: rank(n, text, label, context), reverse=True)
         best = ranked[0]
-        alternatives = [(n.entry.canonical_id, round(_rank(n, text, label, context)[0] / 4, 2)) for n in ranked[1:4]]
+        alternatives = [(n.entry.canonical_id, round(rank(n, text, label, context).points / 4, 2))
+                        for n in ranked[1:4]]
         return best, alternatives
 
     def _fuzzy(self, key: str, label: str) -> Resolution | None:
@@ -184,7 +184,8 @@ class Resolver:
         _, names = self.index.fuzzy_choices(label)
         # the best 8 keys above the threshold, then those with the same first letter (NameIndex.fuzzy_hits)
         hits = [(k, s, i) for k, s, i in self.index.fuzzy_hits(key, label, self.fuzzy_threshold)
-                if not names[i].variant.weak and names[i].variant.kind != "generic" and not _derived(key, k)]
+                if fuzzy_refusal(key, k, names[i], s, threshold=self.fuzzy_threshold,
+                                 min_length=self.fuzzy_min_length) is None]
         if not hits:
             return None
         _, best_score, best_i = hits[0]
@@ -206,25 +207,85 @@ def _derived(written: str, name: str) -> bool:
     return written.startswith(name) and 0 < len(written) - len(name) <= 3
 
 
-def _usable(name: Name, label: str | None, from_ner: bool, cue_country: str | None) -> bool:
+class Refusal(StrEnum):
+    """Why the resolver may not use a gazetteer name it reached; ``gazetteer lookup`` says it in words."""
+
+    GENERIC = "generic"  # a generic name ("Defense Ministry") without a cue of its entry's country next to it
+    WEAK_IN_TEXT = "weak-in-text"  # a weak name is never searched for in running text
+    WEAK_LABEL = "weak-label"  # a weak name on an NER span whose label does not fit the entry's type
+    NO_ROMANIZATION = "no-romanization"  # transliteration key: the entry's names do not vary by romanization
+    NOT_ALIKE = "not-alike"  # transliteration key: the two spellings do not look alike enough
+    TOO_SHORT = "too-short"  # fuzzy: fewer letters than fuzzy_min_length
+    BELOW_THRESHOLD = "below-threshold"  # fuzzy: less similar than fuzzy_threshold
+    OTHER_LETTER = "other-letter"  # fuzzy: starts with another letter
+    WEAK = "weak"  # fuzzy: a weak name is never matched by a close spelling
+    GENERIC_CLOSE = "generic-close"  # fuzzy: a generic name is never matched by a close spelling
+    DERIVED = "derived"  # fuzzy: a word made from the name ("Kyivan"), not a misspelling
+
+
+class Rank(NamedTuple):
+    """How a usable name ranks among its rivals, compared field by field, highest first."""
+
+    points: int  # label fits +2, in the document's context +1, a plain (not weak) name +1
+    exact: bool  # spelled exactly as written
+    curated: bool  # listed by an analyst, not generated from a native name
+    located: bool  # the entry has coordinates
+
+
+def refusal(name: Name, label: str | None, from_ner: bool, cue_country: str | None) -> Refusal | None:
+    """Why ``name`` may not resolve a mention (NER's ``label``, or None in running text), or None."""
     variant, entry = name.variant, name.entry
     if variant.kind == "generic":
-        return cue_country is not None and entry.country == cue_country
+        return None if cue_country is not None and entry.country == cue_country else Refusal.GENERIC
     if variant.weak:
-        return from_ner and label is not None and label_fits(entry.type or "", label)
-    return True
+        if not from_ner or label is None:
+            return Refusal.WEAK_IN_TEXT
+        return None if label_fits(entry.type or "", label) else Refusal.WEAK_LABEL
+    return None
 
 
-def _rank(name: Name, text: str, label: str | None, context: Context | None) -> tuple:
-    entry = name.entry
-    fits = label is None or label_fits(entry.type or "", label)
-    in_context = bool(context) and (
+def translit_refusal(name: Name, key: str) -> Refusal | None:
+    """Why a name reached by the transliteration key may not be used for the folded ``key``, or None."""
+    if not varies_by_romanization(name.entry):
+        return Refusal.NO_ROMANIZATION
+    if fuzz.ratio(key, fold(name.variant.name)) < TRANSLIT_MIN_SIMILARITY:
+        return Refusal.NOT_ALIKE
+    return None
+
+
+def in_context(entry: Entry, context: Context | None) -> bool:
+    """Is the entry, its parent or its country already among what the document resolved?"""
+    return bool(context) and (
         entry.canonical_id in context.ids
         or (entry.parent in context.ids if entry.parent else False)
         or (entry.country in context.countries if entry.country else False)
     )
-    score = 2 * fits + in_context + (not name.variant.weak)
-    return (score, name.variant.name == text, not name.variant.generated, entry.lat is not None)
+
+
+def rank(name: Name, text: str, label: str | None, context: Context | None) -> Rank:
+    """The resolver's ranking of a usable name written ``text`` (the one definition of it)."""
+    entry = name.entry
+    fits = label is None or label_fits(entry.type or "", label)
+    points = 2 * fits + in_context(entry, context) + (not name.variant.weak)
+    return Rank(points, name.variant.name == text, not name.variant.generated, entry.lat is not None)
+
+
+def fuzzy_refusal(key: str, matched: str, name: Name, ratio: float, *, threshold: float,
+                  min_length: int) -> Refusal | None:
+    """Why the close spelling ``matched`` (of ``name``, similarity ``ratio``) may not resolve ``key``, or None."""
+    if sum(c.isalpha() for c in key) < min_length:
+        return Refusal.TOO_SHORT
+    if ratio < threshold:
+        return Refusal.BELOW_THRESHOLD
+    if matched[:1] != key[:1]:
+        return Refusal.OTHER_LETTER
+    if name.variant.weak:
+        return Refusal.WEAK
+    if name.variant.kind == "generic":
+        return Refusal.GENERIC_CLOSE
+    if _derived(key, matched):
+        return Refusal.DERIVED
+    return None
 
 
 def _resolution(name: Name, kind: str, score: float, alternatives) -> Resolution:

@@ -216,3 +216,23 @@ def test_cli_lookup_options_are_annotates():
     shared = ["gazetteers", "no_shipped", "fuzzy_threshold", "no_world", "geonames_index"]
     assert {name: lookup[name] for name in shared} == {name: annotate[name] for name in shared}
     assert not {"model", "nil_ids", "conventions"} & lookup.keys()  # whole-document options
+
+
+def test_translit_refusals_are_shown_in_words(tmp_path):
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "- id: person:ivan-volkov\n  name: Ivan Volkov\n  type: person\n  native: [Іван Волков]\n"
+        "  variants: [Volkov]\n"
+        "- id: person:anna-jaros\n  name: Anna Jaros\n  type: person\n  variants: [Jaros]\n",
+        encoding="utf-8")
+    gazetteer = load_gazetteer([own], shipped=False)
+    unlike = explain("Wolkow", gazetteer, label="PERSON")  # the same key (volkov), similarity 67
+    assert unlike.result is None
+    assert [(c.id, c.usable, c.why) for c in unlike.candidates if c.step == "transliteration key"] == [
+        ("person:ivan-volkov", False,
+         "the same transliteration key, but 'Volkov' does not look alike enough (similarity below 70)")]
+    latin = explain("Yarosh", gazetteer, label="PERSON")  # the key iaros, but no Cyrillic behind the entry
+    assert latin.result is None
+    assert [c.why for c in latin.candidates if c.step == "transliteration key"] == [
+        "the same transliteration key, but this entry's names do not vary by romanization "
+        "(no Cyrillic native name or country)"]
