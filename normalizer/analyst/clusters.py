@@ -21,8 +21,8 @@ from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold, translit_key
 
 MIN_FUZZY_LETTERS = 5
-# The transliteration key is made for romanized Cyrillic; on English names it also joins Walsh and
-# Valls. Names sharing a key join only if also this alike (Izyum/Izjum 80, Sumy/Sumi 75, Walsh/Valls 60).
+# The transliteration key is made for romanized Cyrillic; on other names it also joins Woltz and
+# Volts. Names sharing a key join only if also this alike (Izyum/Izjum 80, Sumy/Sumi 75, Woltz/Volts 60).
 TRANSLIT_MIN_SIMILARITY = 70.0
 
 

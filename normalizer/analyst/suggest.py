@@ -39,7 +39,7 @@ _TYPE_WORDS = (  # a last word that says more than NER's label
     ({"mountains", "mountain", "mount", "range", "hills"}, "mountain"),
 )
 _ID_PREFIX = {"person": "person", "organization": "org"}
-# Words before a person's name that are not part of it (Mrs Clinton, MLA Sandra Jansen, Gen. Gerasimov).
+# Words before a person's name that are not part of it (Mrs Okafor, MP Dana Whitcombe, Gen. Gerasimov).
 TITLES = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
 _TITLE = re.compile(r"(?:" + TITLES + r")\b\.?\s+", re.IGNORECASE)
 PLACE_SIZES = ((50_000, "city"), (5_000, "town"), (0, "village"))  # population -> type of a GeoNames place
@@ -81,7 +81,7 @@ def sightings_of(doc: Doc, doc_id: str) -> list[Sighting]:
 
 
 def _after_titles(text: str, start: int, end: int) -> int:
-    """Where a person's name starts after leading titles: "Mrs Clinton" -> "Clinton"."""
+    """Where a person's name starts after leading titles: "Mrs Okafor" -> "Okafor"."""
     while (found := _TITLE.match(text, start, end)) and found.end() < end:
         start = found.end()
     return start

@@ -81,7 +81,7 @@ def inline(text: str, spans: list[dict[str, Any]]) -> str:
     """The text with each entity marked in place: [Kharkov region|GPE|place:kharkiv-oblast|Kharkiv Oblast].
 
     A span inside another (the geoparsing conventions' nested places) is marked inside it:
-    [University of [Cincinnati|GPE|geonames:4508722|Cincinnati]|ORG|?]. A span that crosses an
+    [University of [Tulsa|GPE|geonames:4553433|Tulsa]|ORG|?]. A span that crosses an
     earlier one's edge is left out.
     """
     ordered = sorted(spans, key=lambda s: (s["start"], -s["end"]))

@@ -4,7 +4,7 @@ Written in the gazetteer YAML (parsed in ``schema.py``):
 
 * in an entry, ``not: [Lyman, {name: Lyman, label: PERSON}, {name: Washington, context: Washington said}]``:
   the name (in that NER label, in that context) is not this entry;
-* as an item without id, ``- not: [Getty Images]``: the name is not an entity at all.
+* as an item without id, ``- not: [Stockpix Images]``: the name is not an entity at all.
 
 A judgement covers a mention when the names are the same up to case, accents and romanization
 (the ``fold`` or ``translit_key`` of ``normalizer/text/keys.py``), its ``label`` (if any) is NER's

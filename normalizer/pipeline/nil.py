@@ -1,9 +1,9 @@
 """Provisional ids for people and organizations the gazetteer does not know (opt-in ``nil_ids``).
 
 By default such a mention keeps ``id: null``. With ``nil_ids`` it gets an id of its own,
-``new:person:ivan-poddubny`` or ``new:org:rossiya-24``, made from its name the way ``suggest``
+``new:person:olena-testenko`` or ``new:org:harbor-radio``, made from its name the way ``suggest``
 makes ids, so every mention of one unknown entity in a document shares an id: a surname alone
-("Poddubny") joins the full name written elsewhere in the document ("Ivan Poddubny"). These ids
+("Testenko") joins the full name written elsewhere in the document ("Olena Testenko"). These ids
 are only as stable as the spelling; an analyst makes them canonical with ``suggest``/``apply``.
 """
 from __future__ import annotations

@@ -26,12 +26,12 @@ from ..world.places import PlaceContext, WorldPlaces
 MATCH_SCORES = {"exact": 1.0, "folded": 0.95, "translit": 0.85}
 FUZZY_WEIGHT = 0.8
 FUZZY_MARGIN = 3.0
-# A transliteration-key match must also look alike: Izyum/Izium (80) yes, Walsh/Valls (60) no.
+# A transliteration-key match must also look alike: Izyum/Izium (80) yes, Woltz/Volts (60) no.
 TRANSLIT_MIN_SIMILARITY = 70.0
 # Curated places whose namesakes elsewhere are weighed in context (Paris, Texas; Georgia, the US state).
 NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
-# NER labels the small model often gives to well-known places ("Edmonton police" as ORG,
-# "Aleppo" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
+# NER labels the small model often gives to well-known places ("Lyon police" as ORG,
+# "the Tbilisi offensive" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
 MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
 
 
@@ -203,7 +203,7 @@ def varies_by_romanization(entry: Entry) -> bool:
 
 
 def _derived(written: str, name: str) -> bool:
-    """'Angolan' is a word made from 'Angola', not a misspelling of it (likewise 'Kyivan')."""
+    """'Kharkivan' is a word made from 'Kharkiv', not a misspelling of it (likewise 'Kyivan')."""
     return written.startswith(name) and 0 < len(written) - len(name) <= 3
 
 

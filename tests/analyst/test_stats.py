@@ -20,7 +20,7 @@ def run(args):
 def test_stats_by_type_kind_and_file(tmp_path):
     extra = tmp_path / "extra.yaml"
     extra.write_text("- id: geonames:703656\n  variants: [{name: Kupjansk, weak: true}]\n  not: [Kupianks]\n"
-                     "- not: [Company]\n", encoding="utf-8")
+                     "- not: [Trust]\n", encoding="utf-8")
     stats = gazetteer_stats(load_gazetteer([ANALYST, extra], shipped=False))
     assert stats["entries"] == 6
     assert stats["types"] == {"country": 1, "region": 1, "city": 1, "town": 1, "person": 1, "organization": 1}

@@ -29,7 +29,7 @@ def mini():
 
 @pytest.mark.parametrize("entry_type, name, expected", [
     ("person", "Olena Testenko", "person:olena-testenko"),
-    ("organization", "CBC News", "org:cbc-news"),
+    ("organization", "Prairie Radio News", "org:prairie-radio-news"),
     ("town", "Kup'yans'k-Vuzlovyi", "place:kupyansk-vuzlovyi"),
     ("region", "B.C.", "place:b-c"),
     ("city", "Київ", "place:kiiv"),
@@ -53,7 +53,7 @@ def test_slug_and_unique_id():
     ("Oskil River", "LOC", "river"),
     ("Sea of Azov", "LOC", "area"),
     ("Azov Sea", "LOC", "sea"),
-    ("Metcalfe County", "GPE", "region"),
+    ("Latah County", "GPE", "region"),
     ("Kupiansk district", "GPE", "district"),
     ("Alberta", "GPE", "city"),
 ])
@@ -62,19 +62,19 @@ def test_guess_type(name, label, entry_type):
 
 
 def test_sightings_are_unresolved_or_fuzzy_ner_mentions(blank_nlp, normalizer):
-    text = "Mrs Clinton met Lloyd Austen and Gen. Shoigu Kharkov in Izyum, said MLA Sandra Jansen."
+    text = "Mrs Okafor met Lloyd Austen and Gen. Shoigu Kharkov in Izyum, said MP Dana Whitcombe."
     doc = annotate_with_ents(blank_nlp, normalizer, text, [
-        ("Mrs Clinton", "PERSON"), ("Lloyd Austen", "PERSON"), ("Gen. Shoigu Kharkov", "PERSON"),
-        ("Izyum", "GPE"), ("MLA Sandra Jansen", "PERSON")])
+        ("Mrs Okafor", "PERSON"), ("Lloyd Austen", "PERSON"), ("Gen. Shoigu Kharkov", "PERSON"),
+        ("Izyum", "GPE"), ("MP Dana Whitcombe", "PERSON")])
     found = sightings_of(doc, "d1")
     assert [(s.text, s.label, s.start, s.fuzzy_id) for s in found] == [
-        ("Clinton", "PERSON", 4, None),
-        ("Lloyd Austen", "PERSON", 16, "person:lloyd-austin"),
-        ("Shoigu Kharkov", "PERSON", 38, None),
-        ("Sandra Jansen", "PERSON", 72, None),
+        ("Okafor", "PERSON", 4, None),
+        ("Lloyd Austen", "PERSON", 15, "person:lloyd-austin"),
+        ("Shoigu Kharkov", "PERSON", 37, None),
+        ("Dana Whitcombe", "PERSON", 70, None),
     ]
     assert (found[0].before, found[1].fuzzy_name, found[1].fuzzy_score) == ("Mrs ", "Lloyd Austin", 0.733)
-    assert text[found[3].start: found[3].end] == "Sandra Jansen"
+    assert text[found[3].start: found[3].end] == "Dana Whitcombe"
 
 
 def forms(clusters):
@@ -84,10 +84,10 @@ def forms(clusters):
 def test_clusters_by_key_translit_and_nearest_neighbour():
     clusters = cluster_sightings([
         S("Izyum", "GPE"), S("Izjum", "GPE"), S("IZYUM", "GPE"),      # fold and translit keys
-        S("Walsh"), S("Valls"),                                        # same translit key, not alike
+        S("Woltz"), S("Volts"),                                        # same translit key, not alike (60)
         S("Shoigou"), S("Shoigu"), S("Shoigu", "GPE", "d2"),           # near spelling, same label kind
     ])
-    assert forms(clusters) == [["Shoigou", "Shoigu", "Shoigu"], ["IZYUM", "Izjum", "Izyum"], ["Valls"], ["Walsh"]]
+    assert forms(clusters) == [["Shoigou", "Shoigu", "Shoigu"], ["IZYUM", "Izjum", "Izyum"], ["Volts"], ["Woltz"]]
 
 
 def test_nearest_neighbour_keeps_label_kinds_apart():

@@ -52,9 +52,9 @@ def test_later_layers_add_judgements():
 
 
 def test_idless_item_records_names_that_are_no_entity():
-    loaded = gazetteer(LYMAN + "\n# NER noise\n- not: [Company, {name: Demi, label: PERSON}]\n  note: review 3\n")
+    loaded = gazetteer(LYMAN + "\n# NER noise\n- not: [Trust, {name: Biscuit, label: PERSON}]\n  note: review 3\n")
     assert len(loaded) == 1
-    assert [(r.name, r.label, r.line) for r in loaded.not_entities] == [("Company", None, 11), ("Demi", "PERSON", 11)]
+    assert [(r.name, r.label, r.line) for r in loaded.not_entities] == [("Trust", None, 11), ("Biscuit", "PERSON", 11)]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -73,7 +73,7 @@ def test_idless_item_records_names_that_are_no_entity():
     ("- id: place:x\n  name: Xland\n  type: city\n  not: 12\n",
      "f0.yaml:4: entry 'place:x': 'not' must be a list of names "
      "(for example not: [Lyman, {name: Lyman, label: PERSON}])"),
-    ("- not: [Company]\n  name: Company\n",
+    ("- not: [Trust]\n  name: Trust\n",
      "f0.yaml:2: unknown key 'name' in a judgement item (an item with 'not:' and no id) (such an item takes "
      "only 'not' and 'note'; to say a name is not one entry, put 'not:' in that entry (add its id))"),
 ])
@@ -124,9 +124,9 @@ def test_is_rejected_by_label_and_context():
 
 
 def test_is_not_entity():
-    judgements = [Rejection("Company"), Rejection("Demi", label="PERSON")]
-    assert is_not_entity(judgements, "company", "ORG")
-    assert is_not_entity(judgements, "Demi", "PERSON")
-    assert not is_not_entity(judgements, "Demi", "ORG")
-    assert not is_not_entity([], "Company", "ORG")
-    assert covers(Rejection("Demi", label="PERSON"), "Demi's", "PERSON")
+    judgements = [Rejection("Trust"), Rejection("Biscuit", label="PERSON")]
+    assert is_not_entity(judgements, "trust", "ORG")
+    assert is_not_entity(judgements, "Biscuit", "PERSON")
+    assert not is_not_entity(judgements, "Biscuit", "ORG")
+    assert not is_not_entity([], "Trust", "ORG")
+    assert covers(Rejection("Biscuit", label="PERSON"), "Biscuit's", "PERSON")

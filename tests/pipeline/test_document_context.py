@@ -16,8 +16,8 @@ from normalizer.world.context import NEAR_KM, SUPPORT_CAP, SUPPORT_KM, SUPPORT_W
 from normalizer.world.distance import km, rough_km
 from normalizer.world.index import Place
 
-POINTS = [(50.0, 36.25), (49.99, 36.3), (48.85, 2.35), (36.3, -88.3), (36.31, -88.29), (-33.9, 151.2), (50, 36)]
-WRITTEN = ["Paris", "PARIS", "Lyon", "Henry County", "Kharkiv", "Acme", "Smith", "Freestone County"]
+POINTS = [(50.0, 36.25), (49.99, 36.3), (48.85, 2.35), (32.46, -82.92), (32.47, -82.91), (-33.9, 151.2), (50, 36)]
+WRITTEN = ["Paris", "PARIS", "Lyon", "Laurens County", "Kharkiv", "Acme", "Smith", "Latah County"]
 MANY = tuple((40.0 + i / 7, -100.0 + i / 3) for i in range(40))  # more than Neighbours sums in a plain loop
 
 
@@ -27,12 +27,12 @@ class FakeWorld:
     PLACES = {
         "geonames:1": Place("geonames:1", "Kharkiv", "city", "UA", "07", 50.0, 36.25, 1_400_000),
         "geonames:2": Place("geonames:2", "Kharkiv Oblast", "admin1", "UA", "07", 49.99, 36.3, 2_600_000),
-        "geonames:3": Place("geonames:3", "Henry County", "admin2", "US", "TN", 36.3, -88.3, 32_000),
+        "geonames:3": Place("geonames:3", "Laurens County", "admin2", "US", "GA", 32.46, -82.92, 47_000),
         "geonames:4": Place("geonames:4", "France", "country", "FR", None, 46.0, 2.0, 67_000_000),
     }
-    STATES = {"freestone county": {"TX"}, "henry county": {"TN", "GA"}}
-    NEIGHBOURS = {"Paris": (POINTS[2], POINTS[3]), "PARIS": (POINTS[3],), "Lyon": (), "Henry County": MANY,
-                  "Kharkiv": (POINTS[0], POINTS[1]), "Acme": (POINTS[5],), "Smith": (), "Freestone County": MANY[:3]}
+    STATES = {"latah county": {"ID"}, "laurens county": {"GA", "SC"}}
+    NEIGHBOURS = {"Paris": (POINTS[2], POINTS[3]), "PARIS": (POINTS[3],), "Lyon": (), "Laurens County": MANY,
+                  "Kharkiv": (POINTS[0], POINTS[1]), "Acme": (POINTS[5],), "Smith": (), "Latah County": MANY[:3]}
 
     def place(self, canonical_id: str) -> Place | None:
         return self.PLACES.get(canonical_id)
@@ -47,10 +47,10 @@ class FakeWorld:
 ENTRIES = [
     Entry("geonames:1", name="Kharkiv", type="city", country="UA", lat=50.0, lon=36.25),
     Entry("geonames:2", name="Kharkiv Oblast", type="region", country="UA", lat=49.99, lon=36.3),
-    Entry("geonames:3", name="Henry County", type="region", country="US", lat=36.3, lon=-88.3),
+    Entry("geonames:3", name="Laurens County", type="region", country="US", lat=32.46, lon=-82.92),
     Entry("geonames:4", name="France", type="country", country="FR", lat=46.0, lon=2.0),
     Entry("city:paris", name="Paris", type="city", country="FR", lat=48.85, lon=2.35),
-    Entry("city:paris-tn", name="Paris", type="city", country="US", lat=50, lon=36),  # int degrees: same point
+    Entry("city:paris-us", name="Paris", type="city", country="US", lat=50, lon=36),  # int degrees: same point
     Entry("org:acme", name="Acme", type="organization", country="US"),
     Entry("person:smith", name="Smith", type="person"),
     Entry("area:nowhere", name="Nowhere", type="area"),
@@ -161,10 +161,10 @@ def test_a_names_context_is_the_others_as_they_stand(document, with_world):
         assert_same(view, expected)
 
 
-STORY = ("Paris, Tenn. - Henry County officials met in Paris on Monday. The Paris mayor said Henry County and "
-         "Benton County would share the cost with Springfield, Jackson and Memphis. In Springfield, Illinois, "
+STORY = ("Dublin, Ga. - Laurens County officials met in Dublin on Monday. The Dublin mayor said Laurens County and "
+         "Johnson County would share the cost with Springfield, Jackson and Macon. In Springfield, Illinois, "
          "officials disagreed. Kharkiv and Izium were shelled, Ukrainian officials said; Kharkov Oblast is calm. "
-         "The Enfield Council met in Greenville. Washington County deputies said Greenville police helped.")
+         "The Moray Council met in Greenville. Washington County deputies said Greenville police helped.")
 
 
 class FromScratch(DocumentContext):

@@ -19,9 +19,9 @@ from ..conftest import MINI, annotate_with_ents
 
 RUSSIA = "geonames:2017370"
 PALESTINE = "geonames:6254930"
-CINCINNATI = "geonames:4508722"
-ATHENS_GREECE = "geonames:264371"
-ATHENS_GEORGIA = "geonames:4180386"
+TULSA = "geonames:4553433"
+BIRMINGHAM_ENGLAND = "geonames:2655603"
+BIRMINGHAM_ALABAMA = "geonames:4049979"
 
 
 @pytest.fixture(scope="session")
@@ -94,28 +94,28 @@ def test_conventions_persist_with_the_pipeline(tmp_path):
 # -- nested toponyms ----------------------------------------------------------------------------
 def test_place_nested_in_an_organisation(geo):
     doc = annotate_with_ents(spacy.blank("en"), geo,
-                             "A spokesman for the Cincinnati Fire Department declined to comment.",
-                             [("Cincinnati Fire Department", "ORG")])
+                             "A spokesman for the Tulsa Fire Department declined to comment.",
+                             [("Tulsa Fire Department", "ORG")])
     [span] = doc.spans[SPAN_GROUP]
-    assert (span.text, span.label_, span.kb_id_, span._.convention) == ("Cincinnati", "GPE", CINCINNATI, "nested")
-    assert span._.canonical_name == "Cincinnati" and span._.lat is not None and span._.lon is not None
-    assert [e.text for e in doc.ents] == ["Cincinnati Fire Department"]  # doc.ents keep the default conventions
+    assert (span.text, span.label_, span.kb_id_, span._.convention) == ("Tulsa", "GPE", TULSA, "nested")
+    assert span._.canonical_name == "Tulsa" and span._.lat is not None and span._.lon is not None
+    assert [e.text for e in doc.ents] == ["Tulsa Fire Department"]  # doc.ents keep the default conventions
 
 
 def test_institution_words_are_not_places_and_after_of_counts(geo):
-    doc = annotate_with_ents(spacy.blank("en"), geo, "She teaches at the University of Cincinnati now.",
-                             [("University of Cincinnati", "ORG")])
-    assert extra(doc) == [("Cincinnati", CINCINNATI, "nested")]  # not "University" (a town in Florida)
+    doc = annotate_with_ents(spacy.blank("en"), geo, "He lectures at the University of Tulsa now.",
+                             [("University of Tulsa", "ORG")])
+    assert extra(doc) == [("Tulsa", TULSA, "nested")]  # not "University" (a town in Florida)
 
 
 def test_namesake_chosen_with_the_document_context(geo):
-    text = "The Athens Police Department said the driver was headed for Atlanta, Georgia."
-    alone = annotate_with_ents(spacy.blank("en"), geo, "The Athens Police Department said so.",
-                               [("Athens Police Department", "ORG")])
-    assert extra(alone) == [("Athens", ATHENS_GREECE, "nested")]
+    text = "The Birmingham Police Department said the van was headed for Huntsville, Alabama."
+    alone = annotate_with_ents(spacy.blank("en"), geo, "The Birmingham Police Department said so.",
+                               [("Birmingham Police Department", "ORG")])
+    assert extra(alone) == [("Birmingham", BIRMINGHAM_ENGLAND, "nested")]
     doc = annotate_with_ents(spacy.blank("en"), geo, text,
-                             [("Athens Police Department", "ORG"), ("Atlanta", "GPE"), ("Georgia", "GPE")])
-    assert extra(doc) == [("Athens", ATHENS_GEORGIA, "nested")]
+                             [("Birmingham Police Department", "ORG"), ("Huntsville", "GPE"), ("Alabama", "GPE")])
+    assert extra(doc) == [("Birmingham", BIRMINGHAM_ALABAMA, "nested")]
 
 
 def test_small_town_needs_the_documents_support(geo):
@@ -132,20 +132,20 @@ def test_small_town_needs_the_documents_support(geo):
 
 def test_no_nested_place_in_streets_person_names_or_resolved_places(geo):
     doc = annotate_with_ents(spacy.blank("en"), geo,
-                             "Michael Jordan moved from New York to 12 Dublin Road near the Red River.",
-                             [("Michael Jordan", "PERSON"), ("New York", "GPE"), ("Dublin Road", "FAC"),
-                              ("Red River", "LOC")])
+                             "Grace Houston moved from New Orleans to 40 Denver Avenue near the Kentucky River.",
+                             [("Grace Houston", "PERSON"), ("New Orleans", "GPE"), ("Denver Avenue", "FAC"),
+                              ("Kentucky River", "LOC")])
     assert extra(doc) == []
 
 
 def test_the_whole_entity_is_not_nested_in_itself(geo):
-    doc = annotate_with_ents(spacy.blank("en"), geo, "Officials in Cincinnati agreed.", [("Cincinnati", "ORG")])
+    doc = annotate_with_ents(spacy.blank("en"), geo, "Officials in Tulsa agreed.", [("Tulsa", "ORG")])
     assert extra(doc) == []
 
 
 # -- demonyms -----------------------------------------------------------------------------------
 def test_demonyms_are_their_countries(geo):
-    text = "Russian diplomats met Palestinians and a Sri Lankan envoy who speaks French."
+    text = "Russian diplomats met Palestinians and a Sri Lankan envoy; the talks were held in French."
     doc = annotate_with_ents(spacy.blank("en"), geo, text,
                              [("Russian", "NORP"), ("Palestinians", "NORP"), ("French", "LANGUAGE")])
     assert extra(doc) == [("Russian", RUSSIA, "demonym"), ("Palestinians", PALESTINE, "demonym"),
@@ -156,51 +156,52 @@ def test_demonyms_are_their_countries(geo):
 
 
 def test_demonyms_inside_names_of_people_and_resolved_places_are_not(geo):
-    doc = annotate_with_ents(spacy.blank("en"), geo, "Monica French flew to the Czech Republic.",
-                             [("Monica French", "PERSON"), ("Czech Republic", "GPE")])
+    doc = annotate_with_ents(spacy.blank("en"), geo, "Rosa Irish flew to the Dominican Republic.",
+                             [("Rosa Irish", "PERSON"), ("Dominican Republic", "GPE")])
     assert doc.ents[1].kb_id_  # the country itself
     assert extra(doc) == []
 
 
 def test_demonym_in_an_organisation_name(geo):
-    doc = annotate_with_ents(spacy.blank("en"), geo, "The Russian Foreign Ministry issued a note.",
+    doc = annotate_with_ents(spacy.blank("en"), geo, "A note from the Russian Foreign Ministry arrived.",
                              [("Russian Foreign Ministry", "ORG")])
     assert extra(doc) == [("Russian", RUSSIA, "demonym")]
 
 
 # -- records and formats ------------------------------------------------------------------------
 def test_records_include_the_extra_spans_in_text_order(geo):
-    text = "Russian officials thanked the Cincinnati Fire Department."
+    text = "Russian officials thanked the Tulsa Fire Department."
     doc = annotate_with_ents(spacy.blank("en"), geo, text,
-                             [("Russian", "NORP"), ("Cincinnati Fire Department", "ORG")])
+                             [("Russian", "NORP"), ("Tulsa Fire Department", "ORG")])
     records = doc_records(doc)
     assert [(r["text"], r["label"], r.get("convention")) for r in records] == [
         ("Russian", "GPE", "demonym"),
-        ("Cincinnati Fire Department", "ORG", None),
-        ("Cincinnati", "GPE", "nested"),
+        ("Tulsa Fire Department", "ORG", None),
+        ("Tulsa", "GPE", "nested"),
     ]
     assert records[0]["id"] == RUSSIA and records[0]["match"] == "demonym" and "lat" in records[0]
     assert [r["start"] for r in records] == sorted(r["start"] for r in records)
 
 
 def test_default_conventions_add_nothing(plain):
-    text = "Russian officials thanked the Cincinnati Fire Department."
+    text = "Russian officials thanked the Tulsa Fire Department."
     doc = annotate_with_ents(spacy.blank("en"), plain, text,
-                             [("Russian", "NORP"), ("Cincinnati Fire Department", "ORG")])
+                             [("Russian", "NORP"), ("Tulsa Fire Department", "ORG")])
     assert SPAN_GROUP not in doc.spans
-    assert [(r["text"], r["label"]) for r in doc_records(doc)] == [("Cincinnati Fire Department", "ORG")]
+    assert [(r["text"], r["label"]) for r in doc_records(doc)] == [("Tulsa Fire Department", "ORG")]
     assert all("convention" not in r for r in doc_records(doc))
 
 
 def test_inline_text_marks_nested_spans_inside():
-    text = "At the University of Cincinnati today."
+    text = "At the University of Tulsa today."
     spans = [
-        {"start": 7, "end": 31, "text": "University of Cincinnati", "label": "ORG", "id": None, "name": None},
-        {"start": 21, "end": 31, "text": "Cincinnati", "label": "GPE", "id": CINCINNATI, "name": "Cincinnati",
+        {"start": 7, "end": 26, "text": "University of Tulsa", "label": "ORG", "id": None, "name": None},
+        {"start": 21, "end": 26, "text": "Tulsa", "label": "GPE", "id": TULSA, "name": "Tulsa",
          "convention": "nested"},
     ]
+    assert [text[s["start"]:s["end"]] for s in spans] == [s["text"] for s in spans]
     assert inline(text, spans) == (
-        "At the [University of [Cincinnati|GPE|geonames:4508722|Cincinnati]|ORG|?] today.")
+        "At the [University of [Tulsa|GPE|geonames:4553433|Tulsa]|ORG|?] today.")
 
 
 def test_inline_text_without_overlaps_is_unchanged():

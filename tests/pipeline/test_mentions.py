@@ -38,15 +38,15 @@ def found(doc):
         ("Shelling in Kharkivska oblast continued.",
          [("Kharkivska oblast", "GPE", "place:kharkiv-oblast", "exact")]),
         # hyphen, space and line break are the same
-        ("It lies on the Seversky-Donets River.",
-         [("Seversky-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
-        ("It lies on the Seversky Donets\nRiver.",
-         [("Seversky Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
+        ("A ferry crosses the Siverskyi-Donets River.",
+         [("Siverskyi-Donets River", "LOC", "place:siverskyi-donets", "folded")]),
+        ("A ferry crosses the Siverskyi Donets\nRiver.",
+         [("Siverskyi Donets\nRiver", "LOC", "place:siverskyi-donets", "folded")]),
         # a name does not run across a comma
         ("In Kharkov, region officials said", [("Kharkov", "GPE", "geonames:706483", "exact")]),
         # symbols and punctuation after a name are not part of it
-        ("Tanks in Kharkov region. © Agency", [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
-        ("Tanks in Krasnyj Liman. © Agency", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
+        ("Floods in Kharkov region. © Photo Desk", [("Kharkov region", "GPE", "place:kharkiv-oblast", "exact")]),
+        ("Floods in Krasnyj Liman. © Photo Desk", [("Krasnyj Liman", "GPE", "geonames:704204", "translit")]),
         # possessive never part of the span
         ("Kiev’s forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
         ("Kiev's forces advanced.", [("Kiev", "GPE", "geonames:703448", "exact")]),
@@ -91,7 +91,7 @@ def test_free_matching(blank_nlp, text, expected):
         ("Photo: Agency / Russia's archive", [("Agency / Russia's", "ORG")],
          [("Agency", "ORG", None, "none"), ("Russia", "GPE", "geonames:2017370", "exact")]),
         # a plural head with "of" introduces names
-        ("the People's Republics of Donetsk and Kharkiv", [("the People's Republics of Donetsk", "ORG")],
+        ("the Councils of Donetsk and Kharkiv", [("the Councils of Donetsk", "ORG")],
          [("Donetsk", "GPE", "geonames:709717", "exact"), ("Kharkiv", "GPE", "geonames:706483", "exact")]),
         # NER joined two names across a verb
         ("Convoys from Kharkiv reached Izyum.", [("Kharkiv reached Izyum", "ORG")],
@@ -99,7 +99,7 @@ def test_free_matching(blank_nlp, text, expected):
         # a comma separates two names NER joined
         ("In Kharkiv, Kremlin officials", [("Kharkiv, Kremlin", "ORG")],
          [("Kharkiv", "GPE", "geonames:706483", "exact"), ("Kremlin", "ORG", None, "none")]),
-        # otherwise nested names are not annotated separately
+        # otherwise a name inside a longer one is no mention of its own
         ("the Kharkiv Regional Council met", [("the Kharkiv Regional Council", "ORG")],
          [("Kharkiv Regional Council", "ORG", None, "none")]),
         # generic names need a country cue
@@ -112,12 +112,12 @@ def test_free_matching(blank_nlp, text, expected):
         ("The Defense Ministry said.", [("Defense Ministry", "ORG")], [("Defense Ministry", "ORG", None, "none")]),
         # demonyms and job-title words are not entities
         ("Ukrainian troops advanced.", [("Ukrainian", "GPE")], []),
-        ("US Defense Secretary spoke.", [("US", "GPE"), ("Defense", "ORG")],
+        ("US Energy Secretary spoke.", [("US", "GPE"), ("Energy", "ORG")],
          [("US", "GPE", "geonames:6252001", "exact")]),
         # unknown entities stay, with no id
         ("Olena Testenko arrived.", [("Olena Testenko", "PERSON")], [("Olena Testenko", "PERSON", None, "none")]),
         # an all-lowercase NER span is junk unless the gazetteer knows it
-        ("chevron downicon", [("chevron", "ORG")], []),
+        ("tap the acme logo", [("acme", "ORG")], []),
     ],
 )
 def test_with_ner(blank_nlp, normalizer, text, ents, expected):
@@ -170,16 +170,18 @@ def test_titles_stay_outside_person_spans(blank_nlp, normalizer, text, ents, exp
 
 
 JUDGED = """\
-- id: person:joe-walsh
-  name: Joe Walsh
+- id: person:pavlo-volts
+  name: Pavlo Volts
   type: person
-  variants: [Walsh]
+  country: UA
+  native: [Павло Вольц]
+  variants: [Volts]
 - id: geonames:704204
   name: Lyman
   type: city
   variants: [{name: Lyman, weak: true}]
   not: [{name: Lyman, label: PERSON}, {name: Lyman, context: Lyman said}]
-- not: [Getty Images, {name: Company, label: ORG}]
+- not: [Stockpix Images, {name: Board, label: ORG}]
 """
 
 
@@ -204,11 +206,12 @@ def judged(tmp_path_factory):
         ("Lyman left.", [("Lyman", "PERSON")], [("Lyman", "PERSON", None, "none")]),
         ("Then Lyman said no.", [("Lyman", "GPE")], [("Lyman", "GPE", None, "none")]),
         # "no entity at all", only when nothing resolved it
-        ("Photo: Getty Images", [("Getty Images", "ORG")], []),
-        ("the Company said", [("Company", "ORG")], []),
-        # a transliteration key must also look alike: Valls is not Walsh
-        ("Manuel Valls said", [("Valls", "PERSON")], [("Valls", "PERSON", None, "none")]),
-        ("Then Walsh said", [("Walsh", "PERSON")], [("Walsh", "PERSON", "person:joe-walsh", "exact")]),
+        ("Photo: Stockpix Images", [("Stockpix Images", "ORG")], []),
+        ("the Board said", [("Board", "ORG")], []),
+        # a transliteration key must also look alike: Voltz is Volts (80), Woltz is not (60)
+        ("Anna Woltz said", [("Woltz", "PERSON")], [("Woltz", "PERSON", None, "none")]),
+        ("Then Voltz said", [("Voltz", "PERSON")], [("Voltz", "PERSON", "person:pavlo-volts", "translit")]),
+        ("Then Volts said", [("Volts", "PERSON")], [("Volts", "PERSON", "person:pavlo-volts", "exact")]),
     ],
 )
 def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
@@ -218,8 +221,8 @@ def test_analyst_judgements_stick(blank_nlp, judged, text, ents, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("He grew up in Charleston, W.Va. He left in May.", ["Charleston", "W.Va."]),
-        ("The plant is in Burlington, Vt.", ["Burlington", "Vt."]),
+        ("She was raised in Morgantown, W.Va. She left in May.", ["Morgantown", "W.Va."]),
+        ("The plant is in Rutland, Vt.", ["Rutland", "Vt."]),
         ("The order came from the U.S. Nobody objected.", ["U.S."]),
         ("The convoy reached Kyiv. Nobody objected.", ["Kyiv"]),  # an ordinary full stop stays outside
     ],
@@ -231,9 +234,9 @@ def test_a_place_abbreviation_keeps_its_final_period(sm_nlp, text, expected):
 @pytest.mark.parametrize(
     ("text", "name", "country"),
     [
-        # a place named inside an organization's name says where the story is (Edmonton, London)
-        ("Volunteers from Enfield Council cleaned up a park in Edmonton on Saturday.", "Edmonton", "GB"),
-        ("Volunteers cleaned up a park in Edmonton on Saturday.", "Edmonton", "CA"),
+        # a place named inside an organization's name says where the story is (Elgin, Scotland; alone Illinois)
+        ("Staff of Moray Council planted trees in Elgin on Sunday.", "Elgin", "GB"),
+        ("Staff planted trees in Elgin on Sunday.", "Elgin", "US"),
     ],
 )
 def test_place_names_inside_organizations_are_context(sm_nlp, text, name, country):
@@ -246,32 +249,34 @@ def test_place_names_inside_organizations_are_context(sm_nlp, text, name, countr
 def test_a_mention_followed_by_its_state_decides_for_the_document(sm_nlp):
     from normalizer.world.index import default_index
 
-    doc = sm_nlp("A barn burned near Paris on Monday. The sheriff in Paris, Illinois. said nobody was hurt.")
-    places = [default_index().get(e.kb_id_) for e in doc.ents if e.text == "Paris"]
-    assert [(p.country, p.admin1) for p in places] == [("US", "IL")] * 2
+    # alone, the first Naples would be Italy's: the tourists' Rome and Milan are near it
+    doc = sm_nlp("A boat sank near Naples on Monday. Tourists from Rome and Milan were aboard. "
+                 "The harbor master in Naples, Florida, said nobody was hurt.")
+    places = [default_index().get(e.kb_id_) for e in doc.ents if e.text == "Naples"]
+    assert [(p.country, p.admin1) for p in places] == [("US", "FL")] * 2
 
 
 @pytest.mark.parametrize(
     ("text", "country"),
     [
         # a nationality word is no entity, but it says which countries the story involves
-        ("NEWARK, N.J. (AP) - A French tourist missed her flight from Newark to Paris last month.", "FR"),
-        ("NEWARK, N.J. (AP) - A tourist missed her flight from Newark to Paris last month.", "US"),
+        ("TOPEKA, Kan. (AP) - An Egyptian couple cancelled their trip from Topeka to Cairo this week.", "EG"),
+        ("TOPEKA, Kan. (AP) - A couple cancelled their trip from Topeka to Cairo this week.", "US"),
     ],
 )
 def test_nationality_words_are_context(sm_nlp, text, country):
     from normalizer.world.index import default_index
 
     doc = sm_nlp(text)
-    paris = next(e for e in doc.ents if e.text == "Paris")
-    assert default_index().get(paris.kb_id_).country == country
-    assert not any(e.text == "French" and e.kb_id_ for e in doc.ents)
+    cairo = next(e for e in doc.ents if e.text == "Cairo")
+    assert default_index().get(cairo.kb_id_).country == country
+    assert not any(e.text == "Egyptian" and e.kb_id_ for e in doc.ents)
 
 
 def test_an_unknown_place_that_is_part_of_a_persons_name_is_the_person(blank_nlp, normalizer):
-    doc = annotate_with_ents(blank_nlp, normalizer, "Saakashvili arrived. Mikheil Saakashvili spoke.",
-                             [("Saakashvili", "GPE"), ("Mikheil Saakashvili", "PERSON")])
-    assert [(e.text, e.label_) for e in doc.ents] == [("Saakashvili", "PERSON"), ("Mikheil Saakashvili", "PERSON")]
+    doc = annotate_with_ents(blank_nlp, normalizer, "Kowalczyk arrived. Marta Kowalczyk spoke.",
+                             [("Kowalczyk", "GPE"), ("Marta Kowalczyk", "PERSON")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Kowalczyk", "PERSON"), ("Marta Kowalczyk", "PERSON")]
 
 
 @pytest.mark.parametrize(
@@ -279,7 +284,7 @@ def test_an_unknown_place_that_is_part_of_a_persons_name_is_the_person(blank_nlp
     [
         ("Izjum", "Izium"),  # a romanization of a Cyrillic name: the key merges it
         ("Being", None),  # not Beijing: its spellings do not vary by romanization
-        ("Hartmann", None),  # not Hartman, a hamlet: the world layer's key is for Cyrillic countries too
+        ("Zimmermann", None),  # not Zimmerman, Minnesota: the world layer's key is for Cyrillic countries too
     ],
 )
 def test_the_transliteration_key_is_for_names_romanized_from_cyrillic(sm_nlp, written, expected):
@@ -301,12 +306,12 @@ def world_normalizer(mini_gazetteer):
     ("text", "ents", "expected"),
     [
         # NER cut the name short: the words next to it make a place's very name
-        ("Firefighters from South Charleston helped.", [("Charleston", "GPE")], ["South Charleston"]),
-        ("The council of Belle Plaine met.", [("Belle", "GPE")], ["Belle Plaine"]),
+        ("Firefighters from South Pasadena helped.", [("Pasadena", "GPE")], ["South Pasadena"]),
+        ("The council of Cedar Rapids met.", [("Cedar", "GPE")], ["Cedar Rapids"]),
         # nothing to add: an article, a dash, or words that make no place's name
-        ("The Omaha office closed.", [("Omaha", "GPE")], ["Omaha"]),
-        ("OMAHA - The office closed.", [("OMAHA", "GPE")], ["OMAHA"]),
-        ("Omaha Steaks opened.", [("Omaha", "GPE")], ["Omaha"]),
+        ("The Tulsa office closed.", [("Tulsa", "GPE")], ["Tulsa"]),
+        ("TULSA - The office closed.", [("TULSA", "GPE")], ["TULSA"]),
+        ("Tulsa Welding opened.", [("Tulsa", "GPE")], ["Tulsa"]),
     ],
 )
 def test_place_names_cut_short_are_widened(blank_nlp, world_normalizer, text, ents, expected):
@@ -323,8 +328,8 @@ def test_a_groups_word_is_no_region(sm_nlp):
 @pytest.mark.parametrize(
     ("text", "place", "other"),
     [
-        ("The crime continues regularly in Winnipeg.", "Winnipeg", None),  # NER: DATE
-        ("Relatives of the men killed in Aleppo.\nThe talks went on.", "Aleppo", None),
+        ("Break-ins happen regularly in Leominster.", "Leominster", None),  # NER: DATE
+        ("The vandalism continues regularly in Saginaw.", "Saginaw", None),  # NER: LANGUAGE
         ("They met in March in Kyiv.", "Kyiv", ("March", "DATE")),
         ("He speaks English in London.", "London", ("English", "LANGUAGE")),
     ],
@@ -344,7 +349,7 @@ def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
         # ... but a country that is also a given name stays a person
         ("Chad wants answers.", [("Chad", "PERSON")], [("Chad", "PERSON")]),
         # an honorific makes a person of a place name
-        ("Ms Raggi wants answers.", [("Ms Raggi", "GPE")], [("Raggi", "PERSON")]),
+        ("Ms Lindqvist wants answers.", [("Ms Lindqvist", "GPE")], [("Lindqvist", "PERSON")]),
         ("Dr. Frankfurt wants answers.", [("Frankfurt", "GPE")], [("Frankfurt", "PERSON")]),
     ],
 )
@@ -357,15 +362,15 @@ def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expect
     ("text", "ents", "expected"),
     [
         # a small town's name that speaks is a person ...
-        ("The plan is new, Bingham said.", [("Bingham", "GPE")], [("Bingham", "PERSON")]),
+        ("The plan is new, Prescott said.", [("Prescott", "GPE")], [("Prescott", "PERSON")]),
         # ... not after a preposition, and not a capital or a big city (its officials speak)
-        ("A resident near Bingham said so.", [("Bingham", "GPE")], [("Bingham", "GPE")]),
+        ("A resident near Prescott said so.", [("Prescott", "GPE")], [("Prescott", "GPE")]),
         ("Kyiv said the talks were over.", [("Kyiv", "GPE")], [("Kyiv", "GPE")]),
         # after a person's name a state abbreviation is a credential, after a town a state
-        ("Jane Roe, M.D., joined.", [("Jane Roe", "PERSON"), ("M.D.", "GPE")], [("Jane Roe", "PERSON")]),
-        ("Sioux Falls, S.D., grew.", [("Sioux Falls", "GPE"), ("S.D.", "GPE")],
-         [("Sioux Falls", "GPE"), ("S.D.", "GPE")]),
-        ("He thanked coach Ripley.", [("Ripley", "GPE")], [("Ripley", "PERSON")]),
+        ("Sam Ortiz, P.A., joined.", [("Sam Ortiz", "PERSON"), ("P.A.", "GPE")], [("Sam Ortiz", "PERSON")]),
+        ("Rapid City, S.D., grew.", [("Rapid City", "GPE"), ("S.D.", "GPE")],
+         [("Rapid City", "GPE"), ("S.D.", "GPE")]),
+        ("He thanked coach Whitfield.", [("Whitfield", "GPE")], [("Whitfield", "PERSON")]),
     ],
 )
 def test_place_spans_that_are_people(blank_nlp, world_normalizer, text, ents, expected):
@@ -374,13 +379,13 @@ def test_place_spans_that_are_people(blank_nlp, world_normalizer, text, ents, ex
 
 
 def test_a_province_abbreviation_ner_called_a_person(sm_nlp):
-    doc = sm_nlp("He later moved to Kingston, Ont. and then to Ontario.")
+    doc = sm_nlp("She later moved to Sudbury, Ont. and then to Alberta.")
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents if e.text.startswith("Ont")][0] == (
         "Ont.", "GPE", "iso3166-2:CA-ON")
 
 
 @pytest.mark.parametrize(("text", "written", "why"), [
-    ("Rep. Jane Doe, D-Calif., spoke on Tuesday.", "Calif.", ["untagged", "party"]),
+    ("Rep. Jane Doe, D-Ore., spoke on Tuesday.", "Ore.", ["untagged", "party"]),
     ("Crews from Kupiansk arrived.", "Kupiansk", None),  # found by the gazetteer as NER would: no rule needed
 ])
 def test_why_keeps_the_rules_that_made_a_mention(sm_nlp, text, written, why):

@@ -8,13 +8,13 @@ from normalizer.pipeline.rules import clean_pieces, coordinated_head, is_title_p
     "line, is_menu",
     [
         ("home news world business sport video podcasts sign in subscribe search", True),
-        ("icon bookmark cameraicon checkicon closeicon downloadicon editicon fileicon filtericon", True),
+        ("icon heart staricon pinicon gearicon bellicon homeicon lockicon cloudicon", True),
         ("Home | News | Sport | Weather", True),  # a bar of short items between separators
         ("Home | News | Sport", False),  # too few items to judge
         ("Kharkiv | Kyiv | Lviv | Odesa | Dnipro", True),
         ("Russia and Ukraine | analysis by our Moscow correspondent on the war so far | more", False),
         ("Home News World Business Sport Video Weather Culture Travel Future", True),
-        ("Russian troops withdraw from several settlements in the region – media", False),  # a headline
+        ("Farmers return to flooded fields along the river – report", False),  # a headline
         ("Shelling reported near Kupiansk as fighting moves toward Svatove", False),
         ("The mayor said the water supply was restored in three districts on Sunday.", False),
         ("Kharkiv Kyiv Lviv", False),  # too short to judge
@@ -58,7 +58,7 @@ def test_clean_pieces(nlp, text, part, pieces):
 @pytest.mark.parametrize(
     "text, part, head",
     [
-        ("the People's Republics of Donetsk and Luhansk", "the People's Republics of Donetsk", "Donetsk"),
+        ("the Twin Cities of Lviv and Rivne", "the Twin Cities of Lviv", "Lviv"),
         ("the regions of Kherson and Zaporizhzhia", "the regions of Kherson", "Kherson"),
         ("the Ministry of Defence", "the Ministry of Defence", None),
         ("the Bank of Ukraine", "the Bank of Ukraine", None),
@@ -73,13 +73,13 @@ def test_coordinated_head(nlp, text, part, head):
 @pytest.mark.parametrize(
     "text, part, title",
     [
-        ("the Defense Secretary said", "Defense", True),
+        ("the Health Secretary said", "Health", True),
         ("Foreign Minister Dmytro Kuleba", "Foreign", True),
-        ("Defense said", "Defense", False),
-        ("Kremlin spokesman Dmitry Peskov", "Kremlin", False),
+        ("Health said", "Health", False),
+        ("Kremlin spokesman Oleg Marin", "Kremlin", False),
         ("the Secretary of State said", "State", True),
         ("the Bank of State said", "State", False),
-        ("NATO Secretary General", "NATO", False),
+        ("the NATO envoy said", "NATO", False),
     ],
 )
 def test_title_part(nlp, text, part, title):

@@ -30,10 +30,10 @@ from normalizer.text.prepare import without_format_characters
         ("Kiev's", "kiev"),  # possessive
         ("Kiev’s", "kiev"),
         ("KIEV'S", "kiev"),
-        ("Seversky-Donets", "seversky donets"),  # hyphen vs space
-        ("Seversky Donets", "seversky donets"),
-        ("Seversky\nDonets", "seversky donets"),  # line break
-        ("Seversky – Donets", "seversky donets"),  # dash
+        ("Siverskyi-Donets", "siverskyi donets"),  # hyphen vs space
+        ("Siverskyi Donets", "siverskyi donets"),
+        ("Siverskyi\nDonets", "siverskyi donets"),  # line break
+        ("Siverskyi – Donets", "siverskyi donets"),  # dash
         ("the Donbas", "donbas"),  # leading article
         ("The Hague", "hague"),
         ("U.S.", "us"),  # abbreviation periods

@@ -31,7 +31,7 @@ def region(name: str, population: int, country: str = "XX") -> Region:
         # a small namesake town does not take the name away (Quebec City is 7 % of Quebec)
         ("Quebec", "province", 8_000_000, {("XX", "quebec"): [(46.8, -71.2, 530_000, None)]},
          ["Quebec", "Quebec Province"]),
-        ("Kermanshah Province", "province", 2_000_000, {}, ["Kermanshah Province"]),
+        ("Hamadan Province", "province", 2_000_000, {}, ["Hamadan Province"]),
         ("Central", "region", 2_000_000, {}, []),  # compass and generic words name no one place
         ("Northern Territory", "territory", 250_000, {}, []),
     ],
@@ -65,13 +65,13 @@ def test_subdivisions_from_the_installed_package():
 def test_us_counties_from_zip_codes():
     pytest.importorskip("zipcodes")
     fips = county_fips()
-    cities = {("US", "london"): [(37.12898, -84.08326, 8_126, "KY")]}
+    cities = {("US", "moscow"): [(46.73239, -117.00017, 25_060, "ID")]}
     counties = {r.canonical_id: r for r in us_counties(cities, fips)}
-    code, name = fips[("KY", fold("Laurel County"))]
-    laurel = counties[f"fips:{code}"]
-    assert (laurel.name, laurel.feature, laurel.country, laurel.admin1) == (name, "admin2", "US", "KY")
-    assert km((laurel.lat, laurel.lon), (37.12898, -84.08326)) < 30  # London is its seat
-    assert laurel.population == 8_126 and "Laurel Co." in laurel.names
+    code, name = fips[("ID", fold("Latah County"))]
+    latah = counties[f"fips:{code}"]
+    assert (latah.name, latah.feature, latah.country, latah.admin1) == (name, "admin2", "US", "ID")
+    assert km((latah.lat, latah.lon), (46.73239, -117.00017)) < 30  # Moscow is its seat
+    assert latah.population == 25_060 and "Latah Co." in latah.names
     assert len({r.canonical_id for r in counties.values()}) == len(counties)  # one place per FIPS code
 
 
