@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -22,8 +23,8 @@ from ..gazetteer.judgements import is_not_entity, is_rejected
 from ..gazetteer.load import Gazetteer
 from ..gazetteer.schema import PLACE_LABELS, Entry, label_fits
 from ..pipeline.resolve import FUZZY_WEIGHT, MATCH_SCORES
-from ..pipeline.rules import PERSON_TITLES
 from ..text.keys import fold, slug, translit_key
+from ..text.words import words
 from ..world.index import GeoNamesIndex
 from .clusters import MIN_FUZZY_LETTERS, Cluster, Sighting, cluster_sightings
 
@@ -40,8 +41,6 @@ _TYPE_WORDS = (  # a last word that says more than NER's label
 )
 _ID_PREFIX = {"person": "person", "organization": "org"}
 # Words before a person's name that are not part of it (Mrs Okafor, MP Dana Whitcombe, Gen. Gerasimov).
-TITLES = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
-_TITLE = re.compile(r"(?:" + TITLES + r")\b\.?\s+", re.IGNORECASE)
 PLACE_SIZES = ((50_000, "city"), (5_000, "town"), (0, "village"))  # population -> type of a GeoNames place
 
 
@@ -80,9 +79,16 @@ def sightings_of(doc: Doc, doc_id: str) -> list[Sighting]:
     return out
 
 
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    """Leading person titles ("Mrs ", "Dr. "), from the ``person_titles`` word list (read on first use)."""
+    titles = "|".join(sorted(words("person_titles"), key=len, reverse=True))
+    return re.compile(r"(?:" + titles + r")\b\.?\s+", re.IGNORECASE)
+
+
 def _after_titles(text: str, start: int, end: int) -> int:
     """Where a person's name starts after leading titles: "Mrs Okafor" -> "Okafor"."""
-    while (found := _TITLE.match(text, start, end)) and found.end() < end:
+    while (found := _title_pattern().match(text, start, end)) and found.end() < end:
         start = found.end()
     return start
 

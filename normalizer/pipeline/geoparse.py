@@ -1,19 +1,19 @@
 """The geoparsing conventions (opt-in): toponyms nested in names, and demonyms as their country.
 
-The project's own conventions annotate the longest name only ("University of Cincinnati" is one
+The project's own conventions annotate the longest name only ("University of Fenwick" is one
 ORG) and take nationality words for no entity. The public geoparsing corpora (LGL, TR-News) and
 the geoparsers measured on them (Edinburgh Geoparser, CamCoder, Mordecai) annotate every toponym:
 
-* ``nested``: a place name inside an organisation, facility or person name ("Athens" in "Athens
-  Police Department", "Cincinnati" in "University of Cincinnati"), or inside a longer place
-  name the normalizer could not resolve ("Santa Clara Valley" in "Santa Clara Valley Water
+* ``nested``: a place name inside an organisation, facility or person name ("Ashby" in "Ashby
+  Police Department", "Fenwick" in "University of Fenwick"), or inside a longer place
+  name the normalizer could not resolve ("Spirit Lake Valley" in "Spirit Lake Valley Water
   District"). Runs of capitalized words, longest first, whole words only, that are a place's
   very name in the world layer (or a curated place name); never the whole entity, never a lone
-  stop word, an acronym, or a word the document uses in a person's name ("Lincoln" when it
-  mentions Abraham Lincoln), nor a word naming a kind of institution or a direction ("University",
-  "Police", "West"), nor a town's name before a street word ("Dublin Road"). A one-word town
+  stop word, an acronym, or a word the document uses in a person's name ("Ashby" when it
+  mentions Jane Ashby), nor a word naming a kind of institution or a direction ("University",
+  "Police", "West"), nor a town's name before a street word ("Ashby Road"). A one-word town
   needs the document's support (named as a place elsewhere in it, within ``NEAR_KM`` of its other
-  places, or ``BIG_TOWN`` people); a place span that is itself a feature ("Catawba River") or
+  places, or ``BIG_TOWN`` people); a place span that is itself a feature ("Ashby River") or
   that resolved is one toponym.
 * ``demonym``: a nationality word, singular or plural, as its country ("Russian", "Palestinians",
   "Sri Lankan"; see :mod:`normalizer.world.demonyms`), wherever it stands (a NORP span, inside an
@@ -23,7 +23,7 @@ the geoparsers measured on them (Edinburgh Geoparser, CamCoder, Mordecai) annota
 ``Span._`` values as the normalizer's places, and ``Span._.convention`` saying which rule);
 the ``entity_normalizer`` component stores them in ``doc.spans["geoparse"]`` when configured with
 ``conventions="geoparse"``. Nested names resolve with the document's context: the places it has
-already resolved weigh in on namesakes ("Athens" in a Georgia story is Athens, Georgia).
+already resolved weigh in on namesakes ("Ashby" in a story about Illinois towns is the Ashby in Illinois).
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer.schema import PLACE_LABELS, Entry
 from ..text.keys import fold
+from ..text.words import words
 from ..world.demonyms import countries_of
 from ..world.distance import km
 from ..world.places import WorldPlaces
@@ -42,25 +43,17 @@ from .resolve import Context, Resolver
 
 # Entities searched for nested place names; place spans only when the normalizer left them unresolved.
 HOST_LABELS = frozenset({"ORG", "FAC", "PERSON", "GPE", "LOC"})
-NOT_DEMONYM_LABELS = frozenset({"LANGUAGE"})  # "speaks French"
+NOT_DEMONYM_LABELS = frozenset({"LANGUAGE"})  # "speaks Greek"
 MAX_DEMONYM_TOKENS = 3  # "Papua New Guinean"
 FOLLOWING_CHARS = 40
 MIN_CONTEXT_SCORE = 0.3
-# A one-word town name inside a name ("Athens" in "Athens Police Department") counts only with
+# A one-word town name inside a name ("Ashby" in "Ashby Police Department") counts only with
 # support: the document names it as a place elsewhere, it lies this near the document's other
 # places, or it is this big. Regions, counties, countries and longer names need none. (On LGL:
 # one-word towns without support were right 1 time in 20.)
 NEAR_KM = 50.0
 BIG_TOWN = 100_000
-# A place span with one of these words is a toponym of its own ("Catawba River", "Gaza Strip"),
-# not a place name with something around it ("Northeast Georgia", "Henderson County Jail").
-FEATURE_WORDS = frozenset({
-    "river", "lake", "valley", "strip", "township", "twp", "twp.", "island", "islands", "bay", "gulf",
-    "creek", "mountain", "mountains", "sea", "ocean", "harbor", "harbour", "bank", "falls", "canyon",
-    "peninsula", "coast", "beach", "hills", "hill", "ridge", "forest", "desert", "springs", "park",
-    "heights", "republic", "empire", "federation", "kingdom", "city", "town", "village", "borough",
-    "province", "oblast", "region", "county", "parish", "district", "territory", "state",
-})
+
 
 @dataclass(frozen=True)
 class Found:
@@ -97,7 +90,7 @@ class Geoparser:
     def find(self, doc: Doc) -> list[Found]:
         places = [e for e in doc.ents if e.label_ in PLACE_LABELS]
         taken = {(e.start, e.end) for e in places}
-        # Not inside a resolved place ("Czech Republic") or a person's name ("Monica French").
+        # Not inside a resolved place ("Dominican Republic") or a person's name ("Jane French").
         resolved = {i for e in doc.ents if (e.label_ in PLACE_LABELS and e.kb_id_) or e.label_ == "PERSON"
                     for i in range(e.start, e.end)}
         used: set[int] = set()
@@ -109,11 +102,12 @@ class Geoparser:
         context = self._context(doc)
         facts = DocumentFacts(doc)
         place_names, person_parts, lowered = facts.place_names, facts.person_parts, facts.lowered
+        features = words("feature_words")  # a place span with one is a toponym of its own ("Ashby River")
         for ent in doc.ents:
             if ent.label_ not in HOST_LABELS or (ent.label_ == "PERSON" and not self.person_hosts):
                 continue
-            if ent.label_ in PLACE_LABELS and (ent.kb_id_ or any(t.lower_ in FEATURE_WORDS for t in ent)):
-                continue  # a resolved place is one toponym; so is "Catawba River"
+            if ent.label_ in PLACE_LABELS and (ent.kb_id_ or any(t.lower_ in features for t in ent)):
+                continue  # a resolved place is one toponym; so is "Ashby River"
             for start, end in self.inner.find(doc, ent, used=used, person_parts=person_parts, lowered=lowered):
                 found = self._resolve(doc, start, end, context)
                 if found is not None and (start, end) not in taken and self._supported(
@@ -134,7 +128,7 @@ class Geoparser:
             hit = None
             for end in range(min(len(doc), i + MAX_DEMONYM_TOKENS), i, -1):
                 if not all(t.is_alpha for t in doc[i:end]):
-                    continue  # "Egyptian-", "Americans,": the words themselves only
+                    continue  # "Kenyan-", "Chileans,": the words themselves only
                 codes = countries_of(doc[i:end].text)
                 if codes:
                     hit = (end, codes)

@@ -1,4 +1,4 @@
-"""Place names written inside a longer name ("Athens" in "Athens Police Department").
+"""Place names written inside a longer name ("Ashby" in "Ashby Police Department").
 
 The default path reads them as context (where a document's institutions are says where the
 story is: :func:`normalizer.pipeline.mentions.find_mentions`); the opt-in geoparsing conventions
@@ -6,7 +6,7 @@ story is: :func:`normalizer.pipeline.mentions.find_mentions`); the opt-in geopar
 capitalized words, longest first, whole words only, that are a curated place name or a world
 place's very name; never the whole entity, a lone stop word, an acronym, a word the document uses
 in a person's name, a word naming a kind of institution or a direction, nor a town's name before
-a street word ("Dublin Road").
+a street word ("Ashby Road").
 """
 from __future__ import annotations
 
@@ -15,32 +15,10 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, looks_like_acronym
+from ..text.words import words
 from .resolve import Resolver
 
 MAX_NAME_TOKENS = 5
-# Words that name a kind of organisation, facility or feature, or a direction: never a nested
-# place on their own, whatever town bears the name ("University", Florida; "Police", Poland).
-GENERIC_WORDS = frozenset({
-    "academy", "administration", "agency", "airport", "association", "authority", "bank", "board",
-    "bureau", "campus", "cathedral", "center", "centre", "chamber", "church", "city", "club", "college",
-    "commission", "committee", "company", "corporation", "council", "county", "court", "department",
-    "district", "division", "elementary", "federal", "fire", "foundation", "government", "guard", "hall",
-    "high", "hospital", "house", "institute", "league", "library", "middle", "ministry", "museum",
-    "national", "office", "park", "party", "police", "post", "press", "prison", "regional", "school",
-    "senate", "service", "sheriff", "society", "state", "station", "team", "times", "tribune", "union",
-    "united", "university", "village", "republic", "empire", "kingdom", "federation", "township",
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
-    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "metro", "new", "old",
-    "great", "grand", "saint", "st", "st.", "mount", "mt", "mt.", "fort", "ft", "ft.", "lake", "river",
-    "valley", "island", "islands", "bay", "gulf", "hill", "hills", "ridge", "creek", "beach", "harbor",
-    "harbour", "port", "strip", "falls", "square", "plaza", "street", "road", "avenue", "main",
-})
-# Words after which a place's name names a street, not the place ("Dublin Road", "Cooper Street").
-STREET_WORDS = frozenset({
-    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "drive", "dr.", "lane", "ln.",
-    "boulevard", "blvd", "blvd.", "trail", "highway", "hwy", "hwy.", "pike", "parkway", "pkwy",
-    "place", "circle", "terrace", "way", "turnpike", "expressway", "freeway",
-})
 
 
 class InnerNames:
@@ -69,7 +47,7 @@ class InnerNames:
                 written = doc[i:end].text
                 if fold(written) in person_parts or (end - i == 1 and _common_word(doc[i], lowered)):
                     continue
-                if end < ent.end and doc[end].lower_ in STREET_WORDS:
+                if end < ent.end and doc[end].lower_ in words("street_words"):
                     continue
                 if not self.is_place_name(written):
                     continue
@@ -83,7 +61,7 @@ class InnerNames:
         return out
 
     def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
-        """Place names written inside ``span`` ("Enfield" in "Enfield Council"), by the rules above."""
+        """Place names written inside ``span`` ("Ashby" in "Ashby Town Council"), by the rules above."""
         return [doc[start:end].text for start, end in self.find(doc, span, person_parts=person_parts, lowered=lowered)]
 
     def is_place_name(self, written: str) -> bool:
@@ -106,9 +84,10 @@ class InnerNames:
 
 
 def _common_word(token, lowered: set[str]) -> bool:
-    """A word that names a kind of institution, or that the document also writes in lower case."""
+    """A word that names a kind of institution, a feature or a direction (``generic_words``: "University",
+    "Police", "West"), or that the document also writes in lower case."""
     word = token.text.lower()
-    return word in GENERIC_WORDS or word in lowered
+    return word in words("generic_words") or word in lowered
 
 
 def _name_start(token) -> bool:

@@ -18,29 +18,29 @@ FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 class Why(StrEnum):
     """A rule that made or changed a mention; the value is what the output shows."""
 
-    # the name is a place, on the text's evidence (pipeline/toponyms.py)
+    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first ten in this order)
     COMMA = "comma"  # "City, State" with a namesake in that state or country
     PREP = "prep"  # after a locative preposition ("in", "near")
     VOTE = "vote"  # NER tags the same name as a place elsewhere in the document
-    NOUN = "noun"  # before a local noun ("Danbury police")
+    NOUN = "noun"  # before a local noun ("Ashby police")
     PLURAL = "plural"  # in a list before a plural place noun ("... counties")
-    RESIDENCE = "residence"  # ", of Grovetown," after a person
-    TOWN_OF = "townof"  # "the village of ..."
-    TO = "to"
-    FROM = "from"
+    RESIDENCE = "residence"  # ", of Ashby," after a person
+    TOWN_OF = "townof"  # "the village of Ashby"
+    TO = "to"  # after a motion preposition ("flew to Ashby")
+    FROM = "from"  # ("drove from Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
     DATELINE = "dateline"  # an all-caps dateline
-    PARTY = "party"  # a legislator's state after a party letter ("D-Calif.")
+    PARTY = "party"  # a legislator's state after a party letter ("D-Ore.")
     UNTAGGED = "untagged"  # NER did not tag the name at all
-    ABBREVIATION = "abbreviation"  # a state or province abbreviation after a place ("Melville, Sask.")
+    ABBREVIATION = "abbreviation"  # a state or province abbreviation after a place ("Dunmore, Alta.")
     WIDENED = "widened"  # NER cut the place's name short
     PERIOD = "period"  # an abbreviation keeps its sentence-final period
     # the place span is a person (pipeline/place_spans.py)
-    AFTER_TITLE = "after-title"
-    SPEAKS = "speaks"
-    PERSON_PART = "person-part"
-    HONORIFIC = "honorific"
+    AFTER_TITLE = "after-title"  # "coach Ashby"
+    SPEAKS = "speaks"  # a small town's name before "said"
+    PERSON_PART = "person-part"  # a word of a person's name in the document
+    HONORIFIC = "honorific"  # "Ms Corliss"
     # resolution
     ONE_SENSE = "one-sense"  # the best-informed mention of the same name decided
 

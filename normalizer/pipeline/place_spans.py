@@ -4,49 +4,58 @@ Before resolution:
 
 * Places NER mislabeled or missed (the cues of :mod:`normalizer.pipeline.toponyms`): PERSON/ORG spans,
   untagged capitalized names and lone proper nouns NER called a date or a language ("in
-  Winnipeg") become GPE when their very name is a world place and the text says so
-  ("Gainesville, Fla.", "near Greer", "Danbury police", "D-Calif."); all-caps datelines too.
-* A state or province abbreviation NER left untagged after a place ("Melville, Sask.").
+  Ashby") become GPE when their very name is a world place and the text says so
+  ("Millbrook, Ala.", "near Fenwick", "Ashby police", "D-Ore."); all-caps datelines too.
+* A state or province abbreviation NER left untagged after a place ("Dunmore, Alta.").
 * Place names NER cut short are widened over the capitalized words next to them when together
-  they are a place's very name ("SOUTH [CHARLESTON]", "[Belle] Plaine").
+  they are a place's very name ("WEST [FARGO]", "[Maple] Grove").
 After resolution:
 
-* Place spans the text shows to be people: after a title ("coach Ripley"),
-  a small town that speaks ("Bingham said"), an unknown name that is part of a person's name
-  ("Saakashvili"); a state abbreviation after a person's name is a credential ("M.D.").
-* A place abbreviation keeps its sentence-final period ("in Charleston, W.Va.").
+* Place spans the text shows to be people: after a title ("coach Ashby"),
+  a small town that speaks ("Ashby said"), an unknown name that is part of a person's name
+  ("Halvorsen" with "Erik Halvorsen"); a state abbreviation after a person's name is a credential ("M.D.").
+* A place abbreviation keeps its sentence-final period ("in Ashby, W.Va.").
 """
 from __future__ import annotations
+
+import re
+from functools import cache
 
 from spacy.tokens import Doc
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
-from ..world.abbreviations import CANADIAN_ABBREVIATIONS, US_STATE_ABBREVIATIONS
+from ..text.words import words
+from ..world.abbreviations import is_region_abbreviation, state_abbreviations
 from ..world.demonyms import countries_of
+from ..world.places import WorldPlaces
 from . import toponyms
 from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import Resolution, Resolver
-from .rules import PERSON_TITLES, after_titles, in_ranges
+from .rules import after_titles, in_ranges
 
 MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
-HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})  # before a name, never a place's
-BEFORE_PLACES = toponyms.LOCATIVE_PREPOSITIONS | {"at", "of", "from", "to"}
-SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Bingham said" is a person; "Kharkiv said" may be its officials
-# Titles that make a person of the name after them; not those that also qualify other nouns
-# ("Miss Ohio", "Major Mich. utilities", "General Motors", "Chief Joseph Dam").
-TITLES_BEFORE_PEOPLE = PERSON_TITLES - {"miss", "major", "general", "chief", "vice"}
-CALENDAR_WORDS = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-})
+SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Ashby said" is a person; "Chicago said" may be its officials
 WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
-NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Paris", "Miami-Dade"
+NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Fenwick", "Ashby-Fenwick"
+
+
+@cache
+def titles_before_people() -> frozenset[str]:
+    """Titles that make a person of the name after them: ``person_titles`` but those that also qualify
+    other nouns (``ambiguous_titles``)."""
+    return words("person_titles") - words("ambiguous_titles")
+
+
+@cache
+def before_places() -> frozenset[str]:
+    """Words after which a name that speaks is still a place ("a resident near Ashby said")."""
+    return words("locative_prepositions") | {"at", *toponyms.CUE_PREPOSITIONS}
 
 
 def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
-    """All-caps datelines naming a place ("BEIRUT (Reuters) -") are places, whatever NER said."""
+    """All-caps datelines naming a place ("ASHBY (Reuters) -") are places, whatever NER said."""
     doc = facts.doc
     for start, end in toponyms.datelines(doc, world):
         if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
@@ -63,7 +72,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
     did not tag, and names in a list with a place."""
     doc = facts.doc
-    words = toponyms.word_codes(doc, toponyms.run_word)  # name words, and words that may give a cue
+    codes = toponyms.word_codes(doc, toponyms.run_word)  # name words, and words that may give a cue
     out = []
     for mention in mentions:
         if mention.ner_label not in toponyms.RELABELED_LABELS:
@@ -72,7 +81,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
         written = doc[mention.start:mention.end].text
         key = fold(written)
         if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
-                words, mention.start, mention.end, key, facts.place_names, resolver.world):
+                codes, mention.start, mention.end, key, facts.place_names, resolver.world):
             cue = toponyms.place_cue(
                 doc, mention.start, mention.end, world=resolver.world,
                 following=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
@@ -80,29 +89,29 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
                 written=written,
             )
             if cue is not None:
-                mention = mention.but(Why(cue), ner_label="GPE")
+                mention = mention.but(cue, ner_label="GPE")
         out.append(mention)
-    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver, words), resolver)
+    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver, codes), resolver)
 
 
-def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, words) -> list[Mention]:
-    """Names NER did not tag at all, with the same place evidence; legislators' "D-Calif." homes.
-    ``words``: the document's ``toponyms.run_word`` codes."""
+def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, codes) -> list[Mention]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes.
+    ``codes``: the document's ``toponyms.run_word`` codes."""
     doc = facts.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
     added = []
-    for start, end in toponyms.party_homes(doc, resolver.world, text=facts.text):
+    for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
     text = facts.text
-    for start, end in toponyms.capitalized_runs(doc, taken, words=words):
+    for start, end in toponyms.capitalized_runs(doc, taken, codes=codes):
         last = doc[end - 1]
         stop = last.idx + len(last)
         written = text[doc[start].idx : stop]  # doc[start:end].text
         key = fold(written)
-        if key in resolver.index.by_fold or not toponyms.may_have_cue(words, start, end, key, facts.place_names,
+        if key in resolver.index.by_fold or not toponyms.may_have_cue(codes, start, end, key, facts.place_names,
                                                                       resolver.world):
             continue
         cue = toponyms.place_cue(
@@ -110,20 +119,44 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             place_names=facts.place_names, person_parts=facts.person_parts, written=written,
         )
         if cue is not None:
-            added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why(cue))))
+            added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
     return sorted(mentions + added, key=lambda m: m.start)
 
 
+_PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
+
+
+def _party_homes(doc: Doc, world: WorldPlaces, *, text: str) -> list[tuple[int, int]]:
+    """"Rep. Jane Doe, D-Ore.", "Sen. John Roe (R-Maple Grove)": a legislator's state or home town
+    (``text`` is ``doc.text``)."""
+    out = []
+    for m in _PARTY_STATE.finditer(text):
+        name = m.group(1)
+        stripped = name.rstrip(".")
+        abbreviation = fold(name).replace(" ", "") in state_abbreviations()
+        if not (abbreviation or _state_name(world, stripped) or toponyms.named(world, stripped)):
+            continue
+        end = m.end(1) if abbreviation else m.start(1) + len(stripped)  # "Ore." keeps its period
+        span = doc.char_span(m.start(1), end, alignment_mode="expand")
+        if span is not None and span.text.rstrip(".") and span.start_char >= m.start(1) - 2:
+            out.append((span.start, span.end))
+    return out
+
+
+def _state_name(world: WorldPlaces, name: str) -> bool:
+    return any(p.feature == "admin1" and fold(p.name) == fold(name) for p, _ in world.index.candidates(name, limit=5))
+
+
 def _misread_name(ent) -> bool:
-    """A lone proper noun NER called a date, a time or a language ("in Winnipeg" as DATE, "killed
-    in Aleppo" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
+    """A lone proper noun NER called a date, a time or a language ("moved to Ashby" as DATE, "fighting
+    in Fenwick" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
     names and nationality words ("English") stay what NER said."""
     return (ent.label_ in MISREAD_LABELS and len(ent) == 1 and ent[0].tag_ == "NNP" and ent[0].is_alpha
-            and ent[0].lower_ not in CALENDAR_WORDS and not countries_of(ent.text))
+            and ent[0].lower_ not in words("calendar_words") and not countries_of(ent.text))
 
 
 def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """"Gainesville and Lindsay": a PERSON/ORG name in a list with a place is a place."""
+    """"Ashby and Fenwick": a PERSON/ORG name in a list with a place is a place."""
     doc, person_parts = facts.doc, facts.person_parts
     mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
     changed = True
@@ -159,8 +192,8 @@ def _coordinated(doc: Doc, one: Mention, other: Mention) -> bool:
 
 
 def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
-    """The state or province abbreviation after a place that NER left untagged ("Melville, Sask.")
-    or tagged as a person or an organization ("Kingston, Ont.")."""
+    """The state or province abbreviation after a place that NER left untagged ("Dunmore, Alta.")
+    or tagged as a person or an organization ("Ashby, Ont.")."""
     doc = facts.doc
     mentions = list(mentions)
     taken = {i for m in mentions for i in range(m.start, m.end)}
@@ -173,8 +206,7 @@ def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -
         token = doc[i + 1]
         key = fold(token.text).replace(" ", "")
         dotted = token.text.endswith(".") or (i + 2 < len(doc) and doc[i + 2].text == "." and not token.whitespace_)
-        abbreviation = key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS
-        if not (token.text[:1].isupper() and dotted and abbreviation):
+        if not (token.text[:1].isupper() and dotted and is_region_abbreviation(key)):
             continue
         if token.i not in taken:
             added.append(Mention(token.i, token.i + 1, "GPE", why=(Why.UNTAGGED, Why.ABBREVIATION)))
@@ -185,7 +217,7 @@ def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -
 
 
 def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> list[Mention]:
-    """NER cut a place's name short ("SOUTH [CHARLESTON]", "[Belle] Plaine", "St. [Paris]"): widen
+    """NER cut a place's name short ("WEST [FARGO]", "[Maple] Grove", "[Elk] Grove Village"): widen
     a place span over the capitalized words next to it when together they are a place's very name."""
     doc = facts.doc
     mentions = list(mentions)  # widened one by one: a widened name takes words from its neighbours
@@ -205,7 +237,7 @@ def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> l
                 written = doc[start:end].text
                 key = fold(written)
                 if key == original or doc[start].text == "-" or doc[end - 1].text in NAME_JOINERS:
-                    continue  # "The Omaha", "ATLANTA -" add nothing to the name
+                    continue  # "The Ashby", "ASHBY -" add nothing to the name
                 if any(m == "fold" and fold(p.name) == key for p, m in world.candidates(written)):
                     if best is None or end - start > best[1] - best[0]:
                         best = (start, end)
@@ -234,7 +266,7 @@ def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
         return mention
     last = doc[mention.end - 1].text
     key = fold(doc[mention.start : mention.end].text).replace(" ", "")
-    if "." in last or key in US_STATE_ABBREVIATIONS or key in CANADIAN_ABBREVIATIONS:
+    if "." in last or is_region_abbreviation(key):
         return mention.but(Why.PERIOD, end=mention.end + 1)
     return mention
 
@@ -242,10 +274,10 @@ def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
 def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them:
 
-    * after a person's title ("Dr. Frankfurt", "coach Ripley");
-    * a small town's name that speaks ("Bingham said": a town does not say, its people do);
-    * an unresolved name that is part of a person's name in the document ("Saakashvili");
-    * an unresolved name after an honorific ("Ms Raggi": the title stays outside);
+    * after a person's title ("Dr. Fenwick", "coach Ashby");
+    * a small town's name that speaks ("Ashby said": a town does not say, its people do);
+    * an unresolved name that is part of a person's name in the document ("Halvorsen", "Erik Halvorsen");
+    * an unresolved name after an honorific ("Ms Corliss": the title stays outside);
     * a state abbreviation after a person's name is a credential ("Jane Roe, M.D."): no entity.
     """
     doc = facts.doc
@@ -255,7 +287,7 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
         if mention.ner_label not in PLACE_LABELS or (found is not None and found.variant_kind != "geonames"):
             continue
         key = fold(doc[mention.start : mention.end].text)
-        if _after_title(doc, mention.start):
+        if _after_person_title(doc, mention.start):
             out[k] = mention.but(Why.AFTER_TITLE, ner_label="PERSON", resolution=None)
         elif found is not None and _speaks(doc, mention, found, resolver):
             out[k] = mention.but(Why.SPEAKS, ner_label="PERSON", resolution=None)
@@ -265,29 +297,30 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
             continue
         elif key in facts.person_parts:
             out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON")
-        elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in HONORIFICS:
+        elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in words("honorifics"):
             out[k] = mention.but(Why.HONORIFIC, ner_label="PERSON",
                                  start=after_titles(doc, mention.start, mention.end))
     return out
 
 
 def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
-    if mention.end >= len(doc) or doc[mention.end].lower_ not in toponyms.REPORTING_VERBS:
+    if mention.end >= len(doc) or doc[mention.end].lower_ not in words("reporting_verbs"):
         return False
     before = doc[mention.start - 1] if mention.start > 0 else None
-    if before is not None and (before.pos_ == "ADP" or before.lower_ in BEFORE_PLACES):
-        return False  # "a resident near Glen Ellyn reported", "crews at Heathrow said"
+    if before is not None and (before.pos_ == "ADP" or before.lower_ in before_places()):
+        return False  # "a resident near Ashby said", "crews at Fenwick said"
     place = resolver.world.place(found.entry.canonical_id) if resolver.world is not None else None
     return (place is not None and place.feature == "city" and place.population < SPEAKING_TOWN_MAX_PEOPLE
             and place.canonical_id not in resolver.world.capitals)
 
 
 def _credential(doc: Doc, mentions: list[Mention], mention: Mention, key: str) -> bool:
-    if key.replace(" ", "") not in US_STATE_ABBREVIATIONS or mention.start < 2 or doc[mention.start - 1].text != ",":
+    if key.replace(" ", "") not in state_abbreviations() or mention.start < 2 or doc[mention.start - 1].text != ",":
         return False
     return any(m.end == mention.start - 1 and m.label == "PERSON" for m in mentions)
 
 
-def _after_title(doc: Doc, start: int) -> bool:
-    """A person's title right before ("Dr. Frankfurt", "coach Ripley"; not "Miss Ohio", "Major Mich.")."""
-    return start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES_BEFORE_PEOPLE
+def _after_person_title(doc: Doc, start: int) -> bool:
+    """A title that makes a person right before ("Dr. Fenwick", "coach Ashby"; not ``ambiguous_titles``: "Miss
+    Vermont"). Stricter than ``toponyms.candidate``'s test: any title keeps a name from becoming a place."""
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in titles_before_people()

@@ -1,7 +1,9 @@
 """General rules about what is and is not a proper-name mention, independent of any gazetteer.
 
-Each rule is tested by its own table in ``tests/test_rules.py``; none lists words of a
-particular document.
+Each rule is tested by its own table in ``tests/pipeline/test_rules.py``; none lists words of a
+particular document. The word lists they read are data (``normalizer/data/words/``): the titles
+that stay outside person spans (``person_titles``: "Mayor Jane Roe" -> Jane Roe), portfolio words
+(``portfolio_words``) and the job titles after them (``portfolio_titles``).
 """
 from __future__ import annotations
 
@@ -10,31 +12,10 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from ..text.words import words
+
 SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\", ",", ";"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
-# "Defense" in "Defense Secretary": a government portfolio word before a job title is part of
-# the title, not an organization ("Kremlin spokesman" keeps its organization).
-PORTFOLIO_WORDS = frozenset({
-    "defense", "defence", "foreign", "interior", "finance", "health", "justice", "economy",
-    "energy", "education", "agriculture", "transport", "culture", "state", "home", "treasury",
-    "labor", "labour", "commerce", "trade", "environment", "emergency", "emergencies",
-    "information", "veterans", "housing", "security", "intelligence", "digital", "infrastructure",
-})
-TITLE_WORDS = frozenset({
-    "secretary", "minister", "chief", "spokesman", "spokeswoman", "spokesperson", "adviser",
-    "advisor", "commander", "official", "officials", "undersecretary", "head", "envoy",
-})
-# Titles stay outside person spans ("President Zelensky" -> Zelensky, "Mrs Clinton" -> Clinton).
-PERSON_TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
-    "rev", "reverend", "fr", "father", "sister", "president", "vice", "premier", "chancellor",
-    "minister", "senator", "sen", "rep", "representative", "congressman", "congresswoman", "gov",
-    "governor", "mayor", "judge", "justice", "gen", "general", "lt", "lieutenant", "col", "colonel",
-    "maj", "major", "capt", "captain", "sgt", "sergeant", "cpl", "pvt", "adm", "admiral", "cmdr",
-    "commander", "mla", "mp", "mep", "king", "queen", "prince", "princess", "sheikh", "pope",
-    "ayatollah", "chief", "officer", "const", "constable", "det", "detective", "insp", "inspector",
-    "supt", "superintendent", "ambassador", "secretary", "speaker", "coach",
-})
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
 _SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -69,7 +50,7 @@ def _is_menu(line: str) -> bool:
         stop = sum(w.lower() in STOP_WORDS for w in words)
         if stop / len(words) <= MENU_MAX_STOPWORD_SHARE:
             return True
-    # A bar of short items between separators: "Home | World | Russia | Ukraine | Opinion"
+    # A bar of short items between separators: "Home | World | Sports | Weather | Opinion"
     items = [item for item in _MENU_SEPARATOR.split(line) if item.strip()]
     return len(items) >= MENU_MIN_ITEMS and all(len(_WORD.findall(item)) <= 3 for item in items)
 
@@ -82,7 +63,7 @@ def clean_pieces(span: Span) -> list[tuple[int, int]]:
     """Token ranges of the name(s) inside an NER span.
 
     A leading article, trailing possessive 's, and punctuation, symbols and emoji at either end
-    are trimmed ("Zelensky 🙂" -> "Zelensky"); separators such as
+    are trimmed ("Ashby 🙂" -> "Ashby"); separators such as
     " / " or "|" and paragraph breaks split the span ("Agency / Country's" is two names).
     """
     doc = span.doc
@@ -115,8 +96,9 @@ def _is_filler(token) -> bool:
 
 
 def after_titles(doc: Doc, start: int, end: int) -> int:
-    """Where a person's name starts after leading titles: "Gen. Valery Gerasimov" -> "Valery"."""
-    while end - start > 1 and doc[start].lower_.rstrip(".") in PERSON_TITLES:
+    """Where a person's name starts after leading titles: "Gen. Jane Roe" -> "Jane"."""
+    titles = words("person_titles")
+    while end - start > 1 and doc[start].lower_.rstrip(".") in titles:
         start += 1
         if start < end - 1 and doc[start].text == ".":
             start += 1
@@ -129,7 +111,7 @@ def looks_like_proper_name(text: str) -> bool:
 
 
 def is_demonym(span: Span) -> bool:
-    """'Ukrainian troops', 'Russian': adjectives of nationality are not entities.
+    """'Norwegian troops', 'Chilean': adjectives of nationality are not entities.
 
     A one-word span counts when the tagger says adjective, or when it has a nationality
     suffix (-ian, -ese, -ish, ...) and the next word is lower-case (it is modifying a noun).
@@ -144,21 +126,21 @@ def is_demonym(span: Span) -> bool:
 
 
 def is_title_part(span: Span) -> bool:
-    """'Defense' in 'Defense Secretary Lloyd Austin' is part of a job title, not an organization.
+    """'Defense' in 'Defense Secretary Jane Roe' is part of a job title, not an organization.
 
-    Nor is 'State' in 'Secretary of State'. 'Kremlin' in 'Kremlin spokesman' is an organization:
+    Nor is 'State' in 'Secretary of State'. 'Pentagon' in 'Pentagon spokesman' is an organization:
     only portfolio words (defense, foreign, state, ...) count.
     """
-    if len(span) != 1 or span[0].lower_ not in PORTFOLIO_WORDS:
+    if len(span) != 1 or span[0].lower_ not in words("portfolio_words"):
         return False
-    doc = span.doc
-    if span.end < len(doc) and doc[span.end].lower_ in TITLE_WORDS:
+    doc, titles = span.doc, words("portfolio_titles")
+    if span.end < len(doc) and doc[span.end].lower_ in titles:
         return True  # "Defense Secretary"
-    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in TITLE_WORDS
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in titles
 
 
 def has_running_words(span: Span) -> bool:
-    """A lower-case content word inside ("Kharkiv reached Izyum") means NER joined two names.
+    """A lower-case content word inside ("Ashby reached Fenwick") means NER joined two names.
 
     Names keep function words in lower case ("Ministry of Defence", "Rostov-on-Don"), not verbs
     or common nouns.
@@ -170,7 +152,7 @@ def has_running_words(span: Span) -> bool:
 
 
 def coordinated_head(span: Span) -> int | None:
-    """In 'the People's Republics of Donetsk', the names are after 'of': return that token index.
+    """In 'the Republics of Norland and Sudland', the names are after 'of': return that token index.
 
     A plural common head ("Republics", "regions", "cities") followed by "of" introduces a list
     of names; the entities are the names, not the whole phrase.

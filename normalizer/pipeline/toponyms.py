@@ -1,136 +1,169 @@
 """Place names NER gave the wrong label or missed: the text's own evidence that a name is a place.
 
-The small English model often tags a town as PERSON ("Gainesville", "Glen Allen") or ORG
-("Torrington"), or tags nothing at all ("Grand Prairie police"), and it misses all-caps
-datelines. A name is taken as a place (label GPE, then resolved like any NER place span) only
-when its very name (not an alternate name, not an acronym) is a place in the world layer *and*
-the text says so with one of these cues:
+The small English model often tags a town as PERSON ("Ashby") or ORG ("Maple Grove"), or tags
+nothing at all ("Spirit Lake police"), and it misses all-caps datelines. A name is taken as a
+place (label GPE, then resolved like any NER place span) only when its very name (not an alternate
+name, not an acronym) is a place in the world layer *and* the text says so. ``CUES`` are the ways
+it can say so, tried in order, each a ``Why`` and a predicate of what is around the name (``Around``):
+``comma`` ("Millbrook, Ala."), ``prep`` ("a farm near Ashby"), ``vote`` (NER tags the name as a
+place elsewhere in the document), ``noun`` ("Ashby police"), ``plural`` ("Ashby and Fenwick
+counties"), ``residence`` ("Jane Roe, 41, of Ashby"), ``townof`` ("the village of Spirit Lake"),
+``to``/``from`` ("flew to Ashby", not "according to"), ``capital`` (a country's or capital's name).
+The words they read are data (``normalizer/data/words/``: ``locative_prepositions``, ``local_nouns``, ...).
 
-* ``comma``: "City, State" - a comma and a US state (AP abbreviation or name) or a country
-  follow, and a place of that name lies in it ("Gainesville, Fla.", "Glen Allen, Virginia").
-* ``prep``: a locative preposition right before it ("in", "near", "outside", "around", ...).
-* ``vote``: one label per discourse - NER tags the same name GPE/LOC elsewhere in the document.
-* ``noun``: it modifies a local noun ("Danbury police", "a Coral Gables man", "Greer residents").
-* ``plural``: a list ending in a plural place noun ("Barrow, Jackson and Madison counties").
-* ``residence``: after ", of" / ", from" or a person's name and "of" ("Jane Roe, 41, of Grovetown,").
-* ``townof``: after "town/city/village... of" ("the village of Glen Carbon").
-* ``to``/``from``: a motion preposition ("flew to Butte"), not "according to".
-* ``list``: coordinated (",", "and", "or") with a mention NER tagged as a place ("Decatur and Avondale").
-* ``dateline``: an all-caps name opening the text, a line or a sentence (or after a date),
-  followed by a dash, a colon, "(Agency)" or ", State" ("DANBURY, Conn. (AP) -", "TORRINGTON - ").
-  It overrides NER's non-place label for those words.
-* ``party``: a legislator's state or home after a party letter ("Rep. Jane Roe, D-Calif.",
-  "(R-Elbow Lake)").
-* ``capital``: it is a country's or a national capital's very name ("Tbilisi wants answers");
-  for a PERSON span only a capital of ``CAPITAL_CUE_MIN_PEOPLE`` (Jordan, Chad and Victoria
-  are people's names too).
-* ``untagged``: the cues above also apply to runs of capitalized proper nouns that NER left
-  untagged (not dates, languages or other entities; not part of a hyphenated name).
+Found here too: ``dateline``, an all-caps name opening the text, a line or a sentence (or after a
+date), followed by a dash, a colon, "(Agency)" or ", State" ("DUNMORE, Pa. (AP) -", "FENWICK - "),
+which overrides NER's non-place label for those words; and the runs of capitalized proper nouns
+NER left untagged (not dates, languages or other entities; not part of a hyphenated name), which
+the same cues may make places (``untagged``, :mod:`normalizer.pipeline.place_spans`).
 
 Never when the curated gazetteer knows the name (it decides), when a title stands before it
 ("Mayor Madison"), when the document uses it inside a longer person's name ("Jackson" with
-"Andrew Jackson"), when a reporting verb follows ("Xinhua said"), or for an all-caps acronym.
+"Andrew Jackson"), when a reporting verb follows ("the agency said"), or for an all-caps acronym.
 Measured and rejected: "at" as a cue (more false than true places).
 """
 from __future__ import annotations
 
-import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Set
+from functools import cache
 from itertools import compress
 
 from spacy.attrs import ORTH, POS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.parts_of_speech import PROPN
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..text.keys import fold, looks_like_acronym
-from ..world.abbreviations import US_STATE_ABBREVIATIONS
+from ..text.words import words
+from ..world.index import Place
 from ..world.places import WorldPlaces
-from .rules import PERSON_TITLES
+from .mention import Why
 
-# Prepositions after which a capitalized name is a place far more often than a person.
-LOCATIVE_PREPOSITIONS = frozenset({
-    "in", "near", "outside", "around", "across", "throughout", "within", "inside",
-})
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
-# Nouns a place name modifies ("Danbury police", "a Coral Gables man", "Greer residents").
-LOCAL_NOUNS = frozenset({
-    "police", "resident", "residents", "native", "natives", "home", "homes", "man", "woman", "men",
-    "women", "boy", "girl", "teen", "teenager", "couple", "family", "area", "officials", "neighborhood",
-    "neighborhoods", "businesses", "mayor", "council", "schools", "suburb", "suburbs", "sheriff",
-    "deputies", "detectives", "firefighters", "authorities", "voters", "community", "downtown",
-})
-# Plural place nouns after a list of names: "Barrow, Jackson and Madison counties".
-PLURAL_PLACE_NOUNS = frozenset({
-    "counties", "parishes", "townships", "boroughs", "rivers", "lakes", "creeks", "islands", "provinces",
-})
-# "the town of X", "the villages of X and Y"
-PLACE_HEADS = frozenset({
-    "town", "towns", "city", "cities", "village", "villages", "township", "suburb", "suburbs",
-    "province", "district", "county", "hamlet", "borough", "region", "state",
-})
-REPORTING_VERBS = frozenset({
-    "said", "says", "say", "told", "tells", "reported", "reports", "announced", "added", "wrote",
-    "writes", "explained", "stated", "noted", "argued", "asked", "replied",
-})
 COORDINATORS = frozenset({",", "and", "or", "&"})
+COMPOUND_PREPOSITION_HEADS = ("according", "due")  # "according to", "due to": no motion
 WORDS_REMEMBERED = 200_000  # per word test (word_codes), before starting afresh
+
+
+class Around:
+    """What the cues read around a name doc[start:end] (its text: ``written``, folded: ``key``): the word
+    before it (``prev``, lower case, "" at the start) and the token before that (``second_before``), the
+    text after it (``following``), the names NER tagged as places in the document, NER's ``label`` for
+    the name (None if untagged), and the places it names (``places``, looked up when a cue first asks)."""
+
+    __slots__ = ("doc", "start", "end", "written", "world", "following", "place_names", "label",
+                 "key", "prev", "second_before", "_places")
+
+    def __init__(self, doc: Doc, start: int, end: int, written: str, world: WorldPlaces, following: str = "",
+                 place_names: Set[str] = frozenset(), label: str | None = None) -> None:
+        self.doc, self.start, self.end, self.written, self.world = doc, start, end, written, world
+        self.following, self.place_names, self.label = following, place_names, label
+        self.key = fold(written)
+        self.prev = doc[start - 1].lower_ if start > 0 else ""
+        self.second_before: Token | None = doc[start - 2] if start > 1 else None
+        self._places: list[Place] | None = None
+
+    @property
+    def places(self) -> list[Place]:
+        """The places whose very name the name is (``named``)."""
+        if self._places is None:
+            self._places = named(self.world, self.written)
+        return self._places
+
+
+def in_container(at: Around) -> bool:
+    """"Millbrook, Ala.": a state or country follows the comma, and a place of the name lies in it."""
+    containers = at.world.containers(at.following)
+    return bool(containers) and _lies_in(at.places, containers)
+
+
+def after_locative_preposition(at: Around) -> bool:
+    """"a farm near Ashby": ``locative_prepositions``."""
+    return at.prev in words("locative_prepositions")
+
+
+def tagged_as_place_elsewhere(at: Around) -> bool:
+    """One sense per discourse: NER tags the same name as a place elsewhere in the document."""
+    return at.key in at.place_names
+
+
+def before_local_noun(at: Around) -> bool:
+    """"Ashby police", "a Millbrook man": ``local_nouns``."""
+    return at.end < len(at.doc) and at.doc[at.end].lower_ in words("local_nouns")
+
+
+def before_plural_place_noun(at: Around) -> bool:
+    """"Ashby, Dunmore and Fenwick counties": ``plural_place_nouns``."""
+    return _before_plural_noun(at.doc, at.end)
+
+
+def of_residence(at: Around) -> bool:
+    """"Jane Roe, 41, of Ashby", "the driver, from Ashby,": after a comma, or a person's name ("Jane Roe of Ashby")."""
+    before = at.second_before
+    return at.prev in ("of", "from") and before is not None and (before.text == "," or before.ent_type_ == "PERSON")
+
+
+def after_place_head(at: Around) -> bool:
+    """"the village of Spirit Lake": ``place_heads`` and "of"."""
+    return at.prev == "of" and at.second_before is not None and at.second_before.lower_ in words("place_heads")
+
+
+def motion_to(at: Around) -> bool:
+    """"flew to Ashby"; not "according to", "due to"."""
+    return at.prev == "to" and not _compound_preposition(at)
+
+
+def motion_from(at: Around) -> bool:
+    """"drove from Ashby"; not "due from"."""
+    return at.prev == "from" and not _compound_preposition(at)
+
+
+def _compound_preposition(at: Around) -> bool:
+    return at.second_before is not None and at.second_before.lower_ in COMPOUND_PREPOSITION_HEADS
+
+
+def capital(at: Around) -> bool:
+    """A country's or national capital's very name ("Tbilisi wants answers"; see ``_capital_cue``)."""
+    return at.key in capital_names(at.world) and any(_capital_cue(at.world, p, at.label) for p in at.places)
+
+
+# The cues, tried in this order; the first that holds is the one given.
+CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
+    (Why.COMMA, in_container),
+    (Why.PREP, after_locative_preposition),
+    (Why.VOTE, tagged_as_place_elsewhere),
+    (Why.NOUN, before_local_noun),
+    (Why.PLURAL, before_plural_place_noun),
+    (Why.RESIDENCE, of_residence),
+    (Why.TOWN_OF, after_place_head),
+    (Why.TO, motion_to),
+    (Why.FROM, motion_from),
+    (Why.CAPITAL, capital),
+)
 
 
 def place_cue(
     doc: Doc, start: int, end: int, *, world: WorldPlaces, following: str,
-    place_names: set[str], person_parts: set[str], label: str | None = None, written: str | None = None,
-) -> str | None:
-    """Why the span doc[start:end] (NER's ``label``, None if untagged) is a place ("comma",
-    "prep", "vote"), or None. ``written``: the span's text, when the caller has it.
+    place_names: Set[str], person_parts: Set[str], label: str | None = None, written: str | None = None,
+) -> Why | None:
+    """The first of ``CUES`` that says the span doc[start:end] (NER's ``label``, None if untagged) is a
+    place, or None; none counts unless the name is a world place's very name. ``written``: the span's
+    text, when the caller has it.
 
-    The cues are tried in the order of the module docstring; the text's cues are read first, as
-    they cost nothing: a name with none of them, not followed by a state or country and not a
-    country's or capital's name, needs no look-up of the places it names.
+    The places the name names are looked up only when a cue holds, or when "comma" (a state or
+    country after the name) or "capital" (a country's or capital's name) asks: most names need none.
     """
     written = doc[start:end].text if written is None else written
     if not candidate(doc, start, end, person_parts, written=written):
         return None
-    key = fold(written)
-    cue = _text_cue(doc, start, end, key, place_names)
-    if cue is None and key not in capital_names(world) and not world.containers(following):
-        return None  # "comma" needs a state or country after the name, "capital" such a name
-    places = named(world, written)
-    if not places:
-        return None
-    if _in_container(world, places, following):
-        return "comma"
-    if cue is not None:
-        return cue
-    if any(_capital_cue(world, p, label) for p in places):
-        return "capital"
-    return None
-
-
-def _text_cue(doc: Doc, start: int, end: int, key: str, place_names: set[str]) -> str | None:
-    """The first of the cues "prep" to "to"/"from" that the words around doc[start:end] give."""
-    prev = doc[start - 1].lower_ if start > 0 else ""
-    if prev in LOCATIVE_PREPOSITIONS:
-        return "prep"
-    if key in place_names:
-        return "vote"
-    if end < len(doc) and doc[end].lower_ in LOCAL_NOUNS:
-        return "noun"
-    if _before_plural_noun(doc, end):
-        return "plural"
-    if prev not in ("of", "from", "to") or start < 2:
-        return prev if prev in ("to", "from") else None
-    before = doc[start - 2]
-    if prev in ("of", "from") and (before.text == "," or before.ent_type_ == "PERSON"):
-        return "residence"
-    if prev == "of":
-        return "townof" if before.lower_ in PLACE_HEADS else None
-    return prev if before.lower_ not in ("according", "due") else None  # "flew to Butte", not "according to"
+    at = Around(doc, start, end, written, world, following, place_names, label)
+    cue = next((why for why, holds in CUES if holds(at)), None)
+    return cue if cue is not None and at.places else None
 
 
 _CAPITAL_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -156,11 +189,12 @@ def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
 
 
 def _before_plural_noun(doc: Doc, end: int) -> bool:
-    """"Jackson and Barrow counties": capitalized names and coordinators, then a plural place noun."""
+    """"Ashby and Fenwick counties": capitalized names and coordinators, then a plural place noun."""
     k = end
+    plurals = words("plural_place_nouns")
     while k < len(doc) and k - end < 30:
         token = doc[k]
-        if token.lower_ in PLURAL_PLACE_NOUNS:
+        if token.lower_ in plurals:
             return True
         if not (token.lower_ in COORDINATORS or token.text[:1].isupper() or token.is_space):
             return False
@@ -176,7 +210,7 @@ def candidate(doc: Doc, start: int, end: int, person_parts: set[str], *, written
         return False
     if fold(written) in person_parts or _after_title(doc, start):
         return False
-    return not (end < len(doc) and doc[end].lower_ in REPORTING_VERBS)
+    return not (end < len(doc) and doc[end].lower_ in words("reporting_verbs"))
 
 
 def named(world: WorldPlaces, written: str):
@@ -186,21 +220,25 @@ def named(world: WorldPlaces, written: str):
 
 
 def _after_title(doc: Doc, start: int) -> bool:
+    """Any of ``person_titles`` right before, with or without its period ("Mayor Ashby", "Sen . Ashby")."""
     i = start - 1
     if i >= 0 and doc[i].text == ".":
         i -= 1
-    return i >= 0 and doc[i].lower_.rstrip(".") in PERSON_TITLES
+    return i >= 0 and doc[i].lower_.rstrip(".") in words("person_titles")
 
 
 def _in_container(world: WorldPlaces, places, following: str) -> bool:
-    """"Gainesville, Fla.": a state or country follows the comma and a namesake lies in it."""
-    containers = world.containers(following)
+    """"Millbrook, Ala.": a state or country follows the comma and a namesake lies in it."""
+    return _lies_in(places, world.containers(following))
+
+
+def _lies_in(places: list[Place], containers: list[Place]) -> bool:
     return any(p.country == c.country and (c.feature == "country" or p.admin1 == c.admin1)
                for p in places for c in containers)
 
 
 def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
-    """Token ranges of all-caps datelines naming a world place: "BEIRUT (Reuters) —", "AUSTIN, Texas"."""
+    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa."."""
     out = []
     n = len(doc)
     caps = word_codes(doc, _caps_lexeme)
@@ -212,8 +250,8 @@ def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
         while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and doc[j].text == ".")):
             j += 1
         end = j
-        if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
-            end += 1
+        if end < n and doc[end].text == "." and doc[end - 1].lower_ in words("dateline_abbreviations"):
+            end += 1  # "PIKE CO. -"
         written = doc[i:end].text
         if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(doc, end)
                 and named(world, written)):
@@ -233,7 +271,7 @@ def _caps_text(text: str) -> bool:
 
 
 def _opens(doc: Doc, i: int) -> bool:
-    """Start of a line, a sentence, or after a date ("March 24, 2009 MANSFIELD --")."""
+    """Start of a line, a sentence, or after a date ("March 24, 2009 ASHBY --")."""
     prev = doc[i - 1]
     if prev.is_space and "\n" in prev.text:
         return True
@@ -255,38 +293,14 @@ def _dateline_tail(doc: Doc, end: int) -> bool:
     return k < n and (doc[k].text in DASHES or set(doc[k].text) <= set("-—–"))
 
 
-_PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
-
-
-def party_homes(doc: Doc, world: WorldPlaces, *, text: str) -> list[tuple[int, int]]:
-    """"Rep. Jane Doe, D-Calif.", "Sen. John Roe (R-Elbow Lake)": a legislator's state or home town
-    (``text`` is ``doc.text``)."""
-    out = []
-    for m in _PARTY_STATE.finditer(text):
-        name = m.group(1)
-        stripped = name.rstrip(".")
-        abbreviation = fold(name).replace(" ", "") in US_STATE_ABBREVIATIONS
-        if not (abbreviation or _state_name(world, stripped) or named(world, stripped)):
-            continue
-        end = m.end(1) if abbreviation else m.start(1) + len(stripped)  # "Calif." keeps its period
-        span = doc.char_span(m.start(1), end, alignment_mode="expand")
-        if span is not None and span.text.rstrip(".") and span.start_char >= m.start(1) - 2:
-            out.append((span.start, span.end))
-    return out
-
-
-def _state_name(world: WorldPlaces, name: str) -> bool:
-    return any(p.feature == "admin1" and fold(p.name) == fold(name) for p, _ in world.index.candidates(name, limit=5))
-
-
-def capitalized_runs(doc: Doc, taken: set[int], *, words: list[int] | None = None) -> list[tuple[int, int]]:
-    """Runs of capitalized words outside every mention ("in Grand Prairie"): names NER missed. ``words``:
+def capitalized_runs(doc: Doc, taken: set[int], *, codes: list[int] | None = None) -> list[tuple[int, int]]:
+    """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed. ``codes``:
     the document's ``run_word`` codes, if at hand."""
-    words = word_codes(doc, run_word) if words is None else words
+    codes = word_codes(doc, run_word) if codes is None else codes
     pos = doc.to_array(POS).tolist()
     runs = []
     start = last = -2  # the run being read: doc[start:last + 1]
-    for i in [i for i, word in enumerate(words) if word & NAME_WORD]:
+    for i in [i for i, code in enumerate(codes) if code & NAME_WORD]:
         if i in taken or pos[i] not in (0, PROPN):  # a name word has no part of speech or PROPN
             continue
         if i != last + 1:
@@ -300,7 +314,7 @@ def capitalized_runs(doc: Doc, taken: set[int], *, words: list[int] | None = Non
 
 
 def _glued(doc: Doc, start: int, end: int) -> bool:
-    """A run that is part of a hyphenated name ("Miami-Dade", "Zorra-Tavistock")."""
+    """A run that is part of a hyphenated name ("Ashby-Fenwick", "the Smith-Ashby report")."""
     before = doc[start - 1] if start > 0 else None
     after = doc[end] if end < len(doc) else None
     if before is not None and not before.whitespace_ and before.text == "-":
@@ -311,26 +325,34 @@ def _glued(doc: Doc, start: int, end: int) -> bool:
 # What a word is around a capitalized run (run_word): a name word (with a PROPN or no part of speech),
 # a word before a name that may give a cue, a word after one that may.
 NAME_WORD, CUE_BEFORE, CUE_AFTER = 1, 2, 4
-_CUE_BEFORE_WORDS = LOCATIVE_PREPOSITIONS | {"of", "from", "to"}  # prep, residence, townof, to, from
-_CUE_AFTER_WORDS = LOCAL_NOUNS | PLURAL_PLACE_NOUNS | COORDINATORS  # noun, plural (and a comma: comma)
+CUE_PREPOSITIONS = ("of", "from", "to")  # residence, townof, to, from
+
+
+@cache
+def _cue_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words before a name that may give a cue (prep, residence, townof, to, from), and after one
+    (noun, plural; a coordinator or a comma: list, comma)."""
+    before = words("locative_prepositions") | set(CUE_PREPOSITIONS)
+    return before, words("local_nouns") | words("plural_place_nouns") | COORDINATORS
 
 
 def run_word(lexeme) -> int:
     """NAME_WORD | CUE_BEFORE | CUE_AFTER bits of a word (a Lexeme) for ``capitalized_runs`` and ``may_have_cue``."""
     text, lower = lexeme.orth_, lexeme.lower_
+    cue_before, cue_after = _cue_words()
     bits = NAME_WORD if lexeme.is_alpha and text[:1].isupper() and lower not in STOP_WORDS else 0
-    bits |= CUE_BEFORE if lower in _CUE_BEFORE_WORDS else 0
-    after = lower in _CUE_AFTER_WORDS or text[:1].isupper() or text[:1] == "," or lexeme.is_space
+    bits |= CUE_BEFORE if lower in cue_before else 0
+    after = lower in cue_after or text[:1].isupper() or text[:1] == "," or lexeme.is_space
     return bits | CUE_AFTER if after else bits
 
 
-def may_have_cue(words: list[int], start: int, end: int, key: str, place_names: set[str],
+def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: set[str],
                  world: WorldPlaces) -> bool:
     """False when ``place_cue`` is sure to find no cue for doc[start:end] (folded: ``key``), read from the
     document's ``run_word`` codes: no word before it that may give one ("in", "of", "from", "to"), none after
     it (a local or plural place noun, a coordinator or a comma, a capitalized word or a space), neither
     a name NER tagged as a place elsewhere ("vote") nor a country's or capital's name."""
-    if (start > 0 and words[start - 1] & CUE_BEFORE) or (end < len(words) and words[end] & CUE_AFTER):
+    if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
     return key in place_names or key in capital_names(world)
 

@@ -3,7 +3,8 @@
 Only the opt-in geoparsing conventions use this (see :mod:`normalizer.pipeline.geoparse`); by the project's
 own conventions a demonym is no entity. The data is the ``demonym`` field of the installed
 ``countryinfo`` package (one file per country, some with two demonyms: "Antiguan,Barbudan"),
-read on first use. Plural forms come by rule: "-ese", "-ish", "-ch" and "-ss" words are their own
+read on first use, with the project's own additions (``normalizer/data/words/extra_demonyms.txt``:
+"Briton", "Swede"). Plural forms come by rule: "-ese", "-ish", "-ch" and "-ss" words are their own
 plural ("the Chinese", "the Irish", "the French", "the Swiss"); others take an "s"
 ("Americans", "Israelis", "Czechs"). A demonym several countries share ("Chinese": China, Hong Kong,
 Macau; "Dominican") names the most populous of them.
@@ -16,15 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..text.keys import fold
+from ..text.words import table as word_table
 
-# Noun forms that no rule derives from the adjective, and common forms the data spells otherwise.
-EXTRA_DEMONYMS: dict[str, str] = {
-    "Briton": "GB", "Brit": "GB", "Saudi": "SA", "Argentine": "AR", "Pole": "PL", "Swede": "SE",
-    "Turk": "TR", "Dane": "DK", "Finn": "FI", "Spaniard": "ES", "Kazakh": "KZ", "Uzbek": "UZ",
-    "Kyrgyz": "KG", "Tajik": "TJ", "Slovenian": "SI", "Slovakian": "SK", "Filipina": "PH",
-    "Bosnian": "BA", "Emirati": "AE", "Salvadorian": "SV", "Ecuadorian": "EC", "Cape Verdean": "CV",
-    "Maldivian": "MV", "Macedonian": "MK", "Belarusian": "BY", "Congolese": "CD", "Ivorian": "CI",
-}
 # Adjectives that are their own plural ("the Chinese", "the Irish", "the French", "the Swiss").
 _OWN_PLURAL = re.compile(r"(?:ese|ish|ench|tch|ss)$")
 _SPLIT = re.compile(r"\s*[,/]\s*")
@@ -43,7 +37,7 @@ def demonym_table() -> dict[str, tuple[str, ...]]:
         for word in _SPLIT.split(record.get("demonym") or ""):
             if iso2 and word:
                 _add(table, word, iso2)
-    for word, iso2 in EXTRA_DEMONYMS.items():
+    for word, iso2 in word_table("extra_demonyms").items():  # forms no rule derives, or the data spells otherwise
         _add(table, word, iso2)
     return {key: tuple(codes) for key, codes in table.items()}
 

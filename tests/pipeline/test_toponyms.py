@@ -17,6 +17,7 @@ from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import FOLLOWING_CHARS
 from normalizer.pipeline.records import doc_records
 from normalizer.text.keys import fold
+from normalizer.text.words import words
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex
 
@@ -186,19 +187,19 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
         return None
     if toponyms._in_container(world, places, following):
         return "comma"
-    if start > 0 and doc[start - 1].lower_ in toponyms.LOCATIVE_PREPOSITIONS:
+    if start > 0 and doc[start - 1].lower_ in words("locative_prepositions"):
         return "prep"
     if key in place_names:
         return "vote"
     prev = doc[start - 1].lower_ if start > 0 else ""
     nxt = doc[end].lower_ if end < len(doc) else ""
-    if nxt in toponyms.LOCAL_NOUNS:
+    if nxt in words("local_nouns"):
         return "noun"
     if toponyms._before_plural_noun(doc, end):
         return "plural"
     if prev in ("of", "from") and start > 1 and (doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
         return "residence"
-    if prev == "of" and start > 1 and doc[start - 2].lower_ in toponyms.PLACE_HEADS:
+    if prev == "of" and start > 1 and doc[start - 2].lower_ in words("place_heads"):
         return "townof"
     for word in ("to", "from"):
         if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
