@@ -6,7 +6,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -16,11 +16,11 @@ from ..text.keys import fold, is_cyrillic, translit_key
 from ..text.translit import language_of, romanizations
 from .schema import PLACE_LABELS, Entry, Variant
 
-# "Kharkiv Oblast" also answers to "Kharkiv region"; "Dnipro River" to "River Dnipro".
+# "Lviv Oblast" also answers to "Lviv region"; "Dniester River" to "River Dniester".
 _REGION_WORDS = ("oblast", "region", "province")
 _REGION_SUFFIX = re.compile(r"^(?P<base>.+?)\s+(?P<word>oblast|region|province)$", re.IGNORECASE)
 _RIVER_SUFFIX = re.compile(r"^(?P<base>.+?)\s+river$", re.IGNORECASE)
-START_WORDS_MAX = 200_000  # words remembered (NameIndex.start_words) before starting afresh
+START_WORDS_MAX = 200_000  # words remembered (NameIndex.start_words), the least recently used forgotten first
 FUZZY_LIMIT = 8  # best keys looked at, before the first-letter and other filters (``Resolver._fuzzy``)
 # rapidfuzz turns a score cutoff into a distance: a hit's own score as the cutoff may not let it pass. Keys
 # scoring a little lower are harmless: they rank after every hit that matters (FuzzyBlocks.hits).
@@ -105,7 +105,7 @@ class NameIndex:
             for variant in entry_names(entry):
                 self._add(Name(entry, variant))
         self._fuzzy: dict[str, tuple[list[str], list[Name]]] = {}
-        self._start_words: tuple[object, dict[int, int]] | None = None  # (vocab, word id -> can_start)
+        self._start_words: tuple[object, Callable[[int], bool]] | None = None  # (vocab, word id -> can_start)
         self._blocks: dict[str, FuzzyBlocks] = {}
         self.group_fuzzy_hits = lru_cache(maxsize=FUZZY_MEMO)(self._group_fuzzy_hits)  # see fuzzy_hits
 
@@ -136,11 +136,15 @@ class NameIndex:
             return False
         return fold(word) in self.prefixes or translit_key(word) in self.prefixes
 
-    def start_words(self, vocab) -> dict[int, int]:
-        """``can_start`` (as 0/1) of the words of this spaCy vocabulary met so far, by word id: the
-        caller fills it. Kept for one vocabulary at a time (its words' flags are its own)."""
+    def start_words(self, vocab) -> Callable[[int], bool]:
+        """``can_start`` of a word of this spaCy vocabulary, by word id: an ``lru_cache`` of
+        ``START_WORDS_MAX`` words, for one vocabulary at a time (its words' flags are its own)."""
         if self._start_words is None or self._start_words[0] is not vocab:
-            self._start_words = (vocab, _Bounded(START_WORDS_MAX))
+            def can_start_word(orth: int) -> bool:
+                lexeme = vocab[orth]
+                return self.can_start(lexeme.orth_, is_alpha=lexeme.is_alpha, like_num=lexeme.like_num)
+
+            self._start_words = (vocab, lru_cache(maxsize=START_WORDS_MAX)(can_start_word))
         return self._start_words[1]
 
     def fuzzy_choices(self, label: str) -> tuple[list[str], list[Name]]:
@@ -236,15 +240,3 @@ def length_bounds(length: int, threshold: float) -> tuple[int, int]:
     hi = math.floor(length * (200 - threshold) / threshold + slack)
     return lo, hi
 
-
-class _Bounded(dict):
-    """A dict that starts afresh when it holds ``size`` items (a memo of words met in texts)."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def __setitem__(self, key, value) -> None:
-        if len(self) >= self.size:
-            self.clear()
-        super().__setitem__(key, value)

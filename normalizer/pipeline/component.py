@@ -10,6 +10,7 @@ same results on another machine.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,21 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
+from spacy.vocab import Vocab
 
 from ..gazetteer.load import Gazetteer, Source, gazetteer_from_sources, load_gazetteer
 from ..world.index import GeoNamesIndex
 from ..world.places import WorldPlaces, fill_coordinates, world_layer
 from .conventions import SPAN_GROUP, check_conventions
-from .extensions import register_extensions
+from .extensions import SPAN_EXTENSIONS, register_extensions
+from .facts import DocumentFacts
+from .mention import Mention
 from .mentions import find_mentions
 from .nil import provisional_ids
 from .resolve import Resolver
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+_UNDERSCORE = "._."  # the first part of spaCy's doc.user_data keys for Span._ values (_direct_extension_keys)
 
 
 @Language.factory(
@@ -132,40 +137,50 @@ class EntityNormalizer:
         _ = self.resolver
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = find_mentions(doc, self.resolver, labels=self.labels)
-        self.set_annotations(doc, mentions)
+        facts = DocumentFacts(doc)
+        mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
+        self.set_annotations(doc, mentions, ents=facts.ents)
         if self.conventions == "geoparse":
             from .geoparse import geoparse_spans  # opt-in: loaded only by pipelines that use it
 
             doc.spans[SPAN_GROUP] = geoparse_spans(doc, self.resolver, entries=self.gazetteer.entries)
         return doc
 
-    def set_annotations(self, doc: Doc, mentions: list) -> None:
+    def set_annotations(self, doc: Doc, mentions: list[Mention], *, ents: tuple[Span, ...] | None = None) -> None:
+        """Write the mentions to ``doc.ents`` (keeping NER's other entities they do not overlap) and
+        their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand."""
         spans = []
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
+        direct = _direct_extension_keys()
         for number, mention in enumerate(mentions):
             found = mention.resolution
             nil_id, nil_name = provisional.get(number, ("", None))
             span = Span(doc, mention.start, mention.end, label=mention.label,
                         kb_id=found.entry.canonical_id if found else nil_id)
-            if nil_name:
-                span._.canonical_name = nil_name
-            span._.ner_label = mention.ner_label
-            span._.why = [str(rule) for rule in mention.why] or None
-            span._.match_kind = found.match_kind if found else "none"
-            span._.match_score = found.score if found else 0.0
+            values: dict[str, Any] = {"canonical_name": nil_name} if nil_name else {}
+            values["ner_label"] = mention.ner_label
+            values["why"] = [str(rule) for rule in mention.why] or None
+            values["match_kind"] = found.match_kind if found else "none"
+            values["match_score"] = found.score if found else 0.0
             if found:
                 entry = found.entry
-                span._.canonical_name = entry.name
-                span._.variant = found.variant_name
-                span._.variant_kind = found.variant_kind
-                span._.entity_type = entry.type
-                span._.lat, span._.lon = entry.lat, entry.lon
-                span._.alternatives = found.alternatives or None
+                values["canonical_name"] = entry.name
+                values["variant"] = found.variant_name
+                values["variant_kind"] = found.variant_kind
+                values["entity_type"] = entry.type
+                values["lat"], values["lon"] = entry.lat, entry.lon
+                values["alternatives"] = found.alternatives or None
+            if direct:  # one update of doc.user_data, as spaCy itself keys the values
+                start, end = span.start_char, span.end_char
+                doc.user_data.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
+            else:
+                ext = span._  # one Underscore per span: each ``span._`` makes a new one
+                for name, value in values.items():
+                    setattr(ext, name, value)
             spans.append(span)
-        taken = {i for span in spans for i in range(span.start, span.end)}
+        taken = {i for mention in mentions for i in range(mention.start, mention.end)}
         others = [
-            e for e in doc.ents
+            e for e in (doc.ents if ents is None else ents)
             if e.label_ not in self.labels and not taken.intersection(range(e.start, e.end))
         ]
         doc.ents = sorted(spans + others, key=lambda s: s.start)
@@ -194,3 +209,19 @@ class EntityNormalizer:
         from_disk(ensure_path(path), deserializers, exclude)
         return self
 
+
+
+@cache
+def _direct_extension_keys() -> bool:
+    """Whether spaCy keeps a span's ``Span._`` values in ``doc.user_data`` under ``("._.", name,
+    start_char, end_char)``, checked once on a scratch document, and every extension the normalizer
+    sets is a plain value (no getter, setter or method registered for it): then ``set_annotations``
+    writes a span's values with one ``dict.update`` instead of one ``Underscore`` call each (same
+    keys, same values, same order), else through ``Span._`` itself."""
+    register_extensions()
+    if any(Span.get_extension(name)[1:] != (None, None, None) for name in SPAN_EXTENSIONS):
+        return False
+    doc = Doc(Vocab(), words=["a", "b"], spaces=[True, False])
+    probe = Span(doc, 0, 2)
+    probe._.ner_label = "X"
+    return doc.user_data == {(_UNDERSCORE, "ner_label", 0, 3): "X"} and probe._.ner_label == "X"

@@ -63,6 +63,13 @@ class DocumentContext:
         self._own: dict[str, list[dict]] = {}  # per name: the same counts, of its own mentions
         self._placey: dict[str, set[int]] = {}  # per name: its mentions labelled as places
         self._neighbours: Neighbours | None = None  # None: to be gathered again
+        self._changes = 0  # updates that changed the counts or the neighbours
+        self._own_changes: dict[str, int] = {}  # per name: those that changed only its own part
+
+    def version(self, key: str) -> int:
+        """A number that stays the same as long as ``leaving_out(key)`` would give the same context:
+        it counts the updates that changed another name's part, or the neighbours."""
+        return self._changes - self._own_changes.get(key, 0)
 
     def update(self, i: int, found: Resolution | None) -> None:
         """Mention ``i`` now resolves to ``found`` (None: unresolved)."""
@@ -78,6 +85,8 @@ class DocumentContext:
         if old is not None:
             self._count(i, old, -1)
         self._count(i, new, 1)
+        self._changes += 1
+        own = True  # the other names' contexts change, this name's own stays as it was
         if new.placey != (old is not None and old.placey):
             indices = self._placey.setdefault(self.keys[i], set())
             first = min(indices, default=None)
@@ -87,6 +96,9 @@ class DocumentContext:
                 indices.discard(i)
             if min(indices, default=None) != first:
                 self._neighbours = None  # a name's first place mention is another one now
+                own = False  # the neighbours are gathered again: every context may change
+        if own:
+            self._own_changes[self.keys[i]] = self._own_changes.get(self.keys[i], 0) + 1
         self._parts[i] = new
 
     def part(self, i: int, found: Resolution | None) -> Part:

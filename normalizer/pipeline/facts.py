@@ -2,20 +2,37 @@
 
 Every stage of :func:`normalizer.pipeline.mentions.find_mentions` takes these facts and a list of
 mentions and returns a new list; none of them walks the document again for the same thing (the
-text as one string, the menu lines, the names NER tagged as places, the words of people's names,
-the words the document writes in lower case, the countries of its nationality words).
+text as one string, NER's entities, the word ids of the tokens, the menu lines, the names NER
+tagged as places, the words of people's names, the words the document writes in lower case, the
+countries of its nationality words). Token-level facts come from one ``doc.to_array`` pass
+(``_tokens``), not from ``Token`` objects.
 """
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property
 
-from spacy.tokens import Doc
+import numpy as np
+from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH
+from spacy.tokens import Doc, Span
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..world.demonyms import countries_of
 from .rules import menu_lines
+
+_TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH)  # the columns of DocumentFacts._tokens, in this order
+
+
+class LowerWords(Container[str]):
+    """The words a document writes in lower case somewhere: ``word in`` it, by word id (no strings made)."""
+
+    def __init__(self, doc: Doc, orths: set[int]) -> None:
+        self._strings, self._orths = doc.vocab.strings, orths
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._strings[word] in self._orths
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,36 @@ class DocumentFacts:
         return self.doc.text  # spaCy joins the tokens on every access: once here
 
     @cached_property
+    def ents(self) -> tuple[Span, ...]:
+        """NER's entities as the component found them (spaCy builds the tuple on every access: once here)."""
+        return self.doc.ents
+
+    @cached_property
+    def _tokens(self) -> np.ndarray:
+        """One row per token: its ``_TOKEN_ATTRS``."""
+        return self.doc.to_array(list(_TOKEN_ATTRS))
+
+    @cached_property
+    def orths(self) -> list[int]:
+        """The word id (``ORTH``) of every token."""
+        return self._tokens[:, 0].tolist()
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each token starts in ``text`` (``token.idx``)."""
+        return self._tokens[:, 2].tolist()
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """Where each token ends in ``text`` (``token.idx + len(token)``)."""
+        tokens = self._tokens
+        return (tokens[:, 2] + tokens[:, 3]).tolist()
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``, from the text (no Span made)."""
+        return self.text[self.starts[start] : self.ends[end - 1]]
+
+    @cached_property
     def junk(self) -> list[tuple[int, int]]:
         """Character ranges of lines that are menus or icon words, not prose (``rules.menu_lines``)."""
         return menu_lines(self.text)
@@ -36,13 +83,13 @@ class DocumentFacts:
     @cached_property
     def place_names(self) -> frozenset[str]:
         """Folded names NER tagged as places somewhere in the document."""
-        return frozenset(fold(e.text) for e in self.doc.ents if e.label_ in PLACE_LABELS)
+        return frozenset(fold(e.text) for e in self.ents if e.label_ in PLACE_LABELS)
 
     @cached_property
     def person_parts(self) -> frozenset[str]:
         """Folded words and word runs of multi-word PERSON spans: "Andrew Jackson" -> andrew, jackson."""
         parts: set[str] = set()
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
             words = [t.text for t in ent if t.is_alpha]
@@ -53,15 +100,16 @@ class DocumentFacts:
         return frozenset(parts)
 
     @cached_property
-    def lowered(self) -> frozenset[str]:
-        """The words the document writes in lower case somewhere."""
-        return frozenset(t.text for t in self.doc if t.is_lower)
+    def lowered(self) -> LowerWords:
+        """The words the document writes in lower case somewhere (only ``in`` is asked of it)."""
+        tokens = self._tokens
+        return LowerWords(self.doc, set(tokens[tokens[:, 1] != 0, 0].tolist()))
 
     @cached_property
     def nationalities(self) -> list[str]:
-        """The countries of the document's nationality words ("a French woman"): context, not entities."""
+        """The countries of the document's nationality words ("the Dutch crew"): context, not entities."""
         out = []
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "NORP":
                 codes = countries_of(ent.text)
                 if codes:
@@ -70,11 +118,10 @@ class DocumentFacts:
 
     def following(self, start: int, end: int, chars: int) -> str:
         """The ``chars`` characters of text after doc[start:end]."""
-        last = self.doc[end - 1]
-        stop = last.idx + len(last)
+        stop = self.ends[end - 1]
         return self.text[stop: stop + chars]
 
     def preceding(self, start: int, chars: int) -> str:
         """The ``chars`` characters of text before token ``start``."""
-        first = self.doc[start].idx
+        first = self.starts[start]
         return self.text[max(0, first - chars): first]

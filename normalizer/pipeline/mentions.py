@@ -4,12 +4,12 @@
    when they lie in a menu line or are all lower-case and unknown to the gazetteer.
 2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
    weak names never, acronyms only in capitals, proper names only capitalized.
-3. Conflicts: the longer span wins ("Kharkov region" over NER's "Kharkov"); a curated name
-   inside a PERSON span is dropped ("Lloyd Austin"); inside another unresolved NER span it is
+3. Conflicts: the longer span wins ("Tartu County" over NER's "Tartu"); a curated name
+   inside a PERSON span is dropped ("Dana Lincoln"); inside another unresolved NER span it is
    dropped too (nested names are not annotated), except after a plural head with "of"
-   ("the Republics of Donetsk").
+   ("the Provinces of Tartu and Oulu").
 4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
-   mislabeled or missed ("Gainesville, Fla.", "near Greer", datelines), names it cut short.
+   mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short.
 5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
    with the document's other clues (place names inside its organizations' names, its
    nationality words); then one sense per discourse, and place spans that are people.
@@ -17,15 +17,18 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
 from itertools import accumulate, compress
 
 from spacy.attrs import ORTH
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import place_spans, toponyms
+from . import place_spans, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -47,17 +50,20 @@ from .rules import (
 )
 
 POSSESSIVES = ("'s", "’s")
+EDGE_WORDS = 200_000  # words whose _edge_code is remembered (an lru_cache)
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
-INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Enfield Council")
+INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Brackwell Council")
 
 
-def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str]) -> list[Mention]:
+def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
+                  facts: DocumentFacts | None = None) -> list[Mention]:
     """All entity mentions of the document, resolved where possible, in text order.
 
-    The stages run in this order, each taking the document's facts and the mentions so far and
-    returning new mentions (the module docstring says what each does).
+    The stages run in this order, each taking the document's facts (``facts``, if the caller has
+    them already) and the mentions so far and returning new mentions (the module docstring says
+    what each does).
     """
-    facts = DocumentFacts(doc)
+    facts = DocumentFacts(doc) if facts is None else facts
     places = bool(labels & PLACE_LABELS) and resolver.world is not None
     ner = ner_mentions(facts, resolver.index, labels=labels)
     if places:
@@ -80,22 +86,16 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
     doc, text = facts.doc, facts.text
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
     ner = []
-    edges = None  # _edge_code of every token, read at the first wanted span
-    for ent in doc.ents:
+    edges = _EdgeCodes(doc.vocab, facts.orths)  # read at the edges of the wanted spans only
+    for ent in facts.ents:
         label = ent.label_
         if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
-        if edges is None:
-            edges = toponyms.word_codes(doc, _edge_code)
         whole = text[ent.start_char : ent.end_char]
         for start, end in _pieces(doc, ent.start, ent.end, edges, whole):
             if label == "PERSON":
                 start = after_titles(doc, start, end)
-            if (start, end) == (ent.start, ent.end):
-                written = whole
-            else:
-                last = doc[end - 1]
-                written = text[doc[start].idx : last.idx + len(last)]  # doc[start:end].text
+            written = whole if (start, end) == (ent.start, ent.end) else facts.span_text(start, end)
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, label))
     return ner
@@ -115,7 +115,28 @@ def _edge_code(word) -> int:
     return code | _SPLITS if _separates(word) else code
 
 
-def _pieces(doc: Doc, start: int, end: int, edges: list[int], written: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=EDGE_WORDS)
+def _edge_code_of(vocab: Vocab, orth: int) -> int:
+    """``_edge_code`` of a word of a vocabulary, by its id."""
+    return _edge_code(vocab[orth])
+
+
+class _EdgeCodes(Sequence[int]):
+    """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read."""
+
+    def __init__(self, vocab: Vocab, orths: list[int]) -> None:
+        self._vocab, self._orths = vocab, orths
+
+    def __len__(self) -> int:
+        return len(self._orths)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_edge_code_of(self._vocab, orth) for orth in self._orths[i]]
+        return _edge_code_of(self._vocab, self._orths[i])
+
+
+def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str) -> list[tuple[int, int]]:
     """``rules.clean_pieces(doc[start:end])`` (its text: ``written``): without reading the span's tokens
     when nothing splits it and its first and last words stay (most spans), else by clean_pieces itself."""
     if edges[start] & _TRIM_START or edges[end - 1] & _TRIM_END or max(edges[start:end]) >= _SPLITS:
@@ -125,22 +146,22 @@ def _pieces(doc: Doc, start: int, end: int, edges: list[int], written: str) -> l
 
 def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
     """Curated, free-matchable names in the text outside menu lines: longest match at each start, no overlaps."""
-    doc, text = facts.doc, facts.text
+    doc, text, starts, ends = facts.doc, facts.text, facts.starts, facts.ends
     hits: list[Mention] = []
     limit = index.max_words * 2 + 1
-    for i in name_starts(doc, index):
+    for i in name_starts(doc, index, orths=facts.orths):
         if hits and i < hits[-1].end:
             continue
-        best, first = None, doc[i].idx
+        best, first = None, starts[i]
         for end in range(i + 1, min(len(doc), i + limit) + 1):
-            last = doc[end - 1]
-            if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
+            last = text[starts[end - 1] : ends[end - 1]]  # the word doc[end - 1], as written
+            if (last.isspace() and "\n\n" in last) or last in SEPARATORS:
                 break  # a name does not run across a paragraph, a comma or a slash
-            written = text[first : last.idx + len(last)]
+            written = text[first : ends[end - 1]]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
                 break
-            if last.lower_ in POSSESSIVES or not any(c.isalnum() for c in last.text):
+            if last.lower() in POSSESSIVES or not any(c.isalnum() for c in last):
                 continue
             names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
             if names and any(case_compatible(n.variant.name, written) for n in names):
@@ -150,23 +171,13 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
     return [m for m in hits if not in_ranges(*_chars(doc, m), facts.junk)]
 
 
-def name_starts(doc: Doc, index: NameIndex) -> list[int]:
+def name_starts(doc: Doc, index: NameIndex, *, orths: list[int] | None = None) -> list[int]:
     """The tokens where ``scan_names`` can find a name, in order: exactly those its first step does not
     reject (a word or a number, capitalized unless a number, whose own fold key or skeleton begins a
     free name: ``NameIndex.can_start``). Remembered per word of the vocabulary (``NameIndex.start_words``),
-    so a document costs one array of word ids and a look-up per token."""
-    orths = doc.to_array(ORTH).tolist()
-    known = index.start_words(doc.vocab)
-    starts = list(map(known.get, orths))
-    if None in starts:  # words not met before
-        for i, start in enumerate(starts):
-            if start is None:
-                orth = orths[i]
-                if orth not in known:
-                    lexeme = doc.vocab[orth]
-                    known[orth] = index.can_start(lexeme.orth_, is_alpha=lexeme.is_alpha, like_num=lexeme.like_num)
-                starts[i] = known[orth]
-    return list(compress(range(len(orths)), starts))
+    so a document costs one array of word ids (``orths``, if at hand) and a look-up per token."""
+    orths = doc.to_array(ORTH).tolist() if orths is None else orths
+    return list(compress(range(len(orths)), map(index.start_words(doc.vocab), orths)))
 
 
 def _one_entry(names):
@@ -195,7 +206,7 @@ def merge(facts: DocumentFacts, ner: list[Mention], found: list[Mention], resolv
                 keep_found[id(g)] = False
             elif g.contains(n) or (not n.contains(g) and len(g) > len(n)):
                 keep = False
-            elif n.ner_label == "PERSON" or resolver.resolve(doc[n.start:n.end].text, label=n.ner_label):
+            elif n.ner_label == "PERSON" or resolver.resolve(facts.span_text(n.start, n.end), label=n.ner_label):
                 keep_found[id(g)] = False
             else:
                 head = coordinated_head(doc[n.start:n.end])
@@ -222,45 +233,61 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     document say; then one sense per discourse: mentions written the same way take the
     best-informed resolution among them."""
     doc = facts.doc
-    spans = [doc[m.start : m.end] for m in mentions]
-    written = [span.text for span in spans]
+    written = [facts.span_text(m.start, m.end) for m in mentions]
     following = [facts.following(m.start, m.end, FOLLOWING_CHARS) for m in mentions]
     preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
     keys = [fold(w) for w in written]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
     generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ())) for key in keys}
 
+    cues: list[str | None] = [None] * len(mentions)  # the cue country each mention was last resolved with
+
     def resolve(i: int, context: Context | None) -> Resolution | None:
         mention = mentions[i]
-        generic = generics[keys[i]]
         return resolver.resolve(
             written[i],
             label=mention.ner_label,
             from_ner=mention.ner_label is not None,
-            cue_country=_cue_country(doc, mentions, resolutions, i) if generic else None,
+            cue_country=cues[i],
             context=context,
             following=following[i],
             preceding=preceding[i],
         )
 
     for i in range(len(mentions)):
+        cues[i] = _cue_country(doc, mentions, resolutions, i) if generics[keys[i]] else None
         resolutions[i] = resolve(i, None)
     inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
     document = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=facts.nationalities)
     for i, found in enumerate(resolutions):
         document.update(i, found)
+    taken: dict[str, tuple[Context, int]] = {}  # per name: the context it was last given, and its version
     for _ in range(CONTEXT_PASSES):
-        contexts: dict[str, Context] = {}
+        same: dict[str, bool] = {}  # per name reached in this pass: is its context the one of the last pass?
         for i in range(len(mentions)):
             found = resolutions[i]
             if not found or not (found.alternatives or resolver.world is not None):
                 continue
-            if keys[i] not in contexts:  # what the *other* names of the document say, as resolved so far
-                contexts[keys[i]] = document.leaving_out(keys[i])
-            resolutions[i] = resolve(i, contexts[keys[i]])
+            key = keys[i]
+            if key not in same:  # what the *other* names of the document say, as resolved so far
+                version = document.version(key)
+                same[key] = key in taken and taken[key][1] == version
+                if not same[key]:
+                    taken[key] = (document.leaving_out(key), version)
+            cue = _cue_country(doc, mentions, resolutions, i) if generics[key] else None
+            if same[key] and cue == cues[i]:
+                continue  # resolved in the last pass with this very context and cue: the same again
+            cues[i] = cue
+            resolutions[i] = resolve(i, taken[key][0])
             document.update(i, resolutions[i])
-    # The best-informed mention decides: one followed by its state or country ("Paris, Illinois"),
-    # then one NER tagged as a place, then the surest.
+    return _one_sense(mentions, keys, resolutions, following, resolver)
+
+
+def _one_sense(mentions: list[Mention], keys: list[str], resolutions: list[Resolution | None], following: list[str],
+               resolver: Resolver) -> list[Mention]:
+    """The mentions with their resolutions, one sense per discourse: the best-informed world-layer
+    resolution of a name decides for all its mentions, one followed by its state or country
+    ("Dover, Delaware") first, then one NER tagged as a place, then the surest."""
     best: dict[str, tuple[bool, bool, float, Resolution]] = {}
     for i, (mention, key) in enumerate(zip(mentions, keys)):
         found = resolutions[i]
@@ -273,6 +300,8 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     for mention, key, found in zip(mentions, keys, resolutions):
         if found and found.variant_kind == "geonames" and best[key][3] is not found:
             out.append(mention.but(Why.ONE_SENSE, resolution=best[key][3]))
+        elif found is mention.resolution:
+            out.append(mention)  # a value: nothing to change
         else:
             out.append(mention.but(resolution=found))
     return out
@@ -285,7 +314,7 @@ def not_entities(facts: DocumentFacts, mentions: list[Mention], resolver: Resolv
     out = []
     for mention in mentions:
         if mention.resolution is None and resolver.is_not_entity(
-            facts.doc[mention.start : mention.end].text, mention.ner_label,
+            facts.span_text(mention.start, mention.end), mention.ner_label,
             before=facts.preceding(mention.start, FOLLOWING_CHARS),
             after=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
         ):
@@ -297,7 +326,7 @@ def not_entities(facts: DocumentFacts, mentions: list[Mention], resolver: Resolv
 def _names_inside_organizations(
     facts: DocumentFacts, mentions: list[Mention], resolutions: list[Resolution | None], resolver: Resolver,
 ) -> list[str]:
-    """Place names inside unresolved organization and facility names ("Enfield" in "Enfield
+    """Place names inside unresolved organization and facility names ("Brackwell" in "Brackwell
     Council"): where the document's institutions are says where the story is. Context only; they
     are mentions of their own only under the geoparsing conventions (geoparse.py)."""
     finder = InnerNames(resolver)
@@ -311,7 +340,7 @@ def _names_inside_organizations(
 
 
 def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution | None], i: int) -> str | None:
-    """The country a generic name ("Defense Ministry") belongs to: "Russia's ..." or "... of Russia"."""
+    """The country a generic name ("Health Ministry") belongs to: "Norway's ..." or "... of Norway"."""
     mention = mentions[i]
     for k in range(max(0, i - 1), min(len(mentions), i + 2)):
         other, found = mentions[k], resolutions[k]
@@ -329,9 +358,9 @@ def _keep(doc: Doc, mention: Mention) -> bool:
         return True
     if mention.ner_label is None:
         return False
-    span = doc[mention.start : mention.end]
     if mention.ner_label == "PERSON":
         return True
+    span = doc[mention.start : mention.end]
     return not (is_demonym(span) or (mention.ner_label == "ORG" and is_title_part(span)))
 
 

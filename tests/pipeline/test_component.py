@@ -102,3 +102,65 @@ def test_without_nil_ids_unknown_entities_keep_a_null_id():
     doc.ents = [doc.char_span(0, 14, label="PERSON")]
     [ent] = nlp.get_pipe("entity_normalizer")(doc).ents
     assert (ent.kb_id_, ent._.match_kind) == ("", "none")
+
+
+def _annotated(nlp, text: str, ents: list[tuple[int, int, str]]):
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(start, end, label=label) for start, end, label in ents]
+    return nlp.get_pipe("entity_normalizer")(doc)
+
+
+def test_extension_values_written_at_once_are_those_span_underscore_writes(monkeypatch):
+    """``set_annotations`` writes a span's ``Span._`` values with one update of ``doc.user_data`` when
+    spaCy keys them as expected: the same keys, values and order as writing them one by one."""
+    from normalizer.pipeline import component
+
+    assert component._direct_extension_keys()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False, "world": False,
+                                              "nil_ids": True})
+    text = "Mara Quist of Testbank Group left Izyum for Kupyansk on Friday."
+    ents = [(0, 10, "PERSON"), (14, 28, "ORG"), (56, 62, "DATE")]
+    direct = _annotated(nlp, text, ents)
+    monkeypatch.setattr(component, "_direct_extension_keys", lambda: False)
+    one_by_one = _annotated(nlp, text, ents)
+    assert list(direct.user_data.items()) == list(one_by_one.user_data.items())
+    assert [(e.text, e.kb_id_, e._.match_kind, e._.canonical_name) for e in direct.ents] == [
+        ("Mara Quist", "new:person:mara-quist", "none", "Mara Quist"),
+        ("Testbank Group", "new:org:testbank-group", "none", "Testbank Group"),
+        ("Izyum", "geonames:707292", "exact", "Izium"), ("Kupyansk", "geonames:703656", "exact", "Kupiansk"),
+        ("Friday", "", None, None)]
+
+
+def test_set_annotations_takes_the_entities_before_from_the_caller():
+    nlp = make_nlp()
+    doc = nlp.make_doc("On Friday troops left Izyum.")
+    doc.ents = [doc.char_span(3, 9, label="DATE")]
+    before = doc.ents
+    doc.ents = []  # what the caller read before is what counts
+    normalizer = nlp.get_pipe("entity_normalizer")
+    from normalizer.pipeline.mentions import find_mentions
+
+    normalizer.set_annotations(doc, find_mentions(doc, normalizer.resolver, labels=normalizer.labels), ents=before)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Friday", "DATE"), ("Izyum", "GPE")]
+
+
+def test_names_whose_context_did_not_change_resolve_as_when_resolved_again(sm_nlp, monkeypatch):
+    """resolve_mentions skips a mention whose name's context (``DocumentContext.version``) and cue are
+    those it was resolved with in the last pass; resolving every mention in every pass gives the same."""
+    from normalizer.pipeline import document_context
+    from normalizer.pipeline.records import doc_records
+
+    texts = ["Crews from Paducah and Florence met in Dover on Monday. Officials in Dover said Paducah crews left.",
+             "The mayor of Salem met officials from Portland. Salem and Portland will share costs, the Oregon "
+             "governor said. Kent County deputies said a man from Dover was held in Smyrna."]
+    built, leaving_out = [], document_context.DocumentContext.leaving_out
+    monkeypatch.setattr(document_context.DocumentContext, "leaving_out",
+                        lambda self, key: built.append(key) or leaving_out(self, key))
+    skipping = [doc_records(sm_nlp(text)) for text in texts]
+    taken = len(built)
+    counter = iter(range(10**9))  # a new version every time: no context is ever the last one
+    monkeypatch.setattr(document_context.DocumentContext, "version", lambda self, key: next(counter))
+    assert [doc_records(sm_nlp(text)) for text in texts] == skipping
+    assert len(built) - taken > taken  # contexts were skipped the first time round
+    assert all(any(r["id"] for r in records) for records in skipping)

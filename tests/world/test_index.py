@@ -386,3 +386,78 @@ def test_json_members_refuse_what_is_not_one_object(tmp_path: Path, text: str) -
     path.write_text(text, encoding="utf-8")
     with pytest.raises(json.JSONDecodeError):
         list(json_members(path, chunk=2))
+
+
+def test_candidates_are_remembered_per_index_as_copies(index: GeoNamesIndex) -> None:
+    """``candidates()`` answers live in an lru_cache per index, keyed by the name's two keys and the limit."""
+    before = index._candidates_of.cache_info()
+    first = index.candidates("Kharkov")
+    first.clear()  # a caller's list: the remembered answer stays whole
+    assert index.candidates("KHARKOV") and index.candidates("Kharkov", limit=1)
+    after = index._candidates_of.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (2, 1)  # "KHARKOV" folds like "Kharkov"
+
+
+# -- world-layer pieces tested here for now (their own modules' tests belong in test_weights.py and
+#    test_context.py): the weights file, and the context's many-candidates-at-once paths ------------
+
+def test_the_weights_file_gives_every_weight_a_number() -> None:
+    from normalizer.world import context, places
+    from normalizer.world.weights import WEIGHTS_FILE, place_weights
+
+    weights = place_weights()
+    assert weights.evidence.support_cap == context.SUPPORT_CAP and weights.evidence.nearness_km == context.NEAR_KM
+    assert {"fold": weights.score.fold, "translit": weights.score.translit} == places.BASE_SCORE
+    assert weights.base_score("fold") == weights.score.fold and weights.base_score("translit") == weights.score.translit
+    text = (Path(world_build.__file__).parents[1] / WEIGHTS_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():  # every weight says what it means
+        if "=" in line and not line.startswith("#"):
+            assert " # " in line, line
+
+
+@pytest.mark.parametrize("change, message", [
+    (("region = 2.5", "regoin = 2.5"), "regoin"),
+    (("region = 2.5", 'region = "2.5"'), "[evidence] region is not a number"),
+    (("capital = 1.0", "capital = true"), "[prior] capital is not a number"),
+    (("[score]", "[scores]"), "no table 'score'"),
+    (("[prior.feature_bonus]", "[prior.bonus]"), "no table 'feature_bonus'"),
+])
+def test_a_weights_file_the_code_cannot_read_is_refused(change: tuple[str, str], message: str) -> None:
+    from normalizer.errors import ConfigError
+    from normalizer.world.weights import WEIGHTS_FILE, weights_from_toml
+
+    text = (Path(world_build.__file__).parents[1] / WEIGHTS_FILE).read_text(encoding="utf-8")
+    assert change[0] in text
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        weights_from_toml(text.replace(*change), source=WEIGHTS_FILE)
+
+
+_lats = st.floats(-90, 90, allow_nan=False)
+_lons = st.floats(-180, 180, allow_nan=False)
+
+
+def _places(points) -> list[Place]:
+    return [Place(f"p:{i}", "x", "city", "US", None, lat, lon, 0) for i, (lat, lon) in enumerate(points)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_lats, _lons), min_size=1, max_size=30),
+       st.lists(st.tuples(_lats, _lons), min_size=1, max_size=12))
+def test_nearness_of_many_candidates_is_each_ones_exactly(points, candidates) -> None:
+    from normalizer.world.context import Candidates, PointSet
+
+    nearest = PointSet(points).nearest_km_many(Candidates(_places(candidates)).geometry)
+    assert nearest == [PointSet(points).nearest_km(c) for c in candidates]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(_lats, _lons), min_size=1, max_size=6), min_size=1, max_size=12),
+       st.lists(st.tuples(_lats, _lons), min_size=1, max_size=12), st.integers(-1, 11))
+def test_support_of_many_candidates_is_within_the_error_of_each_ones(groups, candidates, left_out) -> None:
+    from normalizer.world.context import Candidates, Neighbours
+
+    neighbours = Neighbours([tuple(g) for g in groups], [f"name{i}" for i in range(len(groups))])
+    neighbours = neighbours.leaving_out(f"name{left_out}")
+    many = neighbours.support_many(Candidates(_places(candidates)).geometry)
+    for candidate, support in zip(candidates, many, strict=True):
+        assert abs(support - neighbours.exact_support(*candidate)) <= neighbours.error

@@ -1,0 +1,65 @@
+"""DocumentFacts from one ``doc.to_array`` pass: the same answers as reading the document's tokens."""
+from __future__ import annotations
+
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc, Span
+
+from normalizer.pipeline.facts import DocumentFacts
+
+VOCAB = spacy.blank("en").vocab
+WORDS = ["Harbour", "harbour", "the", "The", "Tartu", "mayor", "said", ",", ".", "\n\n", "Oulu’s", "ÉCOLE", "école",
+         "2024", "-", "St.", "  ", "naïve", "NAÏVE", "x"]
+
+
+@st.composite
+def docs(draw) -> Doc:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30))
+    spaces = draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
+    doc = Doc(VOCAB, words=words, spaces=spaces)
+    n = len(doc)
+    starts = draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True))
+    ents, taken = [], set()
+    for start in sorted(starts):
+        end = draw(st.integers(start + 1, min(n, start + 3)))
+        if not taken & set(range(start, end)):
+            taken |= set(range(start, end))
+            ents.append(Span(doc, start, end, label=draw(st.sampled_from(["GPE", "PERSON", "ORG", "NORP"]))))
+    doc.ents = ents
+    return doc
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs(), st.data())
+def test_facts_read_from_arrays_are_the_tokens_own(doc, data):
+    facts = DocumentFacts(doc)
+    assert facts.text == doc.text
+    assert facts.ents == doc.ents
+    assert facts.orths == [t.orth for t in doc]
+    assert facts.starts == [t.idx for t in doc] and facts.ends == [t.idx + len(t) for t in doc]
+    start = data.draw(st.integers(0, len(doc) - 1))
+    end = data.draw(st.integers(start + 1, len(doc)))
+    assert facts.span_text(start, end) == doc[start:end].text
+    last = doc[end - 1]
+    assert facts.following(start, end, 7) == doc.text[last.idx + len(last): last.idx + len(last) + 7]
+    assert facts.preceding(start, 7) == doc.text[max(0, doc[start].idx - 7): doc[start].idx]
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs())
+def test_the_lower_case_words_are_those_the_document_writes_in_lower_case(doc):
+    lowered = DocumentFacts(doc).lowered
+    written = {t.text for t in doc if t.is_lower}
+    assert {w for w in [*WORDS, "unseen", "Unseen", ""] if w in lowered} == {w for w in WORDS if w in written}
+    assert 42 not in lowered
+
+
+def test_entities_are_read_once_and_stay_those_ner_gave():
+    doc = Doc(VOCAB, words=["Ada", "Quist", "met", "Tartu", "officials"])
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 3, 4, label="GPE")]
+    facts = DocumentFacts(doc)
+    before = facts.ents
+    doc.ents = [Span(doc, 3, 4, label="LOC")]
+    assert facts.ents is before and [(e.text, e.label_) for e in before] == [("Ada Quist", "PERSON"), ("Tartu", "GPE")]
+    assert facts.person_parts == {"ada", "quist"} and facts.place_names == {"tartu"}
