@@ -60,3 +60,13 @@ def sm_nlp():
     from normalizer import load
 
     return load()
+
+
+# Dask's client leaves threads behind in the test process (its event loop, profiling), and a
+# process with other threads may not fork: the world build then makes its names in-process, and the
+# tests of its forked helper (tests/world/test_index.py) could not see it. The cluster tests run last.
+RUN_LAST = ("tests/dask/",)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    items.sort(key=lambda item: any(part in item.nodeid for part in RUN_LAST))

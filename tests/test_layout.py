@@ -9,7 +9,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "normalizer"
 MAX_LINES = 400
-OPT_IN = {"normalizer.pipeline.geoparse"}
+OPT_IN = {"normalizer.pipeline.geoparse",
+          # the dask extra (normalizer.dask and the CLI's --dask layer): never on the default path
+          "normalizer.cli.sharded", "normalizer.dask",
+          *(f"normalizer.dask.{p.stem}" for p in (PACKAGE / "dask").glob("*.py") if p.stem != "__init__"),
+          # the serve extra: normalizer.cli.serve imports the server only inside the command
+          "normalizer.serve",
+          *(f"normalizer.serve.{p.stem}" for p in (PACKAGE / "serve").glob("*.py") if p.stem != "__init__")}
 BUILD = {"normalizer.world.build", "normalizer.world.regions", "normalizer.world.dump", "normalizer.world.writer",
          "normalizer.world.json_stream"}
 

@@ -200,18 +200,21 @@ def load_pipeline(config: Any, *, quiet: bool, check_only: bool = False) -> Any:
         raise failure(exc, exit_code=EXIT_CONFIG) from exc
 
 
-def progress_bar(total: int | None, *, initial: int = 0, quiet: bool) -> Any:
-    """Progress of documents on stderr: a tqdm bar on a terminal; elsewhere (a log file, CI) a
-    plain line every ``LOG_EVERY_SECONDS``, since a bar's carriage returns make logs unreadable."""
+def progress_bar(total: int | None, *, initial: int = 0, quiet: bool, unit: str = "doc") -> Any:
+    """Progress of documents (or shards: ``unit="shard"``) on stderr: a tqdm bar on a terminal; elsewhere
+    (a log file, CI) a plain line every ``LOG_EVERY_SECONDS``, since a bar's carriage returns make logs
+    unreadable."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: a process with other threads cannot fork safely (world build)
     stream = click.get_text_stream("stderr")
     terminal = stream.isatty()
-    bar = tqdm(total=total, initial=initial, unit="doc", file=stream, mininterval=1.0, leave=False,
+    bar = tqdm(total=total, initial=initial, unit=unit, file=stream, mininterval=1.0, leave=False,
                disable=quiet or not terminal or (total is not None and total < 2), dynamic_ncols=True)
     if quiet or terminal or (total is not None and total < 2):
         return bar
-    return _LogLines(bar, total=total, initial=initial, stream=stream)
+    return _LogLines(bar, total=total, initial=initial, stream=stream,
+                     things="documents" if unit == "doc" else f"{unit}s")
 
 
 LOG_EVERY_SECONDS = 30.0
@@ -220,8 +223,8 @@ LOG_EVERY_SECONDS = 30.0
 class _LogLines:
     """tqdm's interface (update, write, close, disable) printing a line now and then."""
 
-    def __init__(self, bar: Any, *, total: int | None, initial: int, stream: Any) -> None:
-        self.bar, self.total, self.count, self.stream = bar, total, initial, stream
+    def __init__(self, bar: Any, *, total: int | None, initial: int, stream: Any, things: str = "documents") -> None:
+        self.bar, self.total, self.count, self.stream, self.things = bar, total, initial, stream, things
         self.disable = True  # messages go straight to stderr
         self.started = self.shown = time.monotonic()
         self.first = initial
@@ -233,7 +236,7 @@ class _LogLines:
             self.shown = now
             rate = (self.count - self.first) / (now - self.started)
             left = f", about {(self.total - self.count) / rate / 60:.0f} min left" if rate and self.total else ""
-            click.echo(f"{self.count}/{self.total or '?'} documents, {rate:.1f} documents/s{left}", err=True)
+            click.echo(f"{self.count}/{self.total or '?'} {self.things}, {rate:.1f} {self.things}/s{left}", err=True)
 
     def write(self, message: str, file: Any = None) -> None:
         click.echo(message, err=True)

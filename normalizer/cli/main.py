@@ -13,6 +13,7 @@ import click
 
 from ..errors import GazetteerErrors, NormalizerError
 from .common import (
+    ConfigFailure,
     failure,
     interruptible,
     load_pipeline,
@@ -37,9 +38,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=click.Path(),
               help="Write here instead of standard output: safely, through OUTPUT.partial, renamed into place "
-              "at the end.")
+              "at the end. With --dask, a folder for the shards.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one record per document; tsv: one row per entity; text: inline marks; "
               "html: one self-contained page with highlights, an entity table and a map.")
@@ -47,18 +48,40 @@ def main() -> None:
               "did not decide (\"why\": [\"untagged\", \"comma\"]); see the README.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted or killed run of the same command: keep the "
               "records already in OUTPUT.partial and annotate only the rest.")
+@click.option("--summary", type=click.Path(dir_okay=False), help="Also write the table of every canonical id: name, "
+              "type, mentions, documents and the variants seen (TSV; JSONL for .jsonl, the report's table for .html).")
+@click.option("--dask", "dask_address", is_flag=False, flag_value="local", metavar="[SCHEDULER_ADDRESS]",
+              help="Run on a Dask cluster: a local one (one worker per core, or --jobs) without an address, else "
+              "the scheduler at the address; -o names a folder for one shard per partition; a rerun skips the "
+              "finished shards.")
+@click.option("--partition-size", default="1MiB", show_default=True, metavar="SIZE",
+              help="With --dask: input per partition (and shard); large JSONL files are cut at line ends.")
 @pipeline_options
 @run_options
-def annotate(inputs, output, fmt, why, resume, config, jobs, batch_size, quiet):
+@click.pass_context
+def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, partition_size, config, jobs, batch_size,
+             quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through).
 
     A bad input or document is reported by name and the others are still annotated (exit 1).
     With -o, Ctrl-C or a crash keeps the finished records; --resume continues the run."""
+    if dask_address is not None:
+        from .sharded import run_dask
+
+        jobs_given = ctx.get_parameter_source("jobs") != click.core.ParameterSource.DEFAULT
+        sys.exit(run_dask(inputs, address=dask_address, output=output, fmt=fmt, config=config,
+                          jobs=worker_count(jobs) if jobs_given else None, partition_size=partition_size,
+                          batch_size=batch_size, why=why, summary=summary, quiet=quiet))
+    if ctx.get_parameter_source("partition_size") != click.core.ParameterSource.DEFAULT:
+        raise ConfigFailure("--partition-size works with --dask")
+    if output is not None and Path(output).is_dir():
+        raise ConfigFailure(f"{output}: is a folder; give a file name for the output (--dask writes shards to a "
+                            "folder)")
     from .run import AnnotateRun
 
     run = AnnotateRun(inputs, output=output, fmt=fmt, resume=resume, config=config, jobs=worker_count(jobs),
-                      batch_size=batch_size, quiet=quiet, why=why)
+                      batch_size=batch_size, quiet=quiet, why=why, summary=summary)
     sys.exit(run.execute())
 
 
@@ -186,3 +209,7 @@ def check(paths, no_shipped):
 from .analyst import register  # noqa: E402  (the analyst's commands: suggest, gazetteer lookup/apply/...)
 
 register(main, gazetteer)
+
+from .serve import serve  # noqa: E402  (the HTTP service; its server packages load only when it runs)
+
+main.add_command(serve)

@@ -34,6 +34,7 @@ from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     ConfigFailure,
+    check_output,
     failure,
     load_pipeline,
     problems_message,
@@ -49,11 +50,13 @@ class AnnotateRun:
 
     def __init__(
         self, inputs: tuple[str, ...], *, output: str | None, fmt: str, resume: bool, config: Any, jobs: int,
-        batch_size: int, quiet: bool, stdin: IO | None = None, why: bool = False,
+        batch_size: int, quiet: bool, stdin: IO | None = None, why: bool = False, summary: str | None = None,
     ) -> None:
         self.inputs, self.fmt, self.resume, self.config = inputs, fmt, resume, config
         self.output = Path(output) if output else None
         self.jobs, self.batch_size, self.quiet, self.stdin, self.why = jobs, batch_size, quiet, stdin, why
+        self.summary = Path(summary) if summary else None
+        self.table: Any = None  # the --summary table (normalizer.corpus.summary.EntityTable)
         self.run: RunOutput | None = None
         self.direct: IO | None = None  # a device or FIFO given as -o, written like stdout
         self.unreadable = self.failed = self.done = self.entities = self.earlier = 0
@@ -121,6 +124,21 @@ class AnnotateRun:
             raise ConfigFailure("--resume cannot continue reading standard input; give the input as a file")
         if self.output is not None:
             refuse_overwriting_inputs(self.output, self.inputs)
+        if self.summary is not None:
+            self._check_summary()
+
+    def _check_summary(self) -> None:
+        if self.resume:
+            raise ConfigFailure("--summary cannot be combined with --resume: the table would miss the documents of "
+                                "the earlier run; run again without --resume (or use --dask, whose shards keep "
+                                "their tables)")
+        refuse_overwriting_inputs(self.summary, self.inputs)
+        if self.output is not None and Path(self.summary).resolve() == self.output.resolve():
+            raise ConfigFailure(f"--summary {self.summary} is also the output (-o); give it a file of its own")
+        check_output(self.summary)
+        from ..corpus.summary import EntityTable
+
+        self.table = EntityTable()
 
     def _open_output(self) -> None:
         """Open the output now (before the model loads); with --resume, learn how far the earlier run got."""
@@ -193,6 +211,9 @@ class AnnotateRun:
                     except ValueError as exc:  # a value JSON cannot hold
                         failed = True
                         self.say(f"error: {outcome.document.where}: could not be written: {exc}")
+                    else:
+                        if self.table is not None:
+                            self.table.add_document(outcome.document, outcome.spans)
                 self.failed += failed
                 self.done += 1
                 if run is not None:
@@ -212,7 +233,20 @@ class AnnotateRun:
         self._close_bar()
         if run is not None:
             run.finish()
-        return self._summary(total)
+        written = self.table is None or self._write_table()
+        code = self._summary(total)
+        return code if code or written else EXIT_FAILED
+
+    def _write_table(self) -> bool:
+        """Write the --summary table (atomically); False, with a message, when it cannot be written."""
+        from ..corpus.summary import write_summary
+
+        try:
+            write_summary(self.summary, self.table)
+        except OSError as exc:
+            self.say(f"error: cannot write the summary {self.summary}: {exc.strerror or exc}")
+            return False
+        return True
 
     def _close_bar(self) -> None:
         if self.bar is not None:

@@ -344,7 +344,8 @@ def _die_with_parent() -> None:
 
 
 @cache
-def _worker_pipeline(config: PipelineConfig) -> Language:
+def cached_pipeline(config: PipelineConfig) -> Language:
+    """The pipeline of ``config``, loaded once per process: what every worker (``--jobs``, Dask) annotates with."""
     return config.load()
 
 
@@ -354,7 +355,7 @@ class WorkerError(NormalizerError):
 
 def _annotate_chunk(job: _Job, documents: list[Document]) -> list[tuple[list[dict[str, Any]] | None, str | None]]:
     try:
-        nlp = _worker_pipeline(job.config)
+        nlp = cached_pipeline(job.config)
     except Exception as exc:  # noqa: BLE001  (sent back as a plain message: some errors do not pickle)
         raise WorkerError(f"a worker process could not load the pipeline: {exc}") from None
     outcomes = annotate_documents(nlp, documents, batch_size=job.batch_size, why=job.why)

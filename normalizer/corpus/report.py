@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from .inputs import Document
 from .report_map import Place, render_map
+from .summary import Entity, EntityTable, how, placed, variants
 
 log = logging.getLogger(__name__)
 
@@ -98,35 +98,16 @@ footer{color:var(--muted);font-size:12.5px;margin-top:22px}
 """
 
 
-@dataclass
-class Entity:
-    """One canonical id (or, unresolved, one spelling) with everything seen of it."""
-
-    id: str | None
-    name: str
-    labels: Counter[str] = field(default_factory=Counter)
-    variants: Counter[str] = field(default_factory=Counter)
-    how: dict[str, str] = field(default_factory=dict)  # variant -> how it matched
-    documents: set[int] = field(default_factory=set)
-    coords: tuple[float, float] | None = None
-
-    @property
-    def mentions(self) -> int:
-        return sum(self.variants.values())
-
-    @property
-    def label(self) -> str:
-        return self.labels.most_common(1)[0][0] if self.labels else ""
-
-
 def render_report(documents: Sequence[tuple[Document, list[dict[str, Any]]]],
                   *, title: str = "Entity report") -> str:
     """The whole page for the annotated documents, as one string."""
-    documents = [(doc, _placed(doc.text, spans)) for doc, spans in documents]
-    entities = collect(documents)
-    resolved = [e for e in entities.values() if e.id]
-    unresolved = [e for e in entities.values() if not e.id]
-    places = [Place(e.id, e.name, e.label, e.coords[0], e.coords[1], e.mentions, len(e.documents))
+    documents = [(doc, placed(doc.text, spans, warn=log)) for doc, spans in documents]
+    table = EntityTable()
+    for doc, spans in documents:
+        table.add(doc.text, spans)
+    resolved = [e for e in table.entities.values() if e.id]
+    unresolved = [e for e in table.entities.values() if not e.id]
+    places = [Place(e.id, e.name, e.label, e.coords[0], e.coords[1], e.mentions, e.documents)
               for e in resolved if e.id and e.coords]
     labels = Counter(span.get("label") or "" for _, spans in documents for span in spans)
     mentions = sum(labels.values())
@@ -139,13 +120,17 @@ def render_report(documents: Sequence[tuple[Document, list[dict[str, Any]]]],
         '<nav><a href="#map">Map</a><a href="#entities">Entities</a><a href="#documents">Documents</a></nav>'
         "</header>",
         f'<section class="card" id="map"><h2>Places</h2>{render_map(places)}</section>',
-        f'<section class="card" id="entities"><h2>Entities by canonical id</h2>{_table(resolved, unresolved)}'
+        f'<section class="card" id="entities"><h2>Entities by canonical id</h2>{_table(table)}'
         "</section>",
         '<div id="documents">' + "".join(_document(i, *item) for i, item in enumerate(documents)),
         "</div>" if documents else '<p class="muted">No documents.</p></div>',
         f"<footer>Made by entity-normalizer {escape(_version())}. Hover an entity for its canonical "
         "name, id and how it matched; the text is shown exactly as written.</footer>",
     ]
+    return _page(title, "".join(body))
+
+
+def _page(title: str, body: str) -> str:
     label_rules = "\n".join(f'.ent[data-label="{label}"],.tag[data-label="{label}"]{{--c:{light};--d:{dark}}}'
                             for label, (light, dark) in COLORS.items())
     css = CSS.replace("__LABEL_RULES__", label_rules)
@@ -153,47 +138,24 @@ def render_report(documents: Sequence[tuple[Document, list[dict[str, Any]]]],
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{css}</style></head>"
-        f'<body><main>{"".join(body)}</main></body></html>\n'
+        f'<body><main>{body}</main></body></html>\n'
     )
 
 
-def collect(documents: Sequence[tuple[Document, list[dict[str, Any]]]]) -> dict[str, Entity]:
-    """Entities keyed by canonical id; unresolved mentions keyed by their words as written.
-
-    The spans must lie in their text without overlapping (as ``_placed`` leaves them)."""
-    entities: dict[str, Entity] = {}
-    for number, (doc, spans) in enumerate(documents):
-        for span in spans:
-            words = doc.text[span["start"] : span["end"]]
-            key = span["id"] or "\0" + words
-            entity = entities.get(key)
-            if entity is None:
-                entity = entities[key] = Entity(span["id"], span.get("name") or words)
-            entity.labels[span.get("label") or ""] += 1
-            entity.variants[words] += 1
-            entity.how.setdefault(words, _how(span))
-            entity.documents.add(number)
-            if entity.coords is None and span.get("lat") is not None and span.get("lon") is not None:
-                entity.coords = (float(span["lat"]), float(span["lon"]))
-    return entities
-
-
-def _placed(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The spans in text order, without any that overlaps an earlier one or lies outside the text."""
-    out, last = [], 0
-    for span in sorted(spans, key=lambda s: (s["start"], -s["end"])):
-        if not (last <= span["start"] < span["end"] <= len(text)):
-            log.warning("span %s-%s (%r) overlaps another or lies outside the text; not shown",
-                        span["start"], span["end"], span.get("text"))
-            continue
-        out.append(span)
-        last = span["end"]
-    return out
+def render_table_page(table: EntityTable, *, title: str = "Entities by canonical id") -> str:
+    """A page with the entity table alone (``annotate --summary FILE.html``)."""
+    resolved = sum(1 for e in table.entities.values() if e.id)
+    mentions = sum(e.mentions for e in table.entities.values())
+    stats = [(table.documents, "documents"), (mentions, "mentions"), (resolved, "entities")]
+    body = (f"<header><h1>{escape(title)}</h1>"
+            '<ul class="stats">' + "".join(f"<li><b>{n}</b>{what}</li>" for n, what in stats) + "</ul></header>"
+            f'<section class="card" id="entities">{_table(table)}</section>')
+    return _page(title, body)
 
 
 def highlight(text: str, spans: list[dict[str, Any]]) -> str:
     """The text, escaped, with a ``<mark>`` around each entity, placed by character offsets."""
-    return _marked(text, _placed(text, spans))
+    return _marked(text, placed(text, spans, warn=log))
 
 
 def _marked(text: str, placed: list[dict[str, Any]]) -> str:
@@ -220,7 +182,7 @@ def _classes(span: dict[str, Any]) -> str:
 def _mark(words: str, span: dict[str, Any]) -> str:
     label = span.get("label") or ""
     if span.get("id"):
-        tip = f"{span.get('name') or words}\n{span['id']}\n{label} · {_how(span)}"
+        tip = f"{span.get('name') or words}\n{span['id']}\n{label} · {how(span)}"
         alternatives = span.get("alternatives") or []
         if alternatives:
             tip += "\nalso possible: " + ", ".join(f"{a.get('id')} ({a.get('score')})" for a in alternatives)
@@ -229,13 +191,6 @@ def _mark(words: str, span: dict[str, Any]) -> str:
     tip = escape(tip).replace("\n", "&#10;")
     return (f'<mark class="ent{_classes(span)}" data-label="{escape(label)}" title="{tip}">'
             f"{_text(words)}</mark>")
-
-
-def _how(span: dict[str, Any]) -> str:
-    if not span.get("id"):
-        return "unresolved"
-    how = f"{span.get('match') or 'match'} match, score {float(span.get('score') or 0):.2f}"
-    return how + (f", {span['variant_kind']} name" if span.get("variant_kind") else "")
 
 
 def _legend(labels: Counter[str]) -> str:
@@ -250,14 +205,15 @@ def _legend(labels: Counter[str]) -> str:
     return "".join(chips)
 
 
-def _table(resolved: list[Entity], unresolved: list[Entity]) -> str:
-    if not resolved and not unresolved:
+def _table(table: EntityTable) -> str:
+    """The entity table (the same rows as ``annotate --summary``: :mod:`normalizer.corpus.summary`)."""
+    if not table.entities:
         return '<p class="muted">No entities found.</p>'
     rows = []
-    for entity in sorted(resolved, key=lambda e: (-e.mentions, e.name.casefold())):
+    for entity in table.resolved():
         name = f'<span class="name">{escape(entity.name)}</span> <code>{escape(entity.id or "")}</code>'
         rows.append(_row(name, entity, ""))
-    for entity in sorted(unresolved, key=lambda e: (-e.mentions, e.name.casefold())):
+    for entity in table.unresolved():
         name = f'<span class="name muted">{_text(entity.name)}</span> <code>not in the gazetteer</code>'
         rows.append(_row(name, entity, " unresolved"))
     head = ('<thead><tr><th>Entity</th><th>Type</th><th class="num">Mentions</th>'
@@ -268,12 +224,12 @@ def _table(resolved: list[Entity], unresolved: list[Entity]) -> str:
 def _row(first: str, entity: Entity, css: str) -> str:
     tags = "".join(f'<span class="tag{css}" data-label="{escape(label)}">{escape(label)}</span>'
                    for label, _ in entity.labels.most_common())
-    variants = "".join(
+    seen = "".join(
         f'<span class="variant" title="{escape(entity.how[words])}">{_text(words)}<b>{n}</b></span>'
-        for words, n in sorted(entity.variants.items(), key=lambda item: (-item[1], item[0])))
+        for words, n in variants(entity))
     return (f'<tr data-id="{escape(entity.id or "")}"><td>{first}</td><td>{tags}</td>'
-            f'<td class="num">{entity.mentions}</td><td class="num">{len(entity.documents)}</td>'
-            f"<td>{variants}</td></tr>")
+            f'<td class="num">{entity.mentions}</td><td class="num">{entity.documents}</td>'
+            f"<td>{seen}</td></tr>")
 
 
 def _document(number: int, doc: Document, placed: list[dict[str, Any]]) -> str:
