@@ -1,0 +1,142 @@
+"""Corpus-wide provisional ids: one id per unknown entity across documents, never a forced merge."""
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalizer.corpus.identities import (
+    Name,
+    acronym_of,
+    assign,
+    cluster,
+    corpus_identities,
+    document_names,
+)
+
+
+def record(doc_id: str, text: str, *mentions: tuple[str, str], resolved: dict[str, str] | None = None) -> dict:
+    """A record as `annotate` writes it; each (words, label) is found in order in the text."""
+    spans, at = [], 0
+    for words, label in mentions:
+        start = text.index(words, at)
+        at = start + len(words)
+        known = (resolved or {}).get(words)
+        spans.append({"start": start, "end": at, "text": words, "label": label, "id": known,
+                      "name": words if known else None, "match": "exact" if known else "none", "score": 0.0})
+    return {"id": doc_id, "text": text, "spans": spans}
+
+
+CORPUS = [
+    record("a", "Adaeze Okafor met Dmytro Verkhovskyi at the Northern Grain Cooperative (NGC) in Lviv.",
+           ("Adaeze Okafor", "PERSON"), ("Dmytro Verkhovskyi", "PERSON"), ("Northern Grain Cooperative", "ORG"),
+           ("NGC", "ORG"), ("Lviv", "GPE"), resolved={"Lviv": "geonames:702550"}),
+    record("b", "Okafor said NGC would buy more. Verkhovsky disagreed.",
+           ("Okafor", "PERSON"), ("NGC", "ORG"), ("Verkhovsky", "PERSON")),
+    record("c", "A. Okafor and Dmytro Verkhovskiy signed.", ("A. Okafor", "PERSON"), ("Dmytro Verkhovskiy", "PERSON")),
+    record("d", "Anna Lindqvist and Erik Lindqvist run Tallow Mills.",
+           ("Anna Lindqvist", "PERSON"), ("Erik Lindqvist", "PERSON"), ("Tallow Mills", "ORG")),
+    record("e", "Lindqvist declined to comment.", ("Lindqvist", "PERSON")),
+    record("f", "Erik Lindqvist spoke. Lindqvist said Tallow Mills would grow.",
+           ("Erik Lindqvist", "PERSON"), ("Lindqvist", "PERSON"), ("Tallow Mills", "ORG")),
+]
+
+
+def ids(records) -> dict[tuple[str, str], str | None]:
+    identities = corpus_identities(records)
+    out = {}
+    for rec in records:
+        for span in assign(rec, identities)["spans"]:
+            out.setdefault((rec["id"], span["text"]), span["id"])
+    return out
+
+
+def test_one_id_per_unknown_entity_across_documents():
+    found = ids(CORPUS)
+    okafor = {found[("a", "Adaeze Okafor")], found[("b", "Okafor")], found[("c", "A. Okafor")]}
+    assert okafor == {"new:person:adaeze-okafor"}
+    romanized = {found[("a", "Dmytro Verkhovskyi")], found[("c", "Dmytro Verkhovskiy")], found[("b", "Verkhovsky")]}
+    assert len(romanized) == 1 and romanized.pop().startswith("new:person:dmytro-verkhovsk")
+    assert found[("a", "Northern Grain Cooperative")] == found[("b", "NGC")] == "new:org:northern-grain-cooperative"
+    assert found[("d", "Tallow Mills")] == found[("f", "Tallow Mills")] == "new:org:tallow-mills"
+
+
+def test_a_shared_surname_is_never_forced():
+    found = ids(CORPUS)
+    assert found[("d", "Anna Lindqvist")] != found[("d", "Erik Lindqvist")]
+    assert found[("e", "Lindqvist")] == "new:person:lindqvist"  # two full names fit: stays apart
+    assert found[("f", "Lindqvist")] == found[("f", "Erik Lindqvist")] == "new:person:erik-lindqvist"
+
+
+def test_resolved_spans_are_untouched_and_new_ones_say_so():
+    identities = corpus_identities(CORPUS)
+    spans = assign(CORPUS[0], identities)["spans"]
+    assert spans[-1] == CORPUS[0]["spans"][-1]  # Lviv, from the gazetteer
+    assert {s["match"] for s in spans[:-1]} == {"new"}
+    assert spans[0]["name"] == "Adaeze Okafor"
+    assert CORPUS[0]["spans"][0]["id"] is None  # the input record is not changed
+
+
+def test_the_best_full_name_names_the_cluster():
+    corpus = [record(str(i), f"{who} spoke.", (who, "PERSON")) for i, who in
+              enumerate(["Okafor", "Adaeze Okafor", "Adaeze Okafor", "A. Okafor"])]
+    assert set(ids(corpus).values()) == {"new:person:adaeze-okafor"}
+
+
+def test_initials_that_differ_stay_apart_without_a_full_name():
+    corpus = [record("1", "J. Marsh spoke.", ("J. Marsh", "PERSON")),
+              record("2", "K. Marsh spoke.", ("K. Marsh", "PERSON")),
+              record("3", "Marsh spoke.", ("Marsh", "PERSON"))]
+    found = ids(corpus)
+    assert len({found[("1", "J. Marsh")], found[("2", "K. Marsh")], found[("3", "Marsh")]}) == 3
+
+
+def test_different_middle_initials_stay_apart():
+    corpus = [record("1", "Paul R. Nwosu spoke.", ("Paul R. Nwosu", "PERSON")),
+              record("2", "Paul T. Nwosu spoke.", ("Paul T. Nwosu", "PERSON")),
+              record("3", "Paul Nwosu spoke.", ("Paul Nwosu", "PERSON"))]
+    found = ids(corpus)
+    assert len({found[("1", "Paul R. Nwosu")], found[("2", "Paul T. Nwosu")], found[("3", "Paul Nwosu")]}) == 3
+    single = ids(corpus[::2])  # without the second Paul, the short form is his
+    assert single[("1", "Paul R. Nwosu")] == single[("3", "Paul Nwosu")]
+
+
+def test_an_acronym_with_two_meanings_joins_neither():
+    corpus = [record("1", "The Coastal Fishing Union (CFU) met.", ("Coastal Fishing Union", "ORG"), ("CFU", "ORG")),
+              record("2", "The Central Farmers Union (CFU) met.", ("Central Farmers Union", "ORG"), ("CFU", "ORG")),
+              record("3", "CFU said no.", ("CFU", "ORG"))]
+    found = ids(corpus)
+    assert found[("1", "CFU")] == found[("1", "Coastal Fishing Union")]  # defined in the document itself
+    assert found[("2", "CFU")] == found[("2", "Central Farmers Union")]
+    assert found[("3", "CFU")] == "new:org:cfu"
+
+
+def test_document_names_reads_definitions_and_short_forms():
+    found = document_names(CORPUS[0])
+    assert [name for _, name in found.uses] == [
+        Name("person", "Adaeze Okafor"), Name("person", "Dmytro Verkhovskyi"),
+        Name("org", "Northern Grain Cooperative"), Name("org", "Northern Grain Cooperative")]
+    assert found.acronyms == ((Name("org", "NGC"), Name("org", "Northern Grain Cooperative")),)
+    assert acronym_of("Bank of the Lower Danube") == "BLD"
+
+
+def test_slugs_alike_get_numbered_in_a_fixed_order():
+    identities = cluster({Name("org", "Rive-Gauche Books"): 1, Name("org", "Rive Gauche Books"): 1,
+                          Name("org", "Rivegauche Books"): 1})
+    shown = sorted({i.id for i in identities.values()})
+    assert all(i.startswith("new:org:rive") for i in shown)
+    assert len(shown) == len({i.id for i in identities.values()})
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_ids_do_not_depend_on_the_order_of_documents(rng: random.Random):
+    shuffled = CORPUS[:]
+    rng.shuffle(shuffled)
+    assert ids(shuffled) == ids(CORPUS)
+
+
+def test_a_generational_suffix_is_not_the_surname():
+    corpus = [record("1", "Tomas Reyes Jr. spoke.", ("Tomas Reyes Jr.", "PERSON")),
+              record("2", "Reyes said no.", ("Reyes", "PERSON"))]
+    found = ids(corpus)
+    assert found[("1", "Tomas Reyes Jr.")] == found[("2", "Reyes")] == "new:person:tomas-reyes-jr"
