@@ -243,3 +243,8 @@ class _LogLines:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def sigterm_as_interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM (a scheduler stopping the job) stops a run like Ctrl-C: finished records or shards are kept."""
+    raise KeyboardInterrupt

@@ -40,6 +40,7 @@ from .common import (
     problems_message,
     progress_bar,
     refuse_overwriting_inputs,
+    sigterm_as_interrupt,
 )
 
 STREAMING_FORMATS = ("jsonl", "tsv", "text")  # written document by document, so a run can resume
@@ -80,7 +81,7 @@ class AnnotateRun:
 
     # -- the run ------------------------------------------------------------------------------
     def execute(self) -> int:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = signal.signal(signal.SIGTERM, sigterm_as_interrupt)
         try:
             return self._execute()
         except KeyboardInterrupt:  # before the documents started (opening, model loading, counting)
@@ -296,8 +297,3 @@ class AnnotateRun:
             self.say(f"Error: {message}")
             return EXIT_FAILED
         return 0
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM (a scheduler stopping the job) stops the run like Ctrl-C: finished records are kept."""
-    raise KeyboardInterrupt

@@ -28,6 +28,7 @@ from .common import (
     problems_message,
     progress_bar,
     refuse_overwriting_inputs,
+    sigterm_as_interrupt,
 )
 
 LOCAL = "local"  # --dask without an address
@@ -90,7 +91,7 @@ def run_dask(inputs: tuple[str, ...], *, address: str, output: str | None, fmt: 
     run = ShardedRun(inputs, Path(output), fmt, config, address=where, workers=jobs, partition_bytes=size,
                      batch_size=batch_size, why=why, summary=Path(summary) if summary else None, say=view.say,
                      on_shard=view.shard_done, on_start=view.start, quiet=quiet)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, sigterm_as_interrupt)
     try:
         report = run.execute()
     except KeyboardInterrupt:
@@ -151,8 +152,3 @@ class _View:
             self.say(f"Error: {'; '.join(problems)}")
             return EXIT_FAILED
         return 0
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM (a batch scheduler stopping the job) stops the run like Ctrl-C: finished shards stay."""
-    raise KeyboardInterrupt
