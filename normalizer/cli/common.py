@@ -25,7 +25,7 @@ EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
 CONVENTIONS = ("normalizer", "geoparse")  # normalizer.pipeline.conventions.CONVENTIONS, without importing spaCy
 _CONVENTIONS_HELP = ("normalizer: the project's annotation conventions; geoparse: also every toponym nested in "
-                     "a name (Athens in 'Athens Police Department') and nationality words as their country "
+                     "a name (Tulsa in 'Tulsa Police Department') and nationality words as their country "
                      "(Russian -> Russia), as the geoparsing corpora annotate them; those spans carry "
                      "\"convention\": \"nested\" or \"demonym\".")
 
@@ -120,7 +120,7 @@ _PIPELINE_OPTIONS = (
     *_GAZETTEER_OPTIONS,
     *_RESOLUTION_OPTIONS,
     click.option("--nil-ids", is_flag=True, help="Give people and organizations the gazetteer does not know a "
-                 "provisional id (new:person:ivan-poddubny) instead of null; a surname joins its full name."),
+                 "provisional id (new:person:olena-testenko) instead of null; a surname joins its full name."),
     click.option("--conventions", type=click.Choice(CONVENTIONS), default="normalizer", show_default=True,
                  help=_CONVENTIONS_HELP),
 )
