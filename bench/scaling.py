@@ -7,14 +7,16 @@ data/sample.txt repeated when neither is there) into one text for each N, parses
 spaCy pipeline (the normalizer disabled, timed: "spacy_s"), then times the normalizer component
 alone on a copy of that parsed Doc, so each timing starts from NER's output ("normalizer_s", the
 best of two runs or more). ``k`` is the exponent of seconds ~ characters^k fitted by
-least squares on log-log, for the normalizer and for spaCy in the same run. Prints one JSON line
-per N, then one with the fits.
+least squares on log-log, for the normalizer and for spaCy in the same run. Times are CPU seconds of
+this process (``time.process_time``, one BLAS thread, as in ``throughput.py``), so other processes on
+the machine slow a run less. Prints one JSON line per N, then one with the fits.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -62,6 +64,8 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--no-world", action="store_true", help="the normalizer without the world layer")
     args = parser.parse_args()
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # before numpy loads
+        os.environ.setdefault(var, "1")
 
     from normalizer import load
 
@@ -74,15 +78,15 @@ def main() -> None:
     for n in (int(x) for x in args.sizes.split(",")):
         text = joined(texts, n)
         with nlp.select_pipes(disable=[NORMALIZER]):
-            start = time.perf_counter()
+            start = time.process_time()
             parsed = nlp(text)
-            spacy_s = time.perf_counter() - start
+            spacy_s = time.process_time() - start
 
         def run(parsed=parsed) -> float:
             doc = parsed.copy()  # NER's output, as the normalizer gets it in the pipeline
-            start = time.perf_counter()
+            start = time.process_time()
             normalizer(doc)
-            return time.perf_counter() - start
+            return time.process_time() - start
 
         normalizer_s = best_time(run, at_least=2)
         row = {"articles": n, "chars": len(text), "spacy_s": round(spacy_s, 3), "normalizer_s": round(normalizer_s, 4)}
