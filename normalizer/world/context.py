@@ -41,21 +41,6 @@ TERM_ERROR = 1e-11
 SUM_ERROR = 1e-15
 
 
-_LEGACY_NAMES = {  # module constants of earlier versions, now weights read from the file
-    "NEAR_KM": lambda w: w.evidence.nearness_km,
-    "SUPPORT_KM": lambda w: w.evidence.support_km,
-    "SUPPORT_WEIGHT": lambda w: w.evidence.support,
-    "SUPPORT_CAP": lambda w: w.evidence.support_cap,
-}
-
-
-def __getattr__(name: str) -> float:
-    """``NEAR_KM``, ``SUPPORT_KM``, ``SUPPORT_WEIGHT``, ``SUPPORT_CAP``: the weights file's values."""
-    if name in _LEGACY_NAMES:
-        return _LEGACY_NAMES[name](place_weights())
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def place_clues(entry: Entry, place: Place | None) -> tuple[str | None, tuple[tuple[str, str], ...], Point | None]:
     """What a resolved place entry tells: its country, its first-level region(s), its point."""
     regions = []

@@ -374,13 +374,3 @@ def _imported_entry(place: Place) -> Entry:
         lon=place.lon,
         path="<geonames>",
     )
-
-
-def __getattr__(name: str) -> object:
-    """``BASE_SCORE`` and ``STRICT_MIN_POPULATION`` of earlier versions: now in ``place_weights.toml``."""
-    if name == "BASE_SCORE":
-        score = place_weights().score
-        return {"fold": score.fold, "translit": score.translit}
-    if name == "STRICT_MIN_POPULATION":
-        return place_weights().score.strict_min_population
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,11 +10,7 @@ from hypothesis import strategies as st
 
 from normalizer.gazetteer.schema import Entry
 from normalizer.world.context import (
-    NEAR_KM,
     SMALL,
-    SUPPORT_CAP,
-    SUPPORT_KM,
-    SUPPORT_WEIGHT,
     Neighbours,
     PlaceContext,
     PointSet,
@@ -22,6 +18,11 @@ from normalizer.world.context import (
 from normalizer.world.distance import PointArrays, km, rough_km
 from normalizer.world.index import Place
 from normalizer.world.places import _Ranking
+from normalizer.world.weights import place_weights
+
+EVIDENCE = place_weights().evidence
+NEAR_KM, SUPPORT_KM, SUPPORT_WEIGHT, SUPPORT_CAP = (EVIDENCE.nearness_km, EVIDENCE.support_km, EVIDENCE.support,
+                                                    EVIDENCE.support_cap)
 
 lats = st.floats(-90, 90, allow_nan=False)
 lons = st.floats(-180, 180, allow_nan=False)
