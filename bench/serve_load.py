@@ -171,19 +171,30 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and every process below it, in MB (from /proc)."""
-    total, todo, seen = 0, [pid], set()
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it that is still there (from /proc)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        if current in seen:
+        if current in found:
             continue
-        seen.add(current)
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+            children = [int(c) for task in tasks for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        found.append(current)
+        todo += children
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and every process below it, in MB."""
+    total = 0
+    for current in process_tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
             continue
     return round(total / 1024, 1)
@@ -358,18 +369,12 @@ def annotate_phase(process: subprocess.Popen, url: str, nlp, documents: int, *, 
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of ``pid`` and every process below it (from /proc)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
+    """User and system CPU time of ``pid`` and every process below it."""
+    total = 0
+    for current in process_tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
