@@ -12,9 +12,13 @@ from normalizer.pipeline.document_context import CONTEXT_MIN_SCORE, DocumentCont
 from normalizer.pipeline.mention import Mention
 from normalizer.pipeline.resolve import Context, Resolution, Resolver
 from normalizer.text.keys import fold
-from normalizer.world.context import NEAR_KM, SUPPORT_CAP, SUPPORT_KM, SUPPORT_WEIGHT
 from normalizer.world.distance import km, rough_km
 from normalizer.world.index import Place
+from normalizer.world.weights import place_weights
+
+EVIDENCE = place_weights().evidence
+NEAR_KM, SUPPORT_KM, SUPPORT_WEIGHT, SUPPORT_CAP = (EVIDENCE.nearness_km, EVIDENCE.support_km, EVIDENCE.support,
+                                                    EVIDENCE.support_cap)
 
 POINTS = [(50.0, 36.25), (49.99, 36.3), (48.85, 2.35), (32.46, -82.92), (32.47, -82.91), (-33.9, 151.2), (50, 36)]
 WRITTEN = ["Paris", "PARIS", "Lyon", "Laurens County", "Kharkiv", "Acme", "Smith", "Latah County"]
