@@ -51,21 +51,25 @@ def corpus(files: list[Path], docs: int, out: Path) -> int:
     return words
 
 
-def serial(config, source: Path) -> tuple[dict, bytes, str]:
+def serial(config, source: Path, folder: Path) -> tuple[dict, bytes, str]:
+    """The serial path, new ids included: records spooled, then the corpus's ids, then the output."""
     from normalizer.corpus.batch import annotate_documents
     from normalizer.corpus.formats import Writer
     from normalizer.corpus.inputs import read_documents
+    from normalizer.corpus.spool import render_spool, spool_identities
     from normalizer.corpus.summary import EntityTable, render_summary
 
     started = time.perf_counter()
     nlp = config.load()
     loaded, cpu = time.perf_counter(), time.process_time()
-    stream, table, words = io.StringIO(), EntityTable(), 0
-    writer = Writer(stream, "jsonl")
-    for outcome in annotate_documents(nlp, read_documents([str(source)], on_error=print)):
-        writer.write(outcome.document, outcome.spans)
-        table.add_document(outcome.document, outcome.spans)
-        words += len(outcome.document.text.split())
+    spool, words = folder / "serial.spool.jsonl", 0
+    with open(spool, "w", encoding="utf-8") as handle:
+        writer = Writer(handle, "jsonl")
+        for outcome in annotate_documents(nlp, read_documents([str(source)], on_error=print)):
+            writer.write(outcome.document, outcome.spans)
+            words += len(outcome.document.text.split())
+    stream, table = io.StringIO(), EntityTable()
+    render_spool(spool, stream, "jsonl", spool_identities(spool), table=table)
     seconds, cpu = time.perf_counter() - loaded, time.process_time() - cpu
     row = {"part": "serial", "start_up_s": round(loaded - started, 2), "seconds": round(seconds, 1), "words": words,
            "words_per_s": round(words / seconds), "words_per_cpu_s": round(words / cpu)}
@@ -133,7 +137,7 @@ def main() -> None:
         words = corpus(args.files, args.docs, source)
         print(json.dumps({"part": "corpus", "documents": args.docs, "words": words,
                           "megabytes": round(source.stat().st_size / 1e6, 1)}), flush=True)
-        base, expected, table = serial(config, source)
+        base, expected, table = serial(config, source, folder)
         print(json.dumps(base), flush=True)
         rows = []
         for n in (int(x) for x in args.workers.split(",")):

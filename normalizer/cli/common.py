@@ -126,6 +126,18 @@ _PIPELINE_OPTIONS = (
 )
 
 
+NEW_IDS_OPTION = click.option(
+    "--new-ids/--no-new-ids", default=True, show_default=True,
+    help="Give every entity no gazetteer entry knows one provisional id across the whole run (new:person:…, "
+    "match \"new\"): spellings, surnames, initials and defined acronyms joined, never a forced merge. "
+    "The output is then written once all documents are read; --no-new-ids leaves them id null and streams.")
+
+
+def new_ids_option(function: Callable) -> Callable:
+    """``--new-ids/--no-new-ids`` (on by default), as the argument ``new_ids``."""
+    return NEW_IDS_OPTION(function)
+
+
 def gazetteer_options(function: Callable) -> Callable:
     """``-g/--gazetteer`` (repeatable) and ``--no-shipped``, as the arguments ``gazetteers`` and ``no_shipped``."""
     for option in reversed(_GAZETTEER_OPTIONS):

@@ -17,6 +17,7 @@ from .common import (
     failure,
     interruptible,
     load_pipeline,
+    new_ids_option,
     pipeline_options,
     refuse_overwriting_inputs,
     run_options,
@@ -56,11 +57,12 @@ def main() -> None:
               "finished shards.")
 @click.option("--partition-size", default="1MiB", show_default=True, metavar="SIZE",
               help="With --dask: input per partition (and shard); large JSONL files are cut at line ends.")
+@new_ids_option
 @pipeline_options
 @run_options
 @click.pass_context
-def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, partition_size, config, jobs, batch_size,
-             quiet):
+def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, partition_size, new_ids, config, jobs,
+             batch_size, quiet):
     """Annotate INPUTS: text files, directories (recursive), '-' for stdin, or .jsonl files whose
     records have a "text" field (their other fields pass through).
 
@@ -72,7 +74,7 @@ def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, parti
         jobs_given = ctx.get_parameter_source("jobs") != click.core.ParameterSource.DEFAULT
         sys.exit(run_dask(inputs, address=dask_address, output=output, fmt=fmt, config=config,
                           jobs=worker_count(jobs) if jobs_given else None, partition_size=partition_size,
-                          batch_size=batch_size, why=why, summary=summary, quiet=quiet))
+                          batch_size=batch_size, why=why, summary=summary, new_ids=new_ids, quiet=quiet))
     if ctx.get_parameter_source("partition_size") != click.core.ParameterSource.DEFAULT:
         raise ConfigFailure("--partition-size works with --dask")
     if output is not None and Path(output).is_dir():
@@ -81,7 +83,7 @@ def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, parti
     from .run import AnnotateRun
 
     run = AnnotateRun(inputs, output=output, fmt=fmt, resume=resume, config=config, jobs=worker_count(jobs),
-                      batch_size=batch_size, quiet=quiet, why=why, summary=summary)
+                      batch_size=batch_size, quiet=quiet, why=why, summary=summary, new_ids=new_ids)
     sys.exit(run.execute())
 
 
@@ -93,10 +95,11 @@ def annotate(ctx, inputs, output, fmt, why, resume, summary, dask_address, parti
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the readable report.")
 @click.option("--errors", type=click.IntRange(0), default=20, show_default=True,
               help="How many errors to list with their context.")
+@new_ids_option
 @pipeline_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @interruptible
-def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
+def evaluate(gold, system, labels, only_id, as_json, errors, new_ids, config, quiet):
     """Score SYSTEM.jsonl (or, without it, this normalizer's own output on GOLD's texts, annotated
     with the pipeline options) against GOLD.jsonl: span P/R/F1 per label, GeoNames id accuracy,
     cluster accuracy and accuracy within 161 km, with a list of errors in context. Agrees with
@@ -114,7 +117,7 @@ def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
     except NormalizerError as exc:
         raise failure(exc) from exc
     if system_records is None:
-        system_records, failed = _annotate_gold(gold, gold_records, config, quiet=quiet or as_json)
+        system_records, failed = _annotate_gold(gold, gold_records, config, new_ids=new_ids, quiet=quiet or as_json)
     else:
         failed = 0
     groups = {x.strip().upper() for x in labels.split(",")} if labels else None
@@ -133,9 +136,9 @@ def evaluate(gold, system, labels, only_id, as_json, errors, config, quiet):
                                    "they count as missed")
 
 
-def _annotate_gold(path: str, gold_records: list, config, *, quiet: bool) -> tuple[list[dict], int]:
-    """This normalizer's records for the gold texts, and how many failed (such a document has no
-    spans, and is named on stderr)."""
+def _annotate_gold(path: str, gold_records: list, config, *, new_ids: bool, quiet: bool) -> tuple[list[dict], int]:
+    """This normalizer's records for the gold texts (with the corpus's provisional ids unless
+    ``new_ids`` is off), and how many failed (such a document has no spans, and is named on stderr)."""
     from ..corpus.batch import annotate_documents
     from ..corpus.inputs import Document
 
@@ -148,7 +151,12 @@ def _annotate_gold(path: str, gold_records: list, config, *, quiet: bool) -> tup
         if not outcome.ok:
             failed += 1
             click.echo(f"error: {outcome.document.where}: {outcome.error}", err=True)
-        system.append({"id": record.get("id"), "spans": outcome.spans or []})
+        system.append({"id": record.get("id"), "text": outcome.document.text, "spans": outcome.spans or []})
+    if new_ids:
+        from ..corpus.identities import assign, corpus_identities
+
+        identities = corpus_identities(system)
+        system = [assign(record, identities) for record in system]
     return system, failed
 
 

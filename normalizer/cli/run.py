@@ -46,17 +46,28 @@ from .common import (
 STREAMING_FORMATS = ("jsonl", "tsv", "text")  # written document by document, so a run can resume
 
 
+def _temporary_spool() -> str:
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="entity-normalizer-", suffix=".spool.jsonl")
+    os.close(fd)
+    return name
+
+
 class AnnotateRun:
     """One ``annotate`` command: :meth:`execute` does the work and returns the exit code."""
 
     def __init__(
         self, inputs: tuple[str, ...], *, output: str | None, fmt: str, resume: bool, config: Any, jobs: int,
         batch_size: int, quiet: bool, stdin: IO | None = None, why: bool = False, summary: str | None = None,
+        new_ids: bool = True,
     ) -> None:
         self.inputs, self.fmt, self.resume, self.config = inputs, fmt, resume, config
         self.output = Path(output) if output else None
         self.jobs, self.batch_size, self.quiet, self.stdin, self.why = jobs, batch_size, quiet, stdin, why
         self.summary = Path(summary) if summary else None
+        self.new_ids = new_ids  # corpus-wide provisional ids: records wait in a spool (normalizer.corpus.spool)
         self.table: Any = None  # the --summary table (normalizer.corpus.summary.EntityTable)
         self.run: RunOutput | None = None
         self.direct: IO | None = None  # a device or FIFO given as -o, written like stdout
@@ -129,10 +140,10 @@ class AnnotateRun:
             self._check_summary()
 
     def _check_summary(self) -> None:
-        if self.resume:
-            raise ConfigFailure("--summary cannot be combined with --resume: the table would miss the documents of "
-                                "the earlier run; run again without --resume (or use --dask, whose shards keep "
-                                "their tables)")
+        if self.resume and not self.new_ids:
+            raise ConfigFailure("--summary cannot be combined with --resume --no-new-ids: the table would miss the "
+                                "documents of the earlier run; run again without --resume (or without "
+                                "--no-new-ids, or use --dask, whose shards keep their tables)")
         refuse_overwriting_inputs(self.summary, self.inputs)
         if self.output is not None and Path(self.summary).resolve() == self.output.resolve():
             raise ConfigFailure(f"--summary {self.summary} is also the output (-o); give it a file of its own")
@@ -155,7 +166,7 @@ class AnnotateRun:
             check_output_file(self.output)
             if self.fmt not in STREAMING_FORMATS:
                 return
-            options = {**self.config.__dict__, "format": self.fmt, "why": self.why}
+            options = {**self.config.__dict__, "format": self.fmt, "why": self.why, "new_ids": self.new_ids}
             gazetteer_files = [f for g in self.config.gazetteers if Path(g).exists() for f in yaml_files(Path(g))]
             signature = run_signature(self.inputs, fmt=self.fmt, options=options, files=gazetteer_files)
             self.run = RunOutput(self.output, signature=signature, resume=self.resume)
@@ -195,34 +206,25 @@ class AnnotateRun:
 
         run = self.run
         page = io.StringIO() if self.fmt == "html" and self.output is not None and self.direct is None else None
-        stream = (run.stream if run is not None else self.direct or page or click.get_text_stream("stdout"))
-        writer = Writer(stream, self.fmt, header=not self.earlier)
+        target = self.direct or page or click.get_text_stream("stdout")
+        spool = None
+        if self.new_ids:  # the records wait for the corpus's ids: in OUT.partial, or in a temporary file
+            spool = run.partial if run is not None else Path(_temporary_spool())
+            stream = run.stream if run is not None else open(spool, "w", encoding="utf-8")  # noqa: SIM115
+            writer = Writer(stream, "jsonl")
+        else:
+            stream = run.stream if run is not None else target
+            writer = Writer(stream, self.fmt, header=not self.earlier)
         self.done = self.earlier
         self.failed = run.failed if run is not None else 0
         self.bar = progress_bar(total, initial=self.done, quiet=self.quiet)
         try:
-            for outcome in self._outcomes(nlp, documents):
-                failed = not outcome.ok
-                if failed:
-                    self.say(f"error: {outcome.document.where}: {outcome.error}")
-                else:
-                    try:
-                        writer.write(outcome.document, outcome.spans)
-                        self.entities += len(outcome.spans)
-                    except ValueError as exc:  # a value JSON cannot hold
-                        failed = True
-                        self.say(f"error: {outcome.document.where}: could not be written: {exc}")
-                    else:
-                        if self.table is not None:
-                            self.table.add_document(outcome.document, outcome.spans)
-                self.failed += failed
-                self.done += 1
-                if run is not None:
-                    run.done(outcome.document, failed=failed)
-                else:
-                    stream.flush()
-                self.bar.update(1)
+            self._annotate(nlp, documents, writer, table=None if spool else self.table)
             writer.close()
+            if spool is not None:
+                self._render(spool, run, target)
+            elif run is not None:
+                run.finish()
             if page is not None:
                 from ..atomic import write_text
 
@@ -231,12 +233,51 @@ class AnnotateRun:
             return self._interrupted(total)
         except OSError as exc:
             return self._write_failed(exc)
+        finally:
+            if spool is not None and run is None:
+                stream.close()
+                spool.unlink(missing_ok=True)
         self._close_bar()
-        if run is not None:
-            run.finish()
         written = self.table is None or self._write_table()
         code = self._summary(total)
         return code if code or written else EXIT_FAILED
+
+    def _annotate(self, nlp: Any, documents: Iterator[Document], writer: Any, *, table: Any) -> None:
+        """Annotate and write every document, telling the journal (or flushing) after each."""
+        run = self.run
+        for outcome in self._outcomes(nlp, documents):
+            failed = not outcome.ok
+            if failed:
+                self.say(f"error: {outcome.document.where}: {outcome.error}")
+            else:
+                try:
+                    writer.write(outcome.document, outcome.spans)
+                    self.entities += len(outcome.spans)
+                except ValueError as exc:  # a value JSON cannot hold
+                    failed = True
+                    self.say(f"error: {outcome.document.where}: could not be written: {exc}")
+                else:
+                    if table is not None:
+                        table.add_document(outcome.document, outcome.spans)
+            self.failed += failed
+            self.done += 1
+            if run is not None:
+                run.done(outcome.document, failed=failed)
+            else:
+                writer.stream.flush()
+            self.bar.update(1)
+
+    def _render(self, spool: Path, run: RunOutput | None, target: IO) -> None:
+        """The corpus's ids from the spool, then the output in its format (see normalizer.corpus.spool)."""
+        from ..corpus.spool import render_spool, spool_identities
+
+        self._close_bar()
+        identities = spool_identities(spool)
+        if run is None:
+            render_spool(spool, target, self.fmt, identities, table=self.table)
+            target.flush()
+        else:
+            run.finish(render=lambda out: render_spool(spool, out, self.fmt, identities, table=self.table))
 
     def _write_table(self) -> bool:
         """Write the --summary table (atomically); False, with a message, when it cannot be written."""

@@ -80,7 +80,8 @@ def partition_bytes(size: str) -> int:
 
 
 def run_dask(inputs: tuple[str, ...], *, address: str, output: str | None, fmt: str, config: Any, jobs: int | None,
-             partition_size: str, batch_size: int, why: bool, summary: str | None, quiet: bool) -> int:
+             partition_size: str, batch_size: int, why: bool, summary: str | None, quiet: bool,
+             new_ids: bool = True) -> int:
     """The whole ``annotate --dask`` command; returns the exit code."""
     where = scheduler(address)
     check_usage(inputs, output=output, fmt=fmt, jobs_given=jobs is not None, address=where, summary=summary)
@@ -89,7 +90,8 @@ def run_dask(inputs: tuple[str, ...], *, address: str, output: str | None, fmt: 
 
     view = _View(quiet)
     run = ShardedRun(inputs, Path(output), fmt, config, address=where, workers=jobs, partition_bytes=size,
-                     batch_size=batch_size, why=why, summary=Path(summary) if summary else None, say=view.say,
+                     batch_size=batch_size, why=why, summary=Path(summary) if summary else None, new_ids=new_ids,
+                     say=view.say,
                      on_shard=view.shard_done, on_start=view.start, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, sigterm_as_interrupt)
     try:

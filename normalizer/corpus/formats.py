@@ -13,6 +13,12 @@ TSV_COLUMNS = ("doc_id", "start", "end", "text", "label", "id", "name", "match",
                "variant_kind", "lat", "lon")
 
 
+def record_document(record: dict[str, Any]) -> tuple[Document, list[dict[str, Any]]]:
+    """The document and spans of a JSONL record (:func:`document_record` the other way round)."""
+    fields = {k: v for k, v in record.items() if k not in ("id", "path", "text", "spans")}
+    return Document(id=record["id"], text=record["text"], path=record.get("path"), fields=fields), record["spans"]
+
+
 def document_record(doc: Document, spans: list[dict[str, Any]]) -> dict[str, Any]:
     """The JSONL record: the input's own fields, id, path, the original text and the spans."""
     record: dict[str, Any] = dict(doc.fields)
@@ -40,6 +46,13 @@ class Writer:
             self.documents.append((doc, _outermost(spans)))
             return
         self.stream.write(self.render(doc, spans))
+
+    def write_record(self, record: dict[str, Any]) -> None:
+        """Write one document given as its JSONL record (a JSONL record is written as it is)."""
+        if self.format == "jsonl":
+            self.stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+        else:
+            self.write(*record_document(record))
 
     def render(self, doc: Document, spans: list[dict[str, Any]]) -> str:
         """One document's output in a streaming format (jsonl, tsv, text), written in one piece."""

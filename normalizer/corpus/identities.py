@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..gazetteer.schema import PLACE_LABELS
@@ -286,17 +286,58 @@ def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, I
     return out
 
 
-def corpus_names(records: Iterable[Mapping[str, Any]]) -> tuple[Counter[Name], Counter[tuple[Name, Name]]]:
-    """Stages 1 over a corpus: the count of every distinct name and of every acronym definition."""
-    counts: Counter[Name] = Counter()
-    acronyms: Counter[tuple[Name, Name]] = Counter()
-    for record in records:
+@dataclass
+class CorpusNames:
+    """Stage 1 over many documents: the count of every distinct name and of every acronym definition.
+
+    Two of them merge (:meth:`merge`) in any order into the same counts, so a cluster can count per
+    partition and reduce (:mod:`normalizer.dask`); they travel as JSON (:meth:`to_json`).
+    """
+
+    counts: Counter[Name] = field(default_factory=Counter)
+    acronyms: Counter[tuple[Name, Name]] = field(default_factory=Counter)
+
+    def add(self, record: Mapping[str, Any]) -> None:
         found = document_names(record)
-        counts.update(name for _, name in found.uses)
-        acronyms.update(found.acronyms)
+        self.counts.update(name for _, name in found.uses)
+        self.acronyms.update(found.acronyms)
         for acronym, _ in found.acronyms:
-            counts[acronym] += 0  # an acronym written elsewhere on its own joins its expansion
-    return counts, acronyms
+            self.counts[acronym] += 0  # an acronym written elsewhere on its own joins its expansion
+
+    def merge(self, other: CorpusNames) -> CorpusNames:
+        """Add ``other``'s counts; returns this one."""
+        for name, n in other.counts.items():
+            self.counts[name] += n
+        self.acronyms.update(other.acronyms)
+        return self
+
+    @classmethod
+    def combine(cls, parts: Iterable[CorpusNames]) -> CorpusNames:
+        out = cls()
+        for part in parts:
+            out.merge(part)
+        return out
+
+    def identities(self) -> dict[Name, Identity]:
+        """Stage 2: the identity of every distinct name."""
+        return cluster(self.counts, acronyms=self.acronyms)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"names": [[n.kind, n.form, c] for n, c in sorted(self.counts.items())],
+                "acronyms": [[a.kind, a.form, e.form, c] for (a, e), c in sorted(self.acronyms.items())]}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> CorpusNames:
+        return cls(Counter({Name(kind, form): c for kind, form, c in value["names"]}),
+                   Counter({(Name(kind, a), Name(kind, e)): c for kind, a, e, c in value["acronyms"]}))
+
+
+def corpus_names(records: Iterable[Mapping[str, Any]]) -> CorpusNames:
+    """Stage 1 over a corpus (each record read once)."""
+    names = CorpusNames()
+    for record in records:
+        names.add(record)
+    return names
 
 
 def assign(record: Mapping[str, Any], identities: Mapping[Name, Identity]) -> dict[str, Any]:
@@ -314,5 +355,4 @@ def assign(record: Mapping[str, Any], identities: Mapping[Name, Identity]) -> di
 
 def corpus_identities(records: Iterable[Mapping[str, Any]]) -> dict[Name, Identity]:
     """Stages 1 and 2 over an iterable of records (read once)."""
-    counts, acronyms = corpus_names(records)
-    return cluster(counts, acronyms=acronyms)
+    return corpus_names(records).identities()

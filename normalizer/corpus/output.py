@@ -24,12 +24,12 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..atomic import replace, temporary_beside
+from ..atomic import atomic_open, replace, temporary_beside
 from ..errors import OutputError
 from .inputs import Document
 
@@ -221,14 +221,21 @@ class RunOutput:
         self._journal.write(f"{self.documents} {size} {self.failed} {self.digest}\n")
         self._journal.flush()
 
-    def finish(self) -> None:
-        """Make the partial file the target (atomically) and forget the journal."""
+    def finish(self, render: Callable[[TextIO], object] | None = None) -> None:
+        """Make the partial file the target (atomically) and forget the journal. With ``render``, the
+        partial file is a spool (:mod:`normalizer.corpus.spool`): ``render(out)`` writes the target's
+        content from it through a temporary file; if it raises, the partial file and journal stay."""
         if self.stream is None:
             raise RuntimeError("RunOutput.start() must come first")
         self.stream.flush()
         self.stream.close()
         self.stream = None
-        replace(self.partial, self.target)
+        if render is None:
+            replace(self.partial, self.target)
+        else:
+            with atomic_open(self.target, "w", newline="") as out:
+                render(out)
+            self.partial.unlink(missing_ok=True)
         self.journal.unlink(missing_ok=True)
         self.close()
 

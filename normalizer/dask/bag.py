@@ -22,6 +22,7 @@ from dask import delayed
 
 from ..corpus.batch import DEFAULT_BATCH_SIZE, annotate_documents
 from ..corpus.formats import document_record
+from ..corpus.identities import CorpusNames, assign, corpus_names
 from ..corpus.inputs import Document
 from ..errors import InputError
 from ..pipeline.load import PipelineConfig
@@ -70,7 +71,7 @@ def annotate_bag(
     bag: db.Bag, *, model: str | None = None, gazetteers: Iterable[str | Path] = (), shipped: bool = True,
     fuzzy_threshold: float = 90.0, world: bool = True, world_index_path: str | Path | None = None,
     nil_ids: bool = False, conventions: str = "normalizer", batch_size: int = DEFAULT_BATCH_SIZE,
-    why: bool = False,
+    why: bool = False, new_ids: bool = True,
 ) -> db.Bag:
     """The records of a bag of documents: one per item, in order, with the options of :func:`normalizer.load`.
 
@@ -81,6 +82,9 @@ def annotate_bag(
     becomes ``{"id": ..., "where": ..., "error": message}``: a record without ``"spans"``, so
     ``bag.filter(lambda r: "spans" not in r)`` gives the failures, each naming its document.
 
+    With ``new_ids`` (as ``annotate``), unknown entities get the corpus's provisional ids
+    (:func:`with_corpus_ids`); ``new_ids=False`` leaves them ``id: null``.
+
     Raises the configuration's errors (``GazetteerErrors``, ``ModelError``, ``ConfigError``) here.
     """
     config = PipelineConfig(model=model, gazetteers=tuple(str(g) for g in gazetteers), shipped=shipped,
@@ -90,7 +94,24 @@ def annotate_bag(
     config.check()
     parts = [delayed(annotate_partition, pure=True)(part, number, config, batch_size=batch_size, why=why)
              for number, part in enumerate(bag.to_delayed())]
-    return db.from_delayed(parts)
+    records = db.from_delayed(parts)
+    return with_corpus_ids(records) if new_ids else records
+
+
+def with_corpus_ids(records: db.Bag) -> db.Bag:
+    """The records with one provisional id per unknown entity across the whole bag
+    (:mod:`normalizer.corpus.identities`): the names counted per partition and merged (a reduction),
+    clustered once, and the identities broadcast to every partition. Failure records pass as they are."""
+    names = records.reduction(_partition_names, CorpusNames.combine)
+    return records.map(_assigned, names.apply(CorpusNames.identities))
+
+
+def _partition_names(records: Iterable[dict[str, Any]]) -> CorpusNames:
+    return corpus_names(r for r in records if "spans" in r)
+
+
+def _assigned(record: dict[str, Any], identities: dict) -> dict[str, Any]:
+    return assign(record, identities) if "spans" in record else record
 
 
 def annotate_partition(items: Iterable[Any], number: int, config: PipelineConfig, *,

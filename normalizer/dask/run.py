@@ -12,6 +12,9 @@ In this order, so that a mistake costs nothing:
 4. one task per unfinished partition (:func:`~normalizer.dask.shards.run_shard`) writes its shard
    and returns its counts and failures, shown as the shards finish; a worker that dies is replaced
    and its shard computed again by the scheduler (``distributed.scheduler.allowed-failures`` times);
+   (with new ids, the default, each task writes its partition's spool and returns the names of
+   its unknown entities; the names are merged on the cluster, clustered here, and one task per
+   shard writes it from its spool with the ids: :mod:`normalizer.dask.shards`);
 5. with a summary, the shards' entity tables are merged on the cluster in document order
    (``dask.bag.Bag.reduction``, a tree of merges) and only the merged table comes to the client.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..corpus.identities import CorpusNames
 from ..corpus.summary import EntityTable, write_summary
 from ..errors import NormalizerError, OutputError
 from ..pipeline.load import PipelineConfig
@@ -37,7 +41,10 @@ from .shards import (
     OutputFolder,
     ShardJob,
     ShardResult,
+    assign_shard,
     finished_result,
+    finished_spool,
+    load_names,
     load_table,
     run_shard,
     shard_result,
@@ -101,6 +108,7 @@ class ShardedRun:
     batch_size: int = 32
     why: bool = False
     summary: Path | None = None
+    new_ids: bool = True  # corpus-wide provisional ids (normalizer.corpus.identities): shards after all are read
     say: Callable[[str], None] = log.info
     on_shard: Callable[[ShardResult], None] | None = None  # progress, after each shard
     on_start: Callable[[int, int], None] | None = None  # (shards, finished earlier), before the first task
@@ -118,7 +126,7 @@ class ShardedRun:
             self.report.unreadable += 1
             self.say(f"error: {problem}")
         job = ShardJob(self.config, self.fmt, str(self.outdir.resolve()), width=max(5, len(str(len(plan.partitions)))),
-                       batch_size=self.batch_size, why=self.why)
+                       batch_size=self.batch_size, why=self.why, new_ids=self.new_ids)
         self._job = job
         folder = OutputFolder(self.outdir, signature=self.signature(plan), shards=len(plan.partitions))
         folder.open()
@@ -140,6 +148,7 @@ class ShardedRun:
         gazetteer = [f for g in self.config.gazetteers if Path(g).exists() for f in yaml_files(Path(g))]
         described = {
             "version": SIGNATURE_VERSION, "inputs": list(self.inputs), "format": self.fmt, "why": self.why,
+            "new_ids": self.new_ids,
             "files": [[f.name, f.size, f.mtime] for f in plan.files], "partition_bytes": self.partition_bytes,
             "options": self.config.__dict__,
             "gazetteer": [[str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns] for f in gazetteer],
@@ -154,12 +163,15 @@ class ShardedRun:
             earlier = finished_result(job, partition.number)
             if earlier is None:
                 todo.append(partition)
-            else:
+                earlier = finished_spool(job, partition.number) if job.new_ids else None
+            if earlier is not None:
                 self._finished(earlier)
-        report.earlier = report.finished
+        report.earlier = report.finished  # annotated by an earlier run (with new ids: spooled, perhaps not shards yet)
         if report.earlier and not self.quiet:
+            rewrite = len(todo) - (report.shards - report.earlier)  # annotated, but their shard is missing
+            again = f", and writing {rewrite} again from their annotated records" if rewrite else ""
             self.say(f"resuming: {report.earlier} of {report.shards} shards were done; annotating the other "
-                     f"{len(todo)}")
+                     f"{report.shards - report.earlier}{again}")
         if self.on_start is not None:
             self.on_start(report.shards, report.earlier)
         if not todo and self.summary is None:
@@ -193,9 +205,20 @@ class ShardedRun:
                      f"index opened in {slowest.index_s:.1f}s, {max(s.peak_mb for s in started):.0f} MB per worker")
 
     def _compute(self, client: Any, plan: Plan, job: ShardJob, todo: list) -> None:
+        run = uuid.uuid4().hex[:8]
+        annotate = [p for p in todo if not job.new_ids or finished_spool(job, p.number) is None]
+        shards = self._annotate(client, plan, job, annotate, run)
+        if job.new_ids:
+            shards = self._assign(client, plan, job, shards, todo, run)
+        total = self._reduction(client, job, plan, shards, run) if self.summary is not None else None
+        del shards  # the tables stay on the cluster only as long as the reduction needs them
+        if total is not None:
+            self._write_summary(total)
+
+    def _annotate(self, client: Any, plan: Plan, job: ShardJob, todo: list, run: str) -> dict[int, Any]:
+        """One task per partition of ``todo``; the results shown as they come. Returns the tasks."""
         from distributed import as_completed
 
-        run = uuid.uuid4().hex[:8]
         starts: dict[str, Any] = {}
         for partition in todo:
             for piece in partition.ranges:
@@ -206,8 +229,6 @@ class ShardedRun:
         shards = {p.number: client.submit(run_shard, p, next((starts[r.name] for r in p.ranges), None), job,
                                           key=f"{job.name(p.number)}-{run}", pure=False) for p in todo}
         results = {client.submit(shard_result, f, key=f"result-{job.name(n)}-{run}"): n for n, f in shards.items()}
-        total = self._reduction(client, job, plan, shards, run) if self.summary is not None else None
-        del shards  # the tables stay on the cluster only as long as the reduction needs them
         for future in as_completed(list(results)):
             number = results.pop(future)
             if future.status == "error":
@@ -215,8 +236,34 @@ class ShardedRun:
             else:
                 self._finished(future.result())
             future.release()
-        if total is not None:
-            self._write_summary(total)
+        return shards
+
+    def _assign(self, client: Any, plan: Plan, job: ShardJob, annotated: dict[int, Any], todo: list,
+                run: str) -> dict[int, Any]:
+        """With new ids: the names of every partition merged on the cluster, clustered here (memory:
+        distinct names), then one task per unfinished shard writes it with the ids."""
+        import dask.bag as db
+        from distributed import wait
+
+        if self.report.shard_failures or not todo:
+            if self.report.shard_failures:
+                self.say(f"error: the shards were not written: {len(self.report.shard_failures)} partition(s) "
+                         "failed, and the ids of unknown entities need all of them; run the same command again")
+            return {}
+        parts = [client.submit(shard_table, annotated[p.number], key=f"names-{job.name(p.number)}-{run}")
+                 if p.number in annotated else
+                 client.submit(load_names, job, p.number, key=f"names-{job.name(p.number)}-{run}")
+                 for p in plan.partitions]
+        names = db.from_delayed(parts).reduction(CorpusNames.combine, CorpusNames.combine, split_every=SPLIT_EVERY)
+        # one object on every worker (a dict given to scatter itself would be scattered key by key)
+        [identities] = client.scatter([client.compute(names).result().identities()], broadcast=True)
+        shards = {p.number: client.submit(assign_shard, job, p.number, identities,
+                                          key=f"assign-{job.name(p.number)}-{run}", pure=False) for p in todo}
+        wait(list(shards.values()))
+        for number, future in shards.items():
+            if future.status == "error":
+                self._shard_failed(job.name(number), future.exception())
+        return {n: f for n, f in shards.items() if f.status != "error"}
 
     def _reduction(self, client: Any, job: ShardJob, plan: Plan, shards: dict[int, Any], run: str) -> Any:
         import dask.bag as db

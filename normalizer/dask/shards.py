@@ -10,6 +10,14 @@ with its counts and the messages of its failed documents, and a JSON line with i
 (:class:`~normalizer.corpus.summary.EntityTable`). A shard is finished when both are there and the
 record gives the shard's size.
 
+With new ids (the default), the unknown entities' ids need the whole corpus, so a partition's task
+writes its records to a hidden spool (``OUTDIR/.part-<i>.spool.jsonl``, with its record
+``.part-<i>.spool.done`` holding the counts and failures and the names of its unknown entities,
+:class:`~normalizer.corpus.identities.CorpusNames`); once every partition is spooled, the names are
+merged on the cluster and clustered on the client, and :func:`assign_shard` writes each shard from
+its spool with the ids. The spools stay, so that a rerun after a shard was deleted writes it again
+without annotating it again.
+
 ``OUTDIR/.entity-normalizer-run.json`` says which run the folder holds (a signature of the inputs,
 their sizes and times, and the options); a rerun of the same command skips the finished shards and
 computes the others; another command on the same folder is refused, and so is a second run while
@@ -23,13 +31,16 @@ import fcntl
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_open, write_text
 from ..corpus.batch import annotate_documents
-from ..corpus.formats import Writer
+from ..corpus.formats import Writer, document_record
+from ..corpus.identities import CorpusNames, Identity, Name
+from ..corpus.spool import render_spool
 from ..corpus.summary import EntityTable
 from ..errors import OutputError
 from ..pipeline.load import PipelineConfig
@@ -53,6 +64,7 @@ class ShardJob:
     width: int
     batch_size: int = 32
     why: bool = False
+    new_ids: bool = False  # annotate into a spool shard first; ids and the shard after the whole corpus
 
     def name(self, number: int) -> str:
         return f"{SHARD_PREFIX}{number:0{self.width}d}{SUFFIXES[self.fmt]}"
@@ -62,6 +74,13 @@ class ShardJob:
 
     def record(self, number: int) -> Path:
         return Path(self.outdir) / f".{self.name(number)}.done"
+
+    def spool(self, number: int) -> Path:
+        """With new ids: the partition's records as JSONL, before the corpus's ids are known."""
+        return Path(self.outdir) / f".{SHARD_PREFIX}{number:0{self.width}d}.spool.jsonl"
+
+    def spool_record(self, number: int) -> Path:
+        return Path(self.outdir) / f".{SHARD_PREFIX}{number:0{self.width}d}.spool.done"
 
 
 @dataclass
@@ -90,22 +109,30 @@ class ShardResult:
         return cls(**value, earlier=True)
 
 
-def run_shard(partition: Partition, starts: list[int] | None, job: ShardJob) -> tuple[ShardResult, EntityTable]:
+def run_shard(partition: Partition, starts: list[int] | None, job: ShardJob,
+              ) -> tuple[ShardResult, EntityTable | CorpusNames]:
     """Annotate one partition on a worker and write its shard: the task of ``annotate --dask``
-    (``starts``: the first line of each byte range of the file the partition is a range of)."""
+    (``starts``: the first line of each byte range of the file the partition is a range of).
+
+    Returns the shard's result and its entity table; with ``job.new_ids``, the records go to the
+    partition's spool instead and the names of its unknown entities come back in place of the
+    table (:func:`assign_shard` writes the shard once the corpus's ids are known)."""
     started, cpu = time.perf_counter(), time.process_time()
     outdir = Path(job.outdir)
     if not outdir.is_dir():
         raise OutputError(f"the output folder is not there on worker {worker_name()}: on a cluster of several "
                           "machines, -o must be a folder they all share, at the same path", path=job.outdir)
     result = ShardResult(partition.number, job.name(partition.number), worker=worker_name())
-    table = EntityTable()
+    table: EntityTable | CorpusNames = CorpusNames() if job.new_ids else EntityTable()
     unreadable = lambda exc: result.unreadable.append(str(exc))  # noqa: E731
     warning = lambda exc: result.warnings.append(str(exc))  # noqa: E731
     documents = read_partition(partition, starts, on_error=unreadable, on_warning=warning)
     nlp = worker_pipeline(job.config)
-    with pipeline_turn(), atomic_open(job.shard(partition.number), "w", newline="") as stream:
-        writer = Writer(stream, job.fmt)
+    number = partition.number
+    target, record = (job.spool(number), job.spool_record(number)) if job.new_ids else \
+        (job.shard(number), job.record(number))
+    with pipeline_turn(), atomic_open(target, "w", newline="") as stream:
+        writer = Writer(stream, "jsonl" if job.new_ids else job.fmt)
         for outcome in annotate_documents(nlp, documents, batch_size=job.batch_size, why=job.why):
             result.documents += 1
             document = outcome.document
@@ -119,20 +146,41 @@ def run_shard(partition: Partition, starts: list[int] | None, job: ShardJob) -> 
                 continue
             result.entities += len(outcome.spans)
             result.words += len(document.text.split())
-            table.add_document(document, outcome.spans)
+            if job.new_ids:
+                table.add(document_record(document, outcome.spans))
+            else:
+                table.add_document(document, outcome.spans)
         writer.close()
         stream.flush()
         result.size = os.fstat(stream.fileno()).st_size
         result.seconds = round(time.perf_counter() - started, 3)
         result.cpu_s = round(time.process_time() - cpu, 3)
-        write_text(job.record(partition.number),
-                   json.dumps(result.to_json(), ensure_ascii=False) + "\n"
-                   + json.dumps(table.to_json(), ensure_ascii=False) + "\n")
+        _write_record(record, result, table)
     return result, table
 
 
-def shard_table(done: tuple[ShardResult, EntityTable]) -> list[EntityTable]:
-    """A shard task's table, as a bag partition (one item)."""
+def assign_shard(job: ShardJob, number: int, identities: Mapping[Name, Identity]) -> tuple[ShardResult, EntityTable]:
+    """With new ids: write shard ``number`` from its spool with the corpus's ids (a worker's task)."""
+    result = finished_spool(job, number)
+    if result is None:
+        raise OutputError("the annotated records of this shard are gone or changed; run the same command again",
+                          path=str(job.spool(number)))
+    table = EntityTable()
+    with atomic_open(job.shard(number), "w", newline="") as stream:
+        render_spool(job.spool(number), stream, job.fmt, identities, table=table)
+        stream.flush()
+        result = replace(result, size=os.fstat(stream.fileno()).st_size, earlier=False)
+        _write_record(job.record(number), result, table)
+    return result, table
+
+
+def _write_record(path: Path, result: ShardResult, table: EntityTable | CorpusNames) -> None:
+    write_text(path, json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+               + json.dumps(table.to_json(), ensure_ascii=False) + "\n")
+
+
+def shard_table(done: tuple[ShardResult, EntityTable | CorpusNames]) -> list[EntityTable | CorpusNames]:
+    """A shard task's table (or, from a spool task, its names), as a bag partition (one item)."""
     return [done[1]]
 
 
@@ -147,15 +195,31 @@ def load_table(job: ShardJob, number: int) -> list[EntityTable]:
         return [EntityTable.from_json(json.loads(handle.readline()))]
 
 
+def load_names(job: ShardJob, number: int) -> list[CorpusNames]:
+    """A finished spool's names, read from its record (on a worker), as a bag partition."""
+    with open(job.spool_record(number), encoding="utf-8") as handle:
+        handle.readline()
+        return [CorpusNames.from_json(json.loads(handle.readline()))]
+
+
 def finished_result(job: ShardJob, number: int) -> ShardResult | None:
     """The result of a shard an earlier run finished, or None (missing, cut short, or changed since)."""
+    return _finished(job.record(number), job.shard(number), job.name(number))
+
+
+def finished_spool(job: ShardJob, number: int) -> ShardResult | None:
+    """With new ids: the result of a spool an earlier task finished, or None."""
+    return _finished(job.spool_record(number), job.spool(number), job.name(number))
+
+
+def _finished(record: Path, written: Path, name: str) -> ShardResult | None:
     try:
-        with open(job.record(number), encoding="utf-8") as handle:
+        with open(record, encoding="utf-8") as handle:
             result = ShardResult.from_json(json.loads(handle.readline()))
-        size = job.shard(number).stat().st_size
+        size = written.stat().st_size
     except (OSError, ValueError, TypeError):
         return None
-    return result if result.name == job.name(number) and result.size == size else None
+    return result if result.name == name and result.size == size else None
 
 
 class OutputFolder:

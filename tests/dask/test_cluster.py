@@ -100,24 +100,41 @@ def test_tsv_shards_each_have_the_header_and_the_serial_rows(cluster, tmp_path):
     assert header + "".join(p.removeprefix(header) for p in parts) == expected.decode()
 
 
-def test_a_rerun_after_deleting_one_shard_computes_only_that_shard(cluster, tmp_path):
+@pytest.mark.parametrize(("deleted", "new_ids", "annotated"), [
+    ("shard", True, 0),  # its annotated records (the spool) are still there: only the ids and the shard again
+    ("shard and spool", True, 1),
+    ("shard", False, 1),
+])
+def test_a_rerun_after_deleting_one_shard_computes_only_that_shard(cluster, tmp_path, deleted, new_ids, annotated):
     _, address = cluster
     corpus = write_mixed(tmp_path / "corpus", records=80)
     out = tmp_path / "out"
-    args = [corpus, "--dask", address, "-o", out, "--partition-size", "3kB", *OPTIONS]
+    ids = [] if new_ids else ["--no-new-ids"]
+    args = [corpus, "--dask", address, "-o", out, "--partition-size", "3kB", *ids, *OPTIONS]
     assert invoke(*args).exit_code == 1
-    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [*shards(out), *out.glob(".part-*.done")]}
+    files = lambda: [*shards(out), *out.glob(".part-*.done"), *out.glob(".part-*.spool.jsonl")]  # noqa: E731
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files()}
     gone = shards(out)[2]
     gone.unlink()
+    spool = out / f".{gone.name.removesuffix('.jsonl')}.spool.jsonl"
+    assert spool.exists() == new_ids
+    if deleted == "shard and spool":
+        spool.unlink()
     result = invoke(*args, "--summary", tmp_path / "summary.jsonl")
     assert result.exit_code == 1
-    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [*shards(out), *out.glob(".part-*.done")]}
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files()}
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == [f".{gone.name}.done", gone.name]
+    rewritten = [f".{gone.name}.done", gone.name]
+    if annotated and new_ids:
+        rewritten = sorted([*rewritten, spool.name, spool.name.replace(".jsonl", ".done")])
+    assert changed == rewritten
     total = len(shards(out))
-    assert f"resuming: {total - 1} of {total} shards were done; annotating the other 1" in result.stderr
-    assert f"done: 84 documents in {total} of {total} shards in {out} (1 annotated by this run)" in result.stderr
-    expected, _ = serial(tmp_path, [corpus], extra=["--summary", tmp_path / "serial-summary.jsonl"])
+    again = ", and writing 1 again from their annotated records" if not annotated else ""
+    assert (f"resuming: {total - annotated} of {total} shards were done; annotating the other {annotated}{again}"
+            in result.stderr)
+    assert f"done: 84 documents in {total} of {total} shards in {out} ({annotated} annotated by this run)" \
+        in result.stderr
+    expected, _ = serial(tmp_path, [corpus], extra=["--summary", tmp_path / "serial-summary.jsonl", *ids])
     assert b"".join(p.read_bytes() for p in shards(out)) == expected
     assert (tmp_path / "summary.jsonl").read_bytes() == (tmp_path / "serial-summary.jsonl").read_bytes()
 
@@ -241,3 +258,43 @@ def test_a_local_cluster_without_an_address(tmp_path):
     assert result.exit_code == 1
     assert "dask: running on a local cluster of 2 worker(s)\n" in result.stderr
     assert b"".join(p.read_bytes() for p in shards(out)) == expected
+
+
+def test_provisional_ids_are_the_serial_ones_in_any_order(cluster, tmp_path):
+    """The corpus's ids need every partition: the names are reduced on the cluster, the shards written after."""
+    from ..corpus.named_corpus import DOCUMENTS, ids_by_mention, save_ruler_model, write_corpus
+
+    _, address = cluster
+    model = save_ruler_model(tmp_path / "model")
+    ruler = ["--model", str(model), "--no-world", "-g", str(MINI), "--no-shipped", "-q"]
+    corpus = write_corpus(tmp_path / "in.jsonl")
+    assert invoke(corpus, "-o", tmp_path / "serial.jsonl", *ruler).exit_code == 0
+    out = tmp_path / "out"
+    result = invoke(corpus, "--dask", address, "-o", out, "--partition-size", "200B", *ruler)
+    assert result.exit_code == 0, result.stderr
+    assert len(shards(out)) > 3
+    assert b"".join(p.read_bytes() for p in shards(out)) == (tmp_path / "serial.jsonl").read_bytes()
+    backward = write_corpus(tmp_path / "backward.jsonl", list(reversed(range(len(DOCUMENTS)))))
+    out2 = tmp_path / "out2"
+    assert invoke(backward, "--dask", address, "-o", out2, "--partition-size", "200B", *ruler).exit_code == 0
+    read = lambda folder: [json.loads(line) for p in shards(folder) for line in p.read_text().splitlines()]  # noqa: E731
+    found = ids_by_mention(read(out))
+    assert found == ids_by_mention(read(out2))
+    assert found[("b", "Okafor")] == {"new:person:adaeze-okafor"}
+
+
+def test_annotate_bag_gives_the_corpus_ids(cluster, tmp_path):
+    import dask.bag as db
+
+    from ..corpus.named_corpus import DOCUMENTS, ids_by_mention, save_ruler_model
+
+    client, _ = cluster
+    model = save_ruler_model(tmp_path / "model")
+    items = [{"id": i, "text": t} for i, t in DOCUMENTS]
+    options = {"model": str(model), "gazetteers": [str(MINI)], "shipped": False, "world": False}
+    found = ids_by_mention(annotate_bag(db.from_sequence(items, npartitions=3), **options).compute())
+    backward = annotate_bag(db.from_sequence(items[::-1], npartitions=4), **options).compute()
+    assert found == ids_by_mention(backward)
+    assert found[("b", "Okafor")] == found[("c", "A. Okafor")] == {"new:person:adaeze-okafor"}
+    plain = annotate_bag(db.from_sequence(items, npartitions=3), new_ids=False, **options).compute()
+    assert {s["id"] for r in plain for s in r["spans"]} == {None}

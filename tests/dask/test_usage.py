@@ -37,9 +37,9 @@ def text(tmp_path):
      "cluster put --dask after the inputs, or write --dask=local"),
     (["--dask", "-o", "OUT", "--partition-size", "lots"], "--partition-size lots: not a size (1MiB, 500kB, 64MB)"),
     (["--partition-size", "4MiB"], "--partition-size works with --dask"),
-    (["-o", "OUT.jsonl", "--resume", "--summary", "S.tsv"],
-     "--summary cannot be combined with --resume: the table would miss the documents of the earlier run; run "
-     "again without --resume (or use --dask, whose shards keep their tables)"),
+    (["-o", "OUT.jsonl", "--resume", "--no-new-ids", "--summary", "S.tsv"],
+     "--summary cannot be combined with --resume --no-new-ids: the table would miss the documents of the earlier "
+     "run; run again without --resume (or without --no-new-ids, or use --dask, whose shards keep their tables)"),
 ])
 def test_usage_errors_exit_2_with_one_message(text, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
