@@ -43,7 +43,7 @@ def test_every_variant_of_every_entry_reconciles_to_it(shipped, fine):
     gazetteer, reconciler, _ = shipped
     share, missed = share_reconciled(gazetteer, reconciler, fine=fine)
     assert share >= 0.99, f"{share:.4f}: {missed[:20]}"
-    assert len(missed) <= 10, missed  # today: Poddubny (two people) and Dnepr (the river and the city)
+    assert len(missed) <= 10, missed  # today: names two entries share (Dnepr: river and city; RSF; Sinwar)
 
 
 @pytest.mark.parametrize(("name", "kind", "wrong"), [
