@@ -1,14 +1,15 @@
 """Group the mentions ``suggest`` collects into clusters that are probably one entity.
 
 Three passes, OpenRefine-style:
-1. key collision: the same ``fold`` key, then the same ``translit_key`` (Kupyans'k = Kupyansk,
-   Izyum = Izjum) when the names are also alike (``TRANSLIT_MIN_SIMILARITY``);
-2. nearest neighbour: a cluster joins its closest other cluster when their most frequent forms are
+1. the corpus's own identities: mentions that ``annotate`` gives one provisional id
+   (:mod:`normalizer.corpus.identities`: spellings, a surname and its one full name, initials, a
+   defined acronym, one name labelled two ways) are one cluster from the start, so a proposal
+   carries every variant the run joined;
+2. key collision: the same ``fold`` key, then the same ``translit_key`` (Kupyans'k = Kupyansk,
+   Izyum = Izjum) when the names are also alike (:func:`~normalizer.pipeline.resolve.alike_spellings`);
+3. nearest neighbour: a cluster joins its closest other cluster when their most frequent forms are
    at least ``similarity`` alike (rapidfuzz ratio), start with the same letter, have 5+ letters
-   and NER gave them the same kind of label (person, organization, place);
-3. surnames: a one-word name joins the only person of its document whose name ends with it, and
-   a one-word person cluster joins the only multi-word person cluster ending with it
-   ("Testenko" joins "Olena Testenko").
+   and NER gave them the same kind of label (person, organization, place).
 """
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from ..corpus.identities import corpus_identities, document_names
 from ..gazetteer.schema import PLACE_LABELS
+from ..pipeline.resolve import alike_spellings
 from ..text.keys import fold, translit_key
 
 MIN_FUZZY_LETTERS = 5
-# The transliteration key is made for romanized Cyrillic; on other names it also joins Woltz and
-# Volts. Names sharing a key join only if also this alike (Izyum/Izjum 80, Sumy/Sumi 75, Woltz/Volts 60).
-TRANSLIT_MIN_SIMILARITY = 70.0
 
 
 @dataclass
@@ -90,10 +90,9 @@ def label_group(label: str) -> str:
 def cluster_sightings(sightings: list[Sighting], *, similarity: float = 88.0) -> list[Cluster]:
     """Cluster sightings; clusters come back largest first (then by name)."""
     by_key: dict[str, Cluster] = {}
-    full_names = _full_names_by_document(sightings)
+    shown = _identity_names(sightings)
     for sighting in sightings:
-        key = fold(sighting.text)
-        key = full_names.get((sighting.doc_id, key), key)
+        key = fold(shown.get(id(sighting), sighting.text))
         if key:
             by_key.setdefault(key, Cluster()).sightings.append(sighting)
     keys = list(by_key)
@@ -116,26 +115,39 @@ def cluster_sightings(sightings: list[Sighting], *, similarity: float = 88.0) ->
         skeleton = translit_key(key)
         if skeleton:
             for other in by_skeleton.setdefault(skeleton, []):
-                if fuzz.ratio(key, other) >= TRANSLIT_MIN_SIMILARITY:
+                if alike_spellings(key, other):
                     union(other, key)
             by_skeleton[skeleton].append(key)
     _nearest_neighbours(keys, by_key, union, similarity)
-    _surnames(keys, by_key, union, find)
     merged: dict[str, Cluster] = {}
     for key in keys:
         merged.setdefault(find(key), Cluster()).sightings.extend(by_key[key].sightings)
     return sorted(merged.values(), key=lambda c: (-len(c.sightings), -len(c.documents), c.name))
 
 
-def _full_names_by_document(sightings: list[Sighting]) -> dict[tuple[str, str], str]:
-    """(document, surname key) -> full name key, where one person of the document ends with that
-    word: the bare "Testenko" of a document that names "Olena Testenko" is her, whatever NER's label."""
-    endings: dict[tuple[str, str], set[str]] = {}
-    for s in sightings:
-        key = fold(s.text)
-        if s.label == "PERSON" and " " in key:
-            endings.setdefault((s.doc_id, key.rsplit(" ", 1)[1]), set()).add(key)
-    return {where: next(iter(keys)) for where, keys in endings.items() if len(keys) == 1}
+def _identity_names(sightings: list[Sighting]) -> dict[int, str]:
+    """id(sighting) -> the name of the corpus identity an unresolved sighting has (pass 1)."""
+    documents: dict[str, list[Sighting]] = {}
+    for sighting in sightings:
+        if sighting.fuzzy_id is None:
+            documents.setdefault(sighting.doc_id, []).append(sighting)
+    records = [_record(found) for found in documents.values()]
+    identities = corpus_identities(records)
+    out = {}
+    for record, found in zip(records, documents.values()):
+        for i, name in document_names(record).uses:
+            if name in identities:
+                out[id(found[i])] = identities[name].name
+    return out
+
+
+def _record(found: list[Sighting]) -> dict:
+    """One document's sightings as the record ``annotate`` writes (its text as far as they show it)."""
+    text = [" "] * max(s.end + len(s.after) for s in found)
+    for s in found:  # every window is the document's own text at its own offsets, so overlaps agree
+        text[s.start - len(s.before): s.end + len(s.after)] = s.before + s.text + s.after
+    spans = [{"start": s.start, "end": s.end, "text": s.text, "label": s.label, "id": None} for s in found]
+    return {"text": "".join(text), "spans": spans}
 
 
 def _nearest_neighbours(keys, by_key, union, similarity: float) -> None:
@@ -149,15 +161,3 @@ def _nearest_neighbours(keys, by_key, union, similarity: float) -> None:
             if j != i and other[:1] == key[:1] and groups[j] == groups[i]:
                 union(key, other)
                 break
-
-
-def _surnames(keys, by_key, union, find) -> None:
-    people = [k for k in keys if by_key[k].label == "PERSON"]
-    endings: dict[str, set[str]] = {}
-    for key in people:
-        words = key.split(" ")
-        if len(words) > 1:
-            endings.setdefault(words[-1], set()).add(find(key))
-    for key in people:
-        if " " not in key and len(endings.get(key, ())) == 1:
-            union(next(iter(endings[key])), key)

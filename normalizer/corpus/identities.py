@@ -30,12 +30,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..gazetteer.schema import PLACE_LABELS
+from ..pipeline.resolve import alike_spellings
 from ..text.keys import fold, slug, translit_key
 from ..text.words import words as word_list
 
 NEW_PREFIX = "new"
 NEW_MATCH = "new"
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", **{label: "place" for label in sorted(PLACE_LABELS)}}
+LABEL_OF_KIND = {"person": "PERSON", "org": "ORG", "place": "GPE"}  # a span whose cluster is of another kind
+KIND_ORDER = ("person", "org", "place")  # a tie between kinds goes to the first
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -62,10 +65,11 @@ class DocumentNames:
 
 @dataclass(frozen=True)
 class Identity:
-    """The provisional id of one cluster and the name it is shown by."""
+    """The provisional id of one cluster, the name it is shown by, and its kind (person, org, place)."""
 
     id: str
     name: str
+    kind: str = ""
 
 
 def _tidy(text: str) -> str:
@@ -101,7 +105,7 @@ def _given_key(form: str) -> str:
 def _fits(short: str, full: str) -> bool:
     """Does the short form ("Okafor", "A. Okafor", "A.N. Okafor") fit the full name?"""
     words, full_words = _words(short), _words(full)
-    if _surname_key(short) != _surname_key(full):
+    if _surname_key(short) != _surname_key(full) or not alike_spellings(fold(words[-1]), fold(full_words[-1])):
         return False
     initials = [w.rstrip(".")[0].lower() for w in words[:-1]]
     given = [w[0].lower() for w in full_words[:-1]]
@@ -125,17 +129,19 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
         if kind == "person" and is_full_person(form):
             fulls.setdefault(_surname_key(form), []).append(form)
     expansions = _defined_acronyms(unresolved, text)
-    uses, acronyms = [], []
+    uses = []
+    acronyms = [(Name("org", acronym), Name("org", expansion)) for acronym, expansion in expansions.items()]
     for i, _, kind, form in unresolved:
         if not form:
             continue
-        if kind == "person" and not is_full_person(form):
+        if kind == "org" and form in expansions:
+            form = expansions[form]
+        elif not is_full_person(form) and (kind == "person" or len(_words(form)) == 1):
+            # a surname (or initials and a surname) and the one person of the document it fits; a
+            # one-word name NER called an organization or a place, too ("Okafor said" tagged ORG)
             fitting = sorted({f for f in fulls.get(_surname_key(form), ()) if _fits(form, f)})
             if len(fitting) == 1:
-                form = fitting[0]
-        elif kind == "org" and form in expansions:
-            acronyms.append((Name(kind, form), Name(kind, expansions[form])))
-            form = expansions[form]
+                kind, form = "person", fitting[0]
         uses.append((i, Name(kind, form)))
     return DocumentNames(tuple(uses), tuple(sorted(set(acronyms))))
 
@@ -194,11 +200,40 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
         if name.kind != "person" or is_full_person(name.form):
             by_key.setdefault((name.kind, translit_key(name.form) or fold(name.form)), []).append(name)
     for same in by_key.values():
-        for other in same[1:]:
-            clusters.join(same[0], other)
+        _join_alike(same, clusters)
+    _join_kinds(counts, clusters)
     _join_people(counts, clusters)
     _join_acronyms(acronyms or {}, clusters)
     return _identities(counts, clusters)
+
+
+def _join_alike(names: list[Name], clusters: _Clusters) -> None:
+    """Names of one transliteration key join when their spellings are alike (Verkhovskyi and
+    Verkhovsky, not Woltz and Volts: the key is made for romanized Cyrillic)."""
+    for i, name in enumerate(names):
+        for other in names[:i]:
+            if alike_spellings(fold(name.form), fold(other.form)):
+                clusters.join(other, name)
+
+
+def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
+    """One name NER labels as different kinds in different documents ("Harbor Radio" ORG here,
+    PERSON there) is one entity: its mentions join, and the kind most of them got wins."""
+    kinds: dict[str, list[Name]] = {}
+    for name in sorted(counts):
+        if name.kind != "person" or is_full_person(name.form) or len(_words(name.form)) == 1:
+            kinds.setdefault(fold(name.form), []).append(name)
+    for same in kinds.values():
+        if len({n.kind for n in same}) > 1:
+            for other in same[1:]:
+                clusters.join(same[0], other)
+
+
+def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
+    written: Counter[str] = Counter()
+    for name in members:
+        written[name.kind] += counts[name]
+    return min(written, key=lambda kind: (-written[kind], KIND_ORDER.index(kind)))
 
 
 def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
@@ -220,8 +255,10 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     # With no full name of that surname in the corpus, the bare surname and one set of initials are one person.
     for same in orphans.values():
         if len({_initials(s.form) for s in same if len(_words(s.form)) > 1}) <= 1:
-            for short in same[1:]:
-                clusters.join(same[0], short)
+            for i, short in enumerate(same):
+                for other in same[:i]:
+                    if alike_spellings(fold(_words(short.form)[-1]), fold(_words(other.form)[-1])):
+                        clusters.join(other, short)
 
 
 def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
@@ -239,7 +276,7 @@ def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
 
 
 def _same_person(a: str, b: str) -> bool:
-    return _given_key(a) == _given_key(b) and _middles_agree(a, b)
+    return _given_key(a) == _given_key(b) and _middles_agree(a, b) and alike_spellings(fold(a), fold(b))
 
 
 def _initials(form: str) -> tuple[str, ...]:
@@ -274,13 +311,14 @@ def _best(members: list[Name], counts: Mapping[Name, int]) -> Name:
 def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, Identity]:
     named = []
     for members in clusters.groups().values():
-        best = _best(members, counts)
-        named.append((f"{NEW_PREFIX}:{best.kind}:{slug(best.form) or 'unnamed'}", best.form, members))
+        kind = _kind(members, counts)
+        best = _best([m for m in members if m.kind == kind], counts)
+        named.append((f"{NEW_PREFIX}:{kind}:{slug(best.form) or 'unnamed'}", best.form, kind, members))
     out: dict[Name, Identity] = {}
     taken: Counter[str] = Counter()
-    for base, shown, members in sorted(named, key=lambda n: (n[0], n[2])):
+    for base, shown, kind, members in sorted(named, key=lambda n: (n[0], n[3])):
         taken[base] += 1
-        identity = Identity(base if taken[base] == 1 else f"{base}-{taken[base]}", shown)
+        identity = Identity(base if taken[base] == 1 else f"{base}-{taken[base]}", shown, kind)
         for member in members:
             out[member] = identity
     return out
@@ -350,6 +388,8 @@ def assign(record: Mapping[str, Any], identities: Mapping[Name, Identity]) -> di
         identity = identities.get(name)
         if identity is not None:
             spans[i].update(id=identity.id, name=identity.name, match=NEW_MATCH)
+            if identity.kind and KIND_OF_LABEL[spans[i]["label"]] != identity.kind:
+                spans[i]["label"] = LABEL_OF_KIND[identity.kind]
     return {**record, "spans": spans}
 
 

@@ -248,9 +248,16 @@ def translit_refusal(name: Name, key: str) -> Refusal | None:
     """Why a name reached by the transliteration key may not be used for the folded ``key``, or None."""
     if not varies_by_romanization(name.entry):
         return Refusal.NO_ROMANIZATION
-    if fuzz.ratio(key, fold(name.variant.name)) < TRANSLIT_MIN_SIMILARITY:
+    if not alike_spellings(key, fold(name.variant.name)):
         return Refusal.NOT_ALIKE
     return None
+
+
+def alike_spellings(a: str, b: str) -> bool:
+    """Do two folded spellings that share a transliteration key look alike enough to be one name
+    (Izyum/Izjum 80, Verkhovskyi/Verkhovsky 94; not Woltz/Volts 60)? Used for curated names, the
+    corpus's unknown ones and ``suggest``'s clusters alike."""
+    return fuzz.ratio(a, b) >= TRANSLIT_MIN_SIMILARITY
 
 
 def in_context(entry: Entry, context: Context | None) -> bool:

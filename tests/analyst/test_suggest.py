@@ -137,6 +137,28 @@ def test_proposals_from_fuzzy_near_spelling_and_new_names(mini):
     assert len(propose(sightings, mini, limit=1)) == 1
 
 
+def at(text, words, label, doc):
+    """A sighting of ``words`` where they stand in ``text`` (its real offsets and context)."""
+    start = text.index(words)
+    end = start + len(words)
+    return Sighting(words, label, doc, start, end, text[max(0, start - 60):start], text[end:end + 60])
+
+
+def test_a_new_entry_carries_every_variant_the_corpus_ids_joined(mini):
+    """The clusters start from annotate's own corpus ids: initials, a defined acronym, other romanizations."""
+    first = "Dmytro Verkhovskyi chairs the Northern Grain Cooperative (NGC)."
+    second = "Verkhovsky and D. Verkhovskiy left the NGC meeting early."
+    sightings = [at(first, "Dmytro Verkhovskyi", "PERSON", "a"), at(first, "Northern Grain Cooperative", "ORG", "a"),
+                 at(second, "Verkhovsky", "PERSON", "b"), at(second, "D. Verkhovskiy", "PERSON", "b"),
+                 at(second, "NGC", "ORG", "b")]
+    proposals = {p.new["id"]: p for p in propose(sightings, mini, min_count=2)}
+    assert set(proposals) == {"person:dmytro-verkhovskyi", "org:northern-grain-cooperative"}
+    person = proposals["person:dmytro-verkhovskyi"]
+    assert person.new["name"] == "Dmytro Verkhovskyi"
+    assert sorted(person.names) == ["D. Verkhovskiy", "Dmytro Verkhovskyi", "Verkhovsky"]
+    assert proposals["org:northern-grain-cooperative"].names == ["Northern Grain Cooperative", "NGC"]
+
+
 def judged(tmp_path, text):
     path = tmp_path / "judged.yaml"
     path.write_text(text, encoding="utf-8")

@@ -140,3 +140,33 @@ def test_a_generational_suffix_is_not_the_surname():
               record("2", "Reyes said no.", ("Reyes", "PERSON"))]
     found = ids(corpus)
     assert found[("1", "Tomas Reyes Jr.")] == found[("2", "Reyes")] == "new:person:tomas-reyes-jr"
+
+
+def test_a_surname_ner_called_an_organization_or_place_is_the_person_of_its_document():
+    records = [
+        record("a", "Marta Quintero spoke. Quintero said the port would open; Quintero Hall was empty.",
+               ("Marta Quintero", "PERSON"), ("Quintero", "ORG"), ("Quintero Hall", "ORG")),
+        record("b", "Quintero is a town in the north.", ("Quintero", "GPE")),  # no such person here
+    ]
+    identities = corpus_identities(records)
+    first, second = (assign(r, identities)["spans"] for r in records)
+    assert [(s["text"], s["label"], s["id"]) for s in first] == [
+        ("Marta Quintero", "PERSON", "new:person:marta-quintero"),
+        ("Quintero", "PERSON", "new:person:marta-quintero"),  # relabelled: the document names her
+        ("Quintero Hall", "ORG", "new:org:quintero-hall"),  # two words: not a surname
+    ]
+    assert (second[0]["label"], second[0]["id"]) == ("GPE", "new:place:quintero")
+
+
+def test_one_name_labelled_two_ways_across_documents_takes_the_kind_most_mentions_got():
+    records = [
+        record("a", "Harbor Radio reported it.", ("Harbor Radio", "ORG")),
+        record("b", "Harbor Radio said so.", ("Harbor Radio", "PERSON")),
+        record("c", "According to Harbor Radio, yes.", ("Harbor Radio", "ORG")),
+        record("d", "Ines Harbor and Harbor Radio.", ("Ines Harbor", "PERSON"), ("Harbor Radio", "ORG")),
+    ]
+    identities = corpus_identities(records)
+    spans = [s for r in records for s in assign(r, identities)["spans"]]
+    radio = [s for s in spans if s["text"] == "Harbor Radio"]
+    assert {(s["label"], s["id"]) for s in radio} == {("ORG", "new:org:harbor-radio")}
+    assert next(s["id"] for s in spans if s["text"] == "Ines Harbor") == "new:person:ines-harbor"
