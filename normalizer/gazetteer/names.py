@@ -49,6 +49,7 @@ def entry_names(entry: Entry) -> list[Variant]:
     # The named schemes first, for every native name; the generic anyascii fallback last.
     names.extend(sorted(generated, key=lambda v: v.kind == "translit:anyascii"))
     names.extend(_suffix_forms(entry, names))
+    names.extend(_initial_forms(entry, names))
     weak = {_weak_key(v.name) for v in entry.variants if v.weak}
     excluded = {fold(x) for x in entry.exclude}
     seen: set[str] = set()
@@ -80,6 +81,22 @@ def _suffix_forms(entry: Entry, names: list[Variant]) -> list[Variant]:
             )
         elif entry.type == "river" and (m := _RIVER_SUFFIX.match(variant.name)):
             forms.append(Variant(f"River {m['base']}", kind=variant.kind, weak=variant.weak, generated=True))
+    return forms
+
+
+def _initial_forms(entry: Entry, names: list[Variant]) -> list[Variant]:
+    """A person's given name as its initial ("Adaeze Okafor" -> "A. Okafor"), as news writes it:
+    weak, so only a span NER tagged PERSON uses it, never running text."""
+    if entry.type != "person":
+        return []
+    forms = []
+    for variant in names:
+        words = variant.name.split()
+        if variant.weak or is_cyrillic(variant.name) or len(words) < 2:
+            continue
+        first = words[0]
+        if len(first.rstrip(".")) > 1 and first[:1].isupper() and first.isalpha():
+            forms.append(Variant(f"{first[0]}. {' '.join(words[1:])}", kind="abbreviation", weak=True, generated=True))
     return forms
 
 
