@@ -1,0 +1,178 @@
+"""Stage 2 of the corpus's provisional ids (:mod:`normalizer.corpus.identities`): the distinct names
+of the corpus, with their counts, clustered into entities, and each cluster's id and name."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from ..pipeline.resolve import alike_spellings
+from ..text.keys import fold, slug, translit_key
+from .name_forms import (
+    ACRONYM,
+    KIND_ORDER,
+    NEW_PREFIX,
+    Identity,
+    Name,
+    fits,
+    given_key,
+    initials,
+    is_full_person,
+    name_words,
+    surname_key,
+)
+
+
+class _Clusters:
+    """Union-find over names, joining always towards the smaller name, so the result is the same in any order."""
+
+    def __init__(self, names: Iterable[Name]) -> None:
+        self.parent = {name: name for name in names}
+
+    def find(self, name: Name) -> Name:
+        root = name
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[name] != root:
+            self.parent[name], name = root, self.parent[name]
+        return root
+
+    def join(self, a: Name, b: Name) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            low, high = sorted((ra, rb))
+            self.parent[high] = low
+
+    def groups(self) -> dict[Name, list[Name]]:
+        out: dict[Name, list[Name]] = {}
+        for name in sorted(self.parent):
+            out.setdefault(self.find(name), []).append(name)
+        return out
+
+
+def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], int] | None = None,
+            ) -> dict[Name, Identity]:
+    """Stage 2: the identity of every distinct name, from the corpus's names and their counts."""
+    clusters = _Clusters(counts)
+    by_key: dict[tuple[str, str], list[Name]] = {}
+    for name in sorted(counts):
+        if name.kind != "person" or is_full_person(name.form):
+            by_key.setdefault((name.kind, translit_key(name.form) or fold(name.form)), []).append(name)
+    for same in by_key.values():
+        _join_alike(same, clusters)
+    _join_kinds(counts, clusters)
+    _join_people(counts, clusters)
+    _join_acronyms(acronyms or {}, clusters)
+    return _identities(counts, clusters)
+
+
+def _join_alike(names: list[Name], clusters: _Clusters) -> None:
+    """Names of one transliteration key join when their spellings are alike (Verkhovskyi and
+    Verkhovsky, not Woltz and Volts: the key is made for romanized Cyrillic)."""
+    for i, name in enumerate(names):
+        for other in names[:i]:
+            if alike_spellings(fold(name.form), fold(other.form)):
+                clusters.join(other, name)
+
+
+def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
+    """One name NER labels as different kinds in different documents ("Harbor Radio" ORG here,
+    PERSON there) is one entity: its mentions join, and the kind most of them got wins."""
+    kinds: dict[str, list[Name]] = {}
+    for name in sorted(counts):
+        if name.kind != "person" or is_full_person(name.form) or len(name_words(name.form)) == 1:
+            kinds.setdefault(fold(name.form), []).append(name)
+    for same in kinds.values():
+        if len({n.kind for n in same}) > 1:
+            for other in same[1:]:
+                clusters.join(same[0], other)
+
+
+def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
+    written: Counter[str] = Counter()
+    for name in members:
+        written[name.kind] += counts[name]
+    return min(written, key=lambda kind: (-written[kind], KIND_ORDER.index(kind)))
+
+
+def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
+    fulls: dict[str, list[Name]] = {}
+    for name in sorted(counts):
+        if name.kind == "person" and is_full_person(name.form):
+            fulls.setdefault(surname_key(name.form), []).append(name)
+    for same_surname in fulls.values():
+        _join_full_names(same_surname, clusters)
+    shorts = [n for n in sorted(counts) if n.kind == "person" and not is_full_person(n.form)]
+    orphans: dict[str, list[Name]] = {}
+    for short in shorts:
+        key = surname_key(short.form)
+        roots = {clusters.find(f) for f in fulls.get(key, ()) if fits(short.form, f.form)}
+        if len(roots) == 1:
+            clusters.join(roots.pop(), short)
+        elif key not in fulls:
+            orphans.setdefault(key, []).append(short)
+    # With no full name of that surname in the corpus, the bare surname and one set of initials are one person.
+    for same in orphans.values():
+        if len({initials(s.form) for s in same if len(name_words(s.form)) > 1}) <= 1:
+            for i, short in enumerate(same):
+                for other in same[:i]:
+                    if alike_spellings(fold(name_words(short.form)[-1]), fold(name_words(other.form)[-1])):
+                        clusters.join(other, short)
+
+
+def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
+    """Full names of one surname key, the most specific first ("Paul R. Nwosu" before "Paul Nwosu"):
+    each joins the one group whose every name it agrees with (the given-name key, no middle names
+    that differ); a name that agrees with two groups stays on its own."""
+    groups: list[list[Name]] = []
+    for name in sorted(names, key=lambda n: (-len(name_words(n.form)), n.form)):
+        fitting = [g for g in groups if all(_same_person(name.form, other.form) for other in g)]
+        if len(fitting) == 1:
+            fitting[0].append(name)
+            clusters.join(fitting[0][0], name)
+        elif not fitting:
+            groups.append([name])
+
+
+def _same_person(a: str, b: str) -> bool:
+    return given_key(a) == given_key(b) and _middles_agree(a, b) and alike_spellings(fold(a), fold(b))
+
+
+def _middles_agree(a: str, b: str) -> bool:
+    """"Adaeze N. Okafor" and "Adaeze Okafor" may be one person; "… N. Okafor" and "… T. Okafor" not."""
+    first, second = set(initials(a)[1:]), set(initials(b)[1:])
+    return first <= second or second <= first
+
+
+def _join_acronyms(acronyms: Mapping[tuple[Name, Name], int], clusters: _Clusters) -> None:
+    meanings: dict[Name, set[Name]] = {}
+    for acronym, expansion in acronyms:
+        if acronym in clusters.parent and expansion in clusters.parent:
+            meanings.setdefault(acronym, set()).add(clusters.find(expansion))
+    for acronym, roots in sorted(meanings.items()):
+        if len(roots) == 1:
+            clusters.join(acronym, roots.pop())
+
+
+def _best(members: list[Name], counts: Mapping[Name, int]) -> Name:
+    def preference(name: Name) -> tuple:
+        full = name.kind != "person" or is_full_person(name.form)
+        acronym = bool(ACRONYM.fullmatch(name.form))
+        return (not full, acronym, -counts[name], -len(name.form), name.form)
+
+    return min(members, key=preference)
+
+
+def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, Identity]:
+    named = []
+    for members in clusters.groups().values():
+        kind = _kind(members, counts)
+        best = _best([m for m in members if m.kind == kind], counts)
+        named.append((f"{NEW_PREFIX}:{kind}:{slug(best.form) or 'unnamed'}", best.form, kind, members))
+    out: dict[Name, Identity] = {}
+    taken: Counter[str] = Counter()
+    for base, shown, kind, members in sorted(named, key=lambda n: (n[0], n[3])):
+        taken[base] += 1
+        identity = Identity(base if taken[base] == 1 else f"{base}-{taken[base]}", shown, kind)
+        for member in members:
+            out[member] = identity
+    return out

@@ -1,0 +1,87 @@
+"""The shape of an unknown entity's name, for the corpus's provisional ids (:mod:`normalizer.corpus.identities`):
+the kinds, the :class:`Name` and :class:`Identity` values, and what a person's name is made of
+(its words, initials, surname and given-name keys, and whether a short form fits a full name)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..pipeline.resolve import alike_spellings
+from ..text.keys import fold, translit_key
+from ..text.words import words as word_list
+
+NEW_PREFIX = "new"
+NEW_MATCH = "new"
+KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", **{label: "place" for label in sorted(PLACE_LABELS)}}
+LABEL_OF_KIND = {"person": "PERSON", "org": "ORG", "place": "GPE"}  # a span whose cluster is of another kind
+KIND_ORDER = ("person", "org", "place")  # a tie between kinds goes to the first
+ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True, order=True)
+class Name:
+    """A name of an unknown entity as the corpus writes it: ``kind`` (person, org, place) and form."""
+
+    kind: str
+    form: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The provisional id of one cluster, the name it is shown by, and its kind (person, org, place)."""
+
+    id: str
+    name: str
+    kind: str = ""
+
+
+def tidy(text: str) -> str:
+    return POSSESSIVE.sub("", " ".join(text.split())).strip()
+
+
+def is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 and word[:1].isalpha()
+
+
+def name_words(form: str) -> list[str]:
+    """The name's words, initials split ("A.N." -> "A.", "N."), a generational suffix left out."""
+    found = form.replace(".", ". ").split()
+    while len(found) > 1 and found[-1].rstrip(".,").lower() in word_list("name_suffixes"):
+        found.pop()
+    return found
+
+
+def is_full_person(form: str) -> bool:
+    """Two words or more, the first not an initial: "Adaeze Okafor", "Adaeze N. Okafor"."""
+    words = name_words(form)
+    return len(words) >= 2 and not is_initial(words[0])
+
+
+def surname_key(form: str) -> str:
+    return translit_key(name_words(form)[-1]) or fold(name_words(form)[-1])
+
+
+def given_key(form: str) -> str:
+    return translit_key(name_words(form)[0]) or fold(name_words(form)[0])
+
+
+def fits(short: str, full: str) -> bool:
+    """Does the short form ("Okafor", "A. Okafor", "A.N. Okafor") fit the full name?"""
+    words, full_words = name_words(short), name_words(full)
+    if surname_key(short) != surname_key(full) or not alike_spellings(fold(words[-1]), fold(full_words[-1])):
+        return False
+    initials = [w.rstrip(".")[0].lower() for w in words[:-1]]
+    given = [w[0].lower() for w in full_words[:-1]]
+    return all(i in given for i in initials) and (not initials or initials[0] == given[0])
+
+
+def acronym_of(form: str) -> str:
+    """The initials of a name's capitalized words: "Northern Grain Cooperative" -> "NGC"."""
+    words = [w for w in form.replace("-", " ").split() if w.lower() not in word_list("acronym_stop_words")]
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def initials(form: str) -> tuple[str, ...]:
+    return tuple(w[0].lower() for w in name_words(form)[:-1])
