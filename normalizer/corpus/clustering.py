@@ -11,6 +11,7 @@ from .name_forms import (
     ACRONYM,
     KIND_ORDER,
     NEW_PREFIX,
+    SHORT_FORM_MATCH,
     Identity,
     Name,
     fits,
@@ -55,7 +56,7 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
     clusters = _Clusters(counts)
     by_key: dict[tuple[str, str], list[Name]] = {}
     for name in sorted(counts):
-        if name.kind != "person" or is_full_person(name.form):
+        if not name.id and (name.kind != "person" or is_full_person(name.form)):
             by_key.setdefault((name.kind, translit_key(name.form) or fold(name.form)), []).append(name)
     for same in by_key.values():
         _join_alike(same, clusters)
@@ -79,7 +80,7 @@ def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     PERSON there) is one entity: its mentions join, and the kind most of them got wins."""
     kinds: dict[str, list[Name]] = {}
     for name in sorted(counts):
-        if name.kind != "person" or is_full_person(name.form) or len(name_words(name.form)) == 1:
+        if not name.id and (name.kind != "person" or is_full_person(name.form) or len(name_words(name.form)) == 1):
             kinds.setdefault(fold(name.form), []).append(name)
     for same in kinds.values():
         if len({n.kind for n in same}) > 1:
@@ -88,7 +89,8 @@ def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
 
 
 def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
-    written: Counter[str] = Counter()
+    """The kind most mentions of the members got (a tie: the first of KIND_ORDER)."""
+    written: Counter[str] = Counter({"person": 0} if not members else {})
     for name in members:
         written[name.kind] += counts[name]
     return min(written, key=lambda kind: (-written[kind], KIND_ORDER.index(kind)))
@@ -99,8 +101,8 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     for name in sorted(counts):
         if name.kind == "person" and is_full_person(name.form):
             fulls.setdefault(surname_key(name.form), []).append(name)
-    for same_surname in fulls.values():
-        _join_full_names(same_surname, clusters)
+    for same_surname in fulls.values():  # curated people are only there for the short forms to fit
+        _join_full_names([n for n in same_surname if not n.id], clusters)
     shorts = [n for n in sorted(counts) if n.kind == "person" and not is_full_person(n.form)]
     orphans: dict[str, list[Name]] = {}
     for short in shorts:
@@ -164,11 +166,19 @@ def _best(members: list[Name], counts: Mapping[Name, int]) -> Name:
 
 def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, Identity]:
     named = []
-    for members in clusters.groups().values():
-        kind = _kind(members, counts)
-        best = _best([m for m in members if m.kind == kind], counts)
-        named.append((f"{NEW_PREFIX}:{kind}:{slug(best.form) or 'unnamed'}", best.form, kind, members))
     out: dict[Name, Identity] = {}
+    for members in clusters.groups().values():
+        curated = {m for m in members if m.id}
+        if len(curated) == 1 and _kind([m for m in members if not m.id], counts) == "person":
+            # short forms of a curated person the corpus names in full (unless most call them something else)
+            person = curated.pop()
+            for member in members:
+                out[member] = Identity(person.id, person.form, "person", SHORT_FORM_MATCH)
+            continue
+        unknown = [m for m in members if not m.id] or members
+        kind = _kind(unknown, counts)
+        best = _best([m for m in unknown if m.kind == kind], counts)
+        named.append((f"{NEW_PREFIX}:{kind}:{slug(best.form) or 'unnamed'}", best.form, kind, members))
     taken: Counter[str] = Counter()
     for base, shown, kind, members in sorted(named, key=lambda n: (n[0], n[3])):
         taken[base] += 1

@@ -35,7 +35,6 @@ from .name_forms import (
     ACRONYM,
     KIND_OF_LABEL,
     LABEL_OF_KIND,
-    NEW_MATCH,
     NEW_PREFIX,
     Identity,
     Name,
@@ -61,6 +60,7 @@ class DocumentNames:
 
     uses: tuple[tuple[int, Name], ...]
     acronyms: tuple[tuple[Name, Name], ...] = ()
+    known: tuple[Name, ...] = ()  # the curated people it names in full
 
 
 def document_names(record: Mapping[str, Any]) -> DocumentNames:
@@ -69,10 +69,13 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
     text = record.get("text") or ""
     unresolved = [(i, span, KIND_OF_LABEL[span["label"]], tidy(span["text"])) for i, span in enumerate(spans)
                   if span.get("label") in KIND_OF_LABEL and _unresolved(span)]
-    fulls: dict[str, list[str]] = {}
+    fulls: dict[str, set[Name]] = {}
     for _, _, kind, form in unresolved:
         if kind == "person" and is_full_person(form):
-            fulls.setdefault(surname_key(form), []).append(form)
+            fulls.setdefault(surname_key(form), set()).add(Name(kind, form))
+    known = sorted({Name("person", span["name"], span["id"]) for span in spans if _curated_person(span)})
+    for name in known:
+        fulls.setdefault(surname_key(name.form), set()).add(name)
     expansions = _defined_acronyms(unresolved, text)
     uses = []
     acronyms = [(Name("org", acronym), Name("org", expansion)) for acronym, expansion in expansions.items()]
@@ -84,11 +87,17 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
         elif not is_full_person(form) and (kind == "person" or len(name_words(form)) == 1):
             # a surname (or initials and a surname) and the one person of the document it fits; a
             # one-word name NER called an organization or a place, too ("Okafor said" tagged ORG)
-            fitting = sorted({f for f in fulls.get(surname_key(form), ()) if fits(form, f)})
+            fitting = [f for f in fulls.get(surname_key(form), ()) if fits(form, f.form)]
             if len(fitting) == 1:
-                kind, form = "person", fitting[0]
+                uses.append((i, fitting[0]))
+                continue
         uses.append((i, Name(kind, form)))
-    return DocumentNames(tuple(uses), tuple(sorted(set(acronyms))))
+    return DocumentNames(tuple(uses), tuple(sorted(set(acronyms))), tuple(known))
+
+
+def _curated_person(span: Mapping[str, Any]) -> bool:
+    return (span.get("label") == "PERSON" and bool(span.get("id")) and not _unresolved(span)
+            and isinstance(span.get("name"), str) and is_full_person(span["name"]))
 
 
 def _unresolved(span: Mapping[str, Any]) -> bool:
@@ -123,6 +132,7 @@ class CorpusNames:
     def add(self, record: Mapping[str, Any]) -> None:
         found = document_names(record)
         self.counts.update(name for _, name in found.uses)
+        self.counts.update(found.known)
         self.acronyms.update(found.acronyms)
         for acronym, _ in found.acronyms:
             self.counts[acronym] += 0  # an acronym written elsewhere on its own joins its expansion
@@ -146,12 +156,12 @@ class CorpusNames:
         return cluster(self.counts, acronyms=self.acronyms)
 
     def to_json(self) -> dict[str, Any]:
-        return {"names": [[n.kind, n.form, c] for n, c in sorted(self.counts.items())],
+        return {"names": [[n.kind, n.form, c, *([n.id] if n.id else [])] for n, c in sorted(self.counts.items())],
                 "acronyms": [[a.kind, a.form, e.form, c] for (a, e), c in sorted(self.acronyms.items())]}
 
     @classmethod
     def from_json(cls, value: Mapping[str, Any]) -> CorpusNames:
-        return cls(Counter({Name(kind, form): c for kind, form, c in value["names"]}),
+        return cls(Counter({Name(kind, form, *known): c for kind, form, c, *known in value["names"]}),
                    Counter({(Name(kind, a), Name(kind, e)): c for kind, a, e, c in value["acronyms"]}))
 
 
@@ -172,7 +182,7 @@ def assign(record: Mapping[str, Any], identities: Mapping[Name, Identity]) -> di
     for i, name in found.uses:
         identity = identities.get(name)
         if identity is not None:
-            spans[i].update(id=identity.id, name=identity.name, match=NEW_MATCH)
+            spans[i].update(id=identity.id, name=identity.name, match=identity.match)
             if identity.kind and KIND_OF_LABEL[spans[i]["label"]] != identity.kind:
                 spans[i]["label"] = LABEL_OF_KIND[identity.kind]
     return {**record, "spans": spans}

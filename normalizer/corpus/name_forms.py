@@ -13,6 +13,7 @@ from ..text.words import words as word_list
 
 NEW_PREFIX = "new"
 NEW_MATCH = "new"
+SHORT_FORM_MATCH = "short-form"  # a surname or initials, linked to the one curated person of the corpus they fit
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", **{label: "place" for label in sorted(PLACE_LABELS)}}
 LABEL_OF_KIND = {"person": "PERSON", "org": "ORG", "place": "GPE"}  # a span whose cluster is of another kind
 KIND_ORDER = ("person", "org", "place")  # a tie between kinds goes to the first
@@ -22,10 +23,14 @@ POSSESSIVE = re.compile(r"['’]s?$")
 
 @dataclass(frozen=True, order=True)
 class Name:
-    """A name of an unknown entity as the corpus writes it: ``kind`` (person, org, place) and form."""
+    """A name of an unknown entity as the corpus writes it: ``kind`` (person, org, place) and form.
+
+    A curated person the corpus names in full is a name too, with its ``id`` and canonical name as
+    ``form``: a surname elsewhere may be a short form of it."""
 
     kind: str
     form: str
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Identity:
     id: str
     name: str
     kind: str = ""
+    match: str = NEW_MATCH
 
 
 def tidy(text: str) -> str:

@@ -170,3 +170,35 @@ def test_one_name_labelled_two_ways_across_documents_takes_the_kind_most_mention
     radio = [s for s in spans if s["text"] == "Harbor Radio"]
     assert {(s["label"], s["id"]) for s in radio} == {("ORG", "new:org:harbor-radio")}
     assert next(s["id"] for s in spans if s["text"] == "Ines Harbor") == "new:person:ines-harbor"
+
+
+def test_a_short_form_links_to_the_one_curated_person_the_corpus_names_in_full():
+    curated = {"Halima Benali": "person:halima-benali"}
+    records = [
+        record("a", "Halima Benali opened the session.", ("Halima Benali", "PERSON"), resolved=curated),
+        record("b", "Benali later left; H. Benali returned.", ("Benali", "PERSON"), ("H. Benali", "PERSON")),
+        record("c", "Benali Foods grew.", ("Benali Foods", "ORG")),
+    ]
+    identities = corpus_identities(records)
+    spans = [s for r in records for s in assign(r, identities)["spans"]]
+    linked = [(s["text"], s["label"], s["id"], s["match"]) for s in spans if s["text"] != "Halima Benali"]
+    assert linked == [
+        ("Benali", "PERSON", "person:halima-benali", "short-form"),
+        ("H. Benali", "PERSON", "person:halima-benali", "short-form"),
+        ("Benali Foods", "ORG", "new:org:benali-foods", "new"),
+    ]
+    assert spans[0]["id"] == "person:halima-benali" and spans[0]["match"] == "exact"  # resolved spans untouched
+
+
+def test_a_short_form_two_people_fit_stays_apart_from_both():
+    records = [
+        record("a", "Halima Benali opened the session.", ("Halima Benali", "PERSON"),
+               resolved={"Halima Benali": "person:halima-benali"}),
+        record("b", "Karim Benali, her cousin, spoke.", ("Karim Benali", "PERSON")),
+        record("c", "Benali said no.", ("Benali", "PERSON")),
+        record("d", "Then Benali of the port spoke to Karim Benali.", ("Benali", "PERSON"), ("Karim Benali", "PERSON")),
+    ]
+    identities = corpus_identities(records)
+    found = {(r["id"], s["text"]): s["id"] for r in records for s in assign(r, identities)["spans"]}
+    assert found[("c", "Benali")] == "new:person:benali"  # Halima or Karim: never forced
+    assert found[("d", "Benali")] == found[("b", "Karim Benali")] == "new:person:karim-benali"  # its document says
