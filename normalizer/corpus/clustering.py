@@ -14,11 +14,13 @@ from .name_forms import (
     SHORT_FORM_MATCH,
     Identity,
     Name,
-    fits,
+    fitting,
+    generation,
     given_key,
     initials,
     is_full_person,
     name_words,
+    same_generation,
     surname_key,
 )
 
@@ -107,7 +109,7 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     orphans: dict[str, list[Name]] = {}
     for short in shorts:
         key = surname_key(short.form)
-        roots = {clusters.find(f) for f in fulls.get(key, ()) if fits(short.form, f.form)}
+        roots = {clusters.find(f) for f in fitting(short.form, fulls.get(key, ()))}
         if len(roots) == 1:
             clusters.join(roots.pop(), short)
         elif key not in fulls:
@@ -126,7 +128,7 @@ def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
     each joins the one group whose every name it agrees with (the given-name key, no middle names
     that differ); a name that agrees with two groups stays on its own."""
     groups: list[list[Name]] = []
-    for name in sorted(names, key=lambda n: (-len(name_words(n.form)), n.form)):
+    for name in sorted(names, key=lambda n: (-len(name_words(n.form)), not generation(n.form), n.form)):
         fitting = [g for g in groups if all(_same_person(name.form, other.form) for other in g)]
         if len(fitting) == 1:
             fitting[0].append(name)
@@ -136,7 +138,8 @@ def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
 
 
 def _same_person(a: str, b: str) -> bool:
-    return given_key(a) == given_key(b) and _middles_agree(a, b) and alike_spellings(fold(a), fold(b))
+    return (given_key(a) == given_key(b) and _middles_agree(a, b) and same_generation(a, b)
+            and alike_spellings(fold(a), fold(b)))
 
 
 def _middles_agree(a: str, b: str) -> bool:

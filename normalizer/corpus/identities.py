@@ -39,7 +39,7 @@ from .name_forms import (
     Identity,
     Name,
     acronym_of,
-    fits,
+    fitting,
     is_full_person,
     name_words,
     surname_key,
@@ -87,9 +87,9 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
         elif not is_full_person(form) and (kind == "person" or len(name_words(form)) == 1):
             # a surname (or initials and a surname) and the one person of the document it fits; a
             # one-word name NER called an organization or a place, too ("Okafor said" tagged ORG)
-            fitting = [f for f in fulls.get(surname_key(form), ()) if fits(form, f.form)]
-            if len(fitting) == 1:
-                uses.append((i, fitting[0]))
+            candidates = fitting(form, fulls.get(surname_key(form), ()))
+            if len(candidates) == 1:
+                uses.append((i, candidates[0]))
                 continue
         uses.append((i, Name(kind, form)))
     return DocumentNames(tuple(uses), tuple(sorted(set(acronyms))), tuple(known))

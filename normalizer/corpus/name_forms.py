@@ -4,6 +4,7 @@ the kinds, the :class:`Name` and :class:`Identity` values, and what a person's n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..gazetteer.schema import PLACE_LABELS
@@ -73,14 +74,36 @@ def given_key(form: str) -> str:
     return translit_key(name_words(form)[0]) or fold(name_words(form)[0])
 
 
+def generation(form: str) -> str:
+    """The generational suffix of a name ("jr" of "Tomas Okonkwo Jr."), or ""."""
+    found = form.replace(".", ". ").split()
+    last = found[-1].rstrip(".,").lower() if len(found) > 1 else ""
+    return last if last in word_list("name_suffixes") else ""
+
+
+def same_generation(a: str, b: str) -> bool:
+    """"Okonkwo Jr." and "Okonkwo Sr." are two people; "Okonkwo" may be either."""
+    first, second = generation(a), generation(b)
+    return not first or not second or first == second
+
+
 def fits(short: str, full: str) -> bool:
     """Does the short form ("Okafor", "A. Okafor", "A.N. Okafor") fit the full name?"""
     words, full_words = name_words(short), name_words(full)
-    if surname_key(short) != surname_key(full) or not alike_spellings(fold(words[-1]), fold(full_words[-1])):
+    if surname_key(short) != surname_key(full) or not alike_spellings(fold(words[-1]), fold(full_words[-1])) \
+            or not same_generation(short, full):
         return False
     initials = [w.rstrip(".")[0].lower() for w in words[:-1]]
     given = [w[0].lower() for w in full_words[:-1]]
     return all(i in given for i in initials) and (not initials or initials[0] == given[0])
+
+
+def fitting(short: str, fulls: Iterable[Name]) -> list[Name]:
+    """The full names the short form fits; with a generational suffix, those with the same one
+    when there are any ("Okonkwo Jr." is "Tomas Okonkwo Jr.", not "Tomas Okonkwo")."""
+    found = sorted({full for full in fulls if fits(short, full.form)})
+    suffix = generation(short)
+    return [f for f in found if generation(f.form) == suffix] or found if suffix else found
 
 
 def acronym_of(form: str) -> str:

@@ -202,3 +202,17 @@ def test_a_short_form_two_people_fit_stays_apart_from_both():
     found = {(r["id"], s["text"]): s["id"] for r in records for s in assign(r, identities)["spans"]}
     assert found[("c", "Benali")] == "new:person:benali"  # Halima or Karim: never forced
     assert found[("d", "Benali")] == found[("b", "Karim Benali")] == "new:person:karim-benali"  # its document says
+
+
+def test_two_generations_of_one_name_are_two_people():
+    records = [
+        record("a", "Tomas Okonkwo Sr. founded it; Tomas Okonkwo Jr. runs it.",
+               ("Tomas Okonkwo Sr.", "PERSON"), ("Tomas Okonkwo Jr.", "PERSON")),
+        record("b", "Okonkwo Jr. said so.", ("Okonkwo Jr.", "PERSON")),
+        record("c", "Tomas Okonkwo spoke.", ("Tomas Okonkwo", "PERSON")),
+    ]
+    identities = corpus_identities(records)
+    found = {(r["id"], s["text"]): s["id"] for r in records for s in assign(r, identities)["spans"]}
+    assert found[("a", "Tomas Okonkwo Sr.")] != found[("a", "Tomas Okonkwo Jr.")]
+    assert found[("b", "Okonkwo Jr.")] == found[("a", "Tomas Okonkwo Jr.")]
+    assert found[("c", "Tomas Okonkwo")] not in (found[("a", "Tomas Okonkwo Sr.")], found[("a", "Tomas Okonkwo Jr.")])
