@@ -13,6 +13,12 @@ Two levels, each documented by its test table in ``tests/text/test_keys.py``:
     first, then kh/h, zh/z, ts/c, shch/sch/sh/s, y/j/i, ie/ye/e and doubled letters are
     merged. Izyum, Izjum and Izium share a key; Kupyansk, Kupjansk and Kupiansk share one;
     Donetsk and Donets do not, nor do Kyiv and Kyivstar, nor Russia and Russia-24 (digits stay).
+    A name the skeleton shows to be Slavic (a word ending as ``slavic_endings`` lists: -enko,
+    -chuk, -ov, -sky, -sk, -horod ...; or a given name of ``slavic_given_names``: Heorhiy,
+    Galina ...) also forgets Г as h or g, ё as yo/io/jo or e, x or ks, Polish sz/szcz and
+    French tch/chtch/ou: Herashchenko = Gerashchenko, Gorbachyov = Gorbachev, Myrhorod = Mirgorod,
+    Kravtchouk = Kravchuk; other names keep them apart (Haines/Gaines, Hertz/Gertz, Lyons/Lens). The test
+    reads the skeleton only, so names that shared a key before it still do.
     Only used for names of at least ``MIN_TRANSLIT_LENGTH`` letters.
 
 Both are cached; :func:`fold_uncached` and :func:`skeleton` (``translit_key(t) == skeleton(fold(t))``)
@@ -25,11 +31,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
 from anyascii import anyascii
 
+from ..text.words import words
 from .prepare import without_format_characters
 
 MIN_TRANSLIT_LENGTH = 4
@@ -58,6 +65,16 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("j", "i"),
     ("y", "i"),
 )
+# Only in the skeleton of a Slavic name (``_is_slavic``): merges that would join unrelated Latin names.
+_SLAVIC_RULES: tuple[tuple[str, str], ...] = (
+    ("ctc", "s"),  # French chtch for Щ: Khrouchtchev
+    ("tc", "c"),  # French tch for Ч: Kravtchouk, Gorbatchev
+    ("szc", "s"),  # Polish szcz for Щ: Juszczenko
+    ("sz", "s"),  # Polish sz for Ш: Tymoszenko
+    ("x", "ks"),  # Alexei/Aleksei
+    ("g", "h"),  # Г as Ukrainian h or Russian g: Heorhiy/Georgiy, Myrhorod/Mirgorod
+)
+_YO = re.compile(r"(?<=[bcdfghklmnpqrstvxz])io")  # ё after a consonant, as yo, io, jo or e: Gorbachyov/Gorbachev
 _DOUBLED = re.compile(r"([a-z])\1+")
 _FIRST_GROUP = itemgetter(1)  # a doubled letter's replacement: the letter (faster than the template r"\1")
 _NOT_A_LETTER = re.compile(r"[^A-Za-z]")
@@ -145,17 +162,52 @@ def translit_key(text: str) -> str:
 
 def skeleton(key: str) -> str:
     """The :func:`translit_key` of a name whose :func:`fold` key is ``key``."""
+    key = _latin_skeleton(key)
+    if _is_slavic(key):
+        key = slavic_skeleton(key)
+    letters = key.replace(" ", "")  # letters and digits
+    if not letters.isalpha():
+        letters = _NOT_A_LETTER.sub("", letters)
+    return key if len(letters) >= MIN_TRANSLIT_LENGTH else ""
+
+
+def _latin_skeleton(key: str) -> str:
+    """The merges safe for any name (the whole key before the Slavic step), of any length."""
     if not key.isascii() and _CYRILLIC.search(key):
         key = key.translate(_ROMANIZED).lower()  # == anyascii(key).lower()
     key = _NOT_IN_SKELETON.sub("", key)
     for old, new in _SKELETON_RULES:
         key = key.replace(old, new)
     key = _DOUBLED.sub(_FIRST_GROUP, key)
-    key = " ".join(key.replace("ie", "e").split())
-    letters = key.replace(" ", "")  # letters and digits
-    if not letters.isalpha():
-        letters = _NOT_A_LETTER.sub("", letters)
-    return key if len(letters) >= MIN_TRANSLIT_LENGTH else ""
+    return " ".join(key.replace("ie", "e").split())
+
+
+def slavic_skeleton(key: str) -> str:
+    """The merges of a skeleton with a Slavic word that would merge Latin names (see ``_SLAVIC_RULES``).
+
+    Like the test whether to apply them (:func:`_is_slavic`), a function of the skeleton alone: two
+    names that shared a skeleton still share one.
+    """
+    key = _YO.sub("e", key.replace("ou", "u"))  # French ou for У first: Iouri = Yuri, not Ieri
+    for old, new in _SLAVIC_RULES:
+        key = key.replace(old, new)
+    return _DOUBLED.sub(_FIRST_GROUP, key)
+
+
+def _is_slavic(key: str) -> bool:
+    """Does a word of the skeleton end as a Slavic surname or place does, or is it a Slavic given name?"""
+    endings, ending, given = _slavic_markers()
+    if " " not in key:  # most names: one word, and most of them end otherwise
+        return (key.endswith(endings) and ending.search(key) is not None) or key in given
+    return ending.search(key) is not None or not given.isdisjoint(key.split(" "))
+
+
+@cache
+def _slavic_markers() -> tuple[tuple[str, ...], re.Pattern[str], frozenset[str]]:
+    """The ``slavic_endings``; a word ending in one after two more characters; ``slavic_given_names`` as skeletons."""
+    endings = tuple(sorted(words("slavic_endings"), key=len, reverse=True))
+    pattern = re.compile(r"[^ ]{2}(?:" + "|".join(map(re.escape, endings)) + r")(?= |\Z)")
+    return endings, pattern, frozenset(_latin_skeleton(name) for name in words("slavic_given_names"))
 
 
 def is_cyrillic(text: str) -> bool:

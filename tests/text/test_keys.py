@@ -16,6 +16,7 @@ from normalizer.text.keys import (
     translit_key,
 )
 from normalizer.text.prepare import without_format_characters
+from normalizer.text.words import words
 
 
 @pytest.mark.parametrize(
@@ -90,6 +91,82 @@ def test_translit_key_refuses_short_names():
     assert translit_key("US") == ""
 
 
+# Romanizations of one Cyrillic name that agree only because the name is Slavic (a word ends as
+# slavic_endings lists, or is a given name of slavic_given_names): Г as h or g, ё as yo/io/e, x/ks,
+# Polish sz/szcz, French tch/chtch/ou.
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Anton Herashchenko", "Anton Gerashchenko"),  # Г: Ukrainian h, Russian g (-enko)
+        ("Hrushevsky", "Grushevsky", "Hrushevskyi"),  # -sky
+        ("Bohdan Khmelnytsky", "Bogdan Khmelnitsky"),
+        ("Hryhoriy Skovoroda", "Grigory Skovoroda"),  # the given names alone are Slavic
+        ("Heorhiy Gongadze", "Georgiy Gongadze"),
+        ("Olha Kobylianska", "Olga Kobylyanska"),
+        ("Halyna", "Galina"),
+        ("Myrhorod", "Mirgorod"),  # -horod
+        ("Chervonohrad", "Chervonograd"),  # -hrad
+        ("Henichesk", "Genichesk", "Генічеськ"),  # -sk
+        ("Gorbachev", "Gorbachyov", "Gorbatchev"),  # ё; French tch
+        ("Fyodor Dostoevsky", "Fedor Dostoyevsky", "Fiodor Dostoievski"),
+        ("Semyon Budyonny", "Semen Budennyi"),
+        ("Khrushchev", "Khrushchyov", "Khrouchtchev"),  # French chtch for Щ
+        ("Yushchenko", "Juszczenko", "Iouchtchenko"),  # Polish szcz, French chtch for Щ
+        ("Tymoshenko", "Tymoszenko"),  # Polish sz for Ш
+        ("Kravchuk", "Kravtchouk", "Krawtschuk"),  # French ou for У
+        ("Shostakovich", "Shostakovitch", "Schostakowitsch"),
+        ("Tchaikovsky", "Chaikovsky"),
+        ("Aleksey Leonov", "Alexey Leonov"),  # x/ks
+        ("Volgograd", "Volhohrad", "Волгоград"),
+    ],
+)
+def test_translit_key_merges_slavic_romanizations(spellings):
+    keys = {translit_key(s) for s in spellings}
+    assert len(keys) == 1 and "" not in keys, keys
+
+
+# Different Latin names that the Slavic merges would join: no Slavic word, so they stay apart.
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Haines", "Gaines"),  # h/g
+        ("Hertz", "Gertz"),
+        ("Hogan", "Gogan"),
+        ("Hector", "Gector"),
+        ("Stanley Holt", "Stanley Golt"),
+        ("Ivan Haines", "Ivan Gaines"),  # a given name as common outside the Slavic world
+        ("Lyons", "Lens"),  # yo/e
+        ("Sergio", "Serge"),
+        ("Fletcher", "Flecher"),  # tch/ch
+        ("Rousseau", "Russeau"),  # ou/u
+        ("Dexter", "Dekster"),  # x/ks
+        ("Szabo", "Sabo"),  # sz/s
+    ],
+)
+def test_translit_key_keeps_latin_names_apart(a, b):
+    assert translit_key(a) != translit_key(b)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Gogol", "Hohol"),  # no Slavic ending or given name: Г stays h or g
+        ("Haidamaky", "Gaidamaky"),
+        ("Juschtschenko", "Yushchenko"),  # German schtsch for Щ: "sc" = "s" would join Koscinski and Kosinski
+        ("Chodorkowski", "Khodorkovsky"),  # German and Polish ch for Х: ch is Ч in English
+        ("Timochenko", "Tymoshenko"),  # French ch for Ш, likewise
+    ],
+)
+def test_what_the_key_leaves_to_curated_variants(a, b):
+    assert translit_key(a) != translit_key(b)
+
+
+def test_a_slavic_word_carries_the_whole_name():
+    # -enko makes the whole name Slavic, Haines alone is not
+    assert translit_key("Haines Petrenko") == translit_key("Gaines Petrenko") != translit_key("Gaines")
+    assert translit_key("Kharkiv") == translit_key("Харків") == "harkiv"  # kh and h were merged before
+
+
 @pytest.mark.parametrize(
     "variant, written, ok",
     [
@@ -131,7 +208,38 @@ def test_translit_key_ignores_y_i_j(text):
     assert translit_key(text.replace("y", "i")) == translit_key(text.replace("y", "j"))
 
 
-# The implementation before the fast paths (commit 4a01a07), kept as the reference they must equal.
+_SOME_ENDINGS = st.sampled_from(["enko", "chuk", "ov", "yov", "eva", "sky", "skyi", "ski", "ovych", "sk", "horod",
+                                 "ivka"])
+
+
+@given(st.text(alphabet="abdefilmnopru", max_size=12), _SOME_ENDINGS)
+def test_h_and_g_agree_in_names_with_a_slavic_ending(stem, ending):  # (no t: -tsk, -tsky are no -sk, -sky)
+    assert translit_key("H" + stem + "r" + ending) == translit_key("G" + stem + "r" + ending)
+
+
+@given(st.text(alphabet="abdefilmnoprtu", min_size=2, max_size=12))
+def test_h_and_g_stay_apart_in_other_names(stem):
+    word = stem + "ert"  # no Slavic ending ends in t, no Slavic given name either
+    assert translit_key("H" + word) != translit_key("G" + word)
+    assert translit_key(f"{word.title()} Haines") != translit_key(f"{word.title()} Gaines")
+
+
+@given(st.text(alphabet="abcdeghijkloprstuvwyxz", max_size=20), _SOME_ENDINGS)
+def test_the_slavic_merges_keep_what_the_skeleton_merged(text, ending):
+    # y/i/j, w/v and doubled letters (of no letter group) agree with or without a Slavic ending
+    name = text + ending
+    variants = {name.replace("y", "i"), name.replace("y", "j"), name.replace("v", "w"),
+                re.sub(r"([abdegilmnopruvx])", r"\1\1", name)}
+    assert len({translit_key(v) for v in variants}) == 1
+
+
+@given(st.text(alphabet="abcdeghijklmnoprstuvwxyzАБВГҐДЕЄЖИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯЁЫЭ -", max_size=24))
+def test_translit_key_ignores_case(text):
+    assert translit_key(text.upper()) == translit_key(text.lower())
+
+
+# The implementation before the fast paths (commit 4a01a07), kept as the reference they must equal, with
+# the Slavic merges written plainly.
 _REF_APOSTROPHES = "'’‘ʼʹ`´ʻ′"
 _REF_POSSESSIVE = re.compile(r"[" + _REF_APOSTROPHES + r"][sS]$")
 _REF_PUNCT_TO_SPACE = re.compile(r"[\-‐‑‒–—―_/\\|,;:!?()\[\]{}\"“”«»„·•…+*=<>]+")
@@ -178,8 +286,7 @@ def _reference_abbreviation_join(text: str) -> str:
     return " ".join(out)
 
 
-def reference_translit_key(text: str) -> str:
-    key = reference_fold(text)
+def reference_skeleton(key: str) -> str:
     if _REF_CYRILLIC.search(key):
         key = anyascii(key).lower()
     key = "".join(c for c in key if c.isascii() and (c.isalnum() or c == " "))
@@ -187,7 +294,26 @@ def reference_translit_key(text: str) -> str:
         key = key.replace(old, new)
     key = _REF_DOUBLED.sub(r"\1", key)
     key = key.replace("ie", "e")
-    key = _REF_SPACES.sub(" ", key).strip()
+    return _REF_SPACES.sub(" ", key).strip()
+
+
+_REF_SLAVIC_RULES = (("ctc", "s"), ("tc", "c"), ("szc", "s"), ("sz", "s"), ("x", "ks"), ("g", "h"))
+
+
+def reference_slavic(key: str) -> str:
+    given = {reference_skeleton(name) for name in words("slavic_given_names")}
+    endings = words("slavic_endings")
+    found = key.split(" ")
+    if not any(w.endswith(e) and len(w) >= len(e) + 2 for w in found for e in endings) and not given & set(found):
+        return key
+    key = re.sub(r"(?<=[bcdfghklmnpqrstvxz])io", "e", key.replace("ou", "u"))
+    for old, new in _REF_SLAVIC_RULES:
+        key = key.replace(old, new)
+    return _REF_DOUBLED.sub(r"\1", key)
+
+
+def reference_translit_key(text: str) -> str:
+    key = reference_slavic(reference_skeleton(reference_fold(text)))
     if sum(c.isalpha() for c in key) < MIN_TRANSLIT_LENGTH:
         return ""
     return key
@@ -227,9 +353,18 @@ def test_fast_paths_equal_the_reference_on_word_sequences(words):
     assert skeleton(fold_uncached(text)) == reference_translit_key(text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Hor", "Gor", "bach", "yov", "ov", "enko", "sky", "sk", "x", "tch", "ou", "szcz", "io",
+                                 "Serhiy", "Gennady", "Г", "ё", "Хар", "gh", "gg", " ", "-", "1"]), max_size=8))
+def test_fast_paths_equal_the_reference_on_slavic_pieces(pieces):
+    text = "".join(pieces)
+    assert translit_key(text) == skeleton(fold_uncached(text)) == reference_translit_key(text)
+
+
 @pytest.mark.parametrize("text", ["", " ", "'s", "’S", "the", "The ", "the the", "U.S.", "a.b.c. d", "x's's",
                                   "Kha\u200brkiv", "ŉ", "Ǆ", "ﬁnland", "İstanbul", "Straße", "Київ's", "Щорс",
-                                  "A & B", "1 2 3 4", "ab12", "Zaporizhzhia", "Kiev…", "\u00adK"])
+                                  "A & B", "1 2 3 4", "ab12", "Zaporizhzhia", "Kiev…", "\u00adK", "Lev", "Kiev",
+                                  "Omsk", "Gennady", "Gennady-2", "Iouri Gorbatchiov", "Алексей Горбачёв", "gov"])
 def test_fast_paths_equal_the_reference_on_known_cases(text):
     assert fold(text) == reference_fold(text)
     assert translit_key(text) == reference_translit_key(text)
