@@ -26,6 +26,7 @@ from ..world.places import WorldPlaces, fill_coordinates, world_layer
 from .conventions import SPAN_GROUP, check_conventions
 from .extensions import SPAN_EXTENSIONS, register_extensions
 from .facts import DocumentFacts
+from .glued import split_names
 from .mention import Mention
 from .mentions import find_mentions
 from .nil import provisional_ids
@@ -137,6 +138,7 @@ class EntityNormalizer:
         _ = self.resolver
 
     def __call__(self, doc: Doc) -> Doc:
+        doc = split_names(doc, self.resolver)  # names glued to punctuation in one token: "/Acme/.", "U.S.-led"
         facts = DocumentFacts(doc)
         mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
         self.set_annotations(doc, mentions, ents=facts.ents)

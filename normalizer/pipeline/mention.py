@@ -36,6 +36,10 @@ class Why(StrEnum):
     ABBREVIATION = "abbreviation"  # a state or province abbreviation after a place ("Dunmore, Alta.")
     WIDENED = "widened"  # NER cut the place's name short
     PERIOD = "period"  # an abbreviation keeps its sentence-final period
+    # names NER did not delimit (pipeline/compounds.py, pipeline/agencies.py)
+    COMPOUND = "compound"  # a name inside a hyphenated compound ("pro-Lisbon", "Oslo-based")
+    AGENCY = "agency"  # the agency of a wire dateline ("ASHBY, May 2 /Acme/ -")
+    REGION = "region"  # a city's name the text uses for its region (pipeline/region_readings.py)
     # the place span is a person (pipeline/place_spans.py)
     AFTER_TITLE = "after-title"  # "coach Ashby"
     SPEAKS = "speaks"  # a small town's name before "said"

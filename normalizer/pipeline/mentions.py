@@ -2,6 +2,8 @@
 
 1. NER spans with a wanted label are cleaned (article, possessive, separators) and dropped
    when they lie in a menu line or are all lower-case and unknown to the gazetteer.
+   NER spans over hyphenated compounds give way to the names inside ("pro-[Lisbon]", ``compounds``),
+   and the agency of a wire dateline is an organization ("ASHBY (Acme) -", ``agencies``).
 2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
    weak names never, acronyms only in capitals, proper names only capitalized.
 3. Conflicts: the longer span wins ("Tartu County" over NER's "Tartu"); a curated name
@@ -28,11 +30,12 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import place_spans, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import agencies, compounds, place_spans, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
+from .region_readings import region_readings
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     LEADING_WORDS,
@@ -68,12 +71,16 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = ner_mentions(facts, resolver.index, labels=labels)
     if places:
         ner = place_spans.with_datelines(facts, ner, resolver.world)
+    ner = agencies.with_agencies(facts, ner, resolver)
+    ner = compounds.split_compounds(facts, ner, resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
     mentions = resolve_mentions(facts, mentions, resolver)
+    if labels & PLACE_LABELS:
+        mentions = region_readings(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
     kept = [m for m in mentions if _keep(doc, m) and m.label in labels]

@@ -1,0 +1,148 @@
+"""Region readings: a bare city name that the text plainly uses for the region of the same name.
+
+Many regions are named after their centre (an oblast, a province, a governorate), and news writes
+the bare name for either. The name reads as the region, not the city, when the words around it
+say so; each cue is a general pattern of English, the region is looked up by its own name
+("<name> <designator>", as the gazetteer or the world layer knows it), and nothing changes when
+there is no such region:
+
+* a designator shared across a coordination, after it: "the Ashby and Dunmore oblasts",
+  "Ashby, Dunmore and Fenwick regions", "the Ashby and Dunmore People's Republics";
+* a designator before it, with "of": "the provinces of Ashby and Dunmore", "the region of Ashby";
+* a region's head: "the governor of Ashby", "Ashby's governor", "the Ashby regional administration".
+
+The designators and heads are word lists (``region_designators``, ``region_heads``). A mention
+that resolved to a region already, or to a place that is no city, town or village, is left alone;
+the city stays among the alternatives.
+"""
+from __future__ import annotations
+
+from ..gazetteer.schema import PLACE_LABELS
+from ..text.words import table, words
+from .facts import DocumentFacts
+from .mention import Mention, Why
+from .resolve import Resolution, Resolver
+
+SETTLEMENT_TYPES = frozenset({"city", "town", "village"})
+REGION_TYPES = frozenset({"region", "republic"})
+JOINERS = frozenset({",", "and", "or", "&"})
+MAX_DESIGNATOR_WORDS = 3  # "people 's republics"
+
+
+def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """The mentions, with each bare city name the text uses for its region resolved to the region."""
+    doc = facts.doc
+    mentions = list(mentions)
+    ordered = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for chain in _chains(doc, [mentions[k] for k in ordered], [k for k in ordered]):
+        last = mentions[chain[-1]]
+        trailing = _trailing_designator(doc, last)  # NER took the designator in: "[Dunmore oblasts]"
+        if trailing is not None:
+            mentions[chain[-1]] = last = last.but(end=last.end - trailing[0])
+        designator = (trailing[1] if trailing else _designator_after(doc, last)) \
+            or _designator_before(doc, mentions[chain[0]])
+        heads = designator is None and len(chain) == 1 and _head_next_to(doc, mentions[chain[0]])
+        if designator is None and not heads:
+            if trailing is not None:
+                mentions[chain[-1]] = last.but(end=last.end + trailing[0])  # as it was
+            continue
+        for k in chain:
+            region = _region(facts, mentions[k], designator or "region", resolver)
+            if region is not None:
+                mentions[k] = mentions[k].but(Why.REGION, resolution=region, ner_label="GPE")
+            elif k == chain[-1] and trailing is not None:
+                mentions[k] = last.but(end=last.end + trailing[0])
+    return mentions
+
+
+def _chains(doc, ordered: list[Mention], indexes: list[int]) -> list[list[int]]:
+    """Runs of place mentions joined by commas, "and", "or" ("Ashby, Dunmore and Fenwick")."""
+    chains: list[list[int]] = []
+    previous: Mention | None = None
+    for mention, k in zip(ordered, indexes):
+        if not _placeish(mention, doc):
+            previous = None
+            continue
+        between = [t.text.lower() for t in doc[previous.end:mention.start]] if previous is not None else None
+        if between and len(between) <= 2 and all(w in JOINERS for w in between):
+            chains[-1].append(k)
+        else:
+            chains.append([k])
+        previous = mention
+    return chains
+
+
+def _placeish(mention: Mention, doc) -> bool:
+    found = mention.resolution
+    if found is not None:
+        return found.entry.type in SETTLEMENT_TYPES | REGION_TYPES
+    return mention.ner_label in PLACE_LABELS or _trailing_designator(doc, mention) is not None
+
+
+def _trailing_designator(doc, mention: Mention) -> tuple[int, str] | None:
+    """(words, singular) of a plural designator that ends an unresolved mention ("Dunmore Oblasts")."""
+    if mention.resolution is not None:
+        return None
+    designators = table("region_designators")
+    for size in range(min(MAX_DESIGNATOR_WORDS, len(mention) - 1), 0, -1):
+        written = _words(doc[mention.end - size:mention.end])
+        if written in designators and written != designators[written].lower():
+            return size, designators[written]
+    return None
+
+
+def _designator_after(doc, mention: Mention) -> str | None:
+    """The singular of a plural designator right after the chain's last name ("... and Dunmore oblasts")."""
+    designators = table("region_designators")
+    for size in range(MAX_DESIGNATOR_WORDS, 0, -1):
+        if mention.end + size <= len(doc):
+            written = _words(doc[mention.end:mention.end + size])
+            if written in designators and written != designators[written].lower():
+                return designators[written]
+    return None
+
+
+def _designator_before(doc, mention: Mention) -> str | None:
+    """A designator and "of" right before the chain ("the provinces of Ashby and ...")."""
+    if mention.start < 2 or doc[mention.start - 1].lower_ != "of":
+        return None
+    designators = table("region_designators")
+    for size in range(MAX_DESIGNATOR_WORDS, 0, -1):
+        start = mention.start - 1 - size
+        if start >= 0 and (written := _words(doc[start:mention.start - 1])) in designators:
+            return designators[written]
+    return None
+
+
+def _head_next_to(doc, mention: Mention) -> bool:
+    """"the governor of Ashby", "Ashby governor", "Ashby's governor", "the Ashby regional council"."""
+    heads = words("region_heads")
+    before = doc[mention.start - 2:mention.start] if mention.start >= 2 else []
+    if len(before) == 2 and before[1].lower_ == "of" and before[0].lower_ in heads:
+        return True
+    after = [t.lower_ for t in doc[mention.end:mention.end + 2]]
+    if after[:1] and after[0] in ("'s", "’s"):
+        after = after[1:]
+    return bool(after) and after[0] in heads
+
+
+def _words(span) -> str:
+    return " ".join(t.lower_ for t in span).replace(" 's", "'s").replace(" ’s", "’s")
+
+
+def _region(facts: DocumentFacts, mention: Mention, designator: str, resolver: Resolver) -> Resolution | None:
+    """The region of the mention's name with the designator, if the mention is a settlement of
+    that name (or unresolved) and such a region exists in the same country."""
+    found = mention.resolution
+    if found is not None and found.entry.type not in SETTLEMENT_TYPES:
+        return None
+    name = facts.span_text(mention.start, mention.end)
+    region = resolver.resolve(f"{name} {designator}", label="GPE")
+    if region is None or region.entry.type not in REGION_TYPES:
+        return None
+    if found is not None and found.entry.country and region.entry.country \
+            and found.entry.country != region.entry.country:
+        return None
+    city = [(found.entry.canonical_id, found.score)] if found is not None else []
+    return Resolution(region.entry, name, region.variant_kind, region.match_kind, region.score,
+                      city + [a for a in region.alternatives if a[0] not in dict(city)])

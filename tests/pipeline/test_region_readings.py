@@ -1,0 +1,72 @@
+"""Region readings: a city's name the text plainly uses for the region of that name (own examples)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from normalizer.gazetteer.load import load_gazetteer
+from normalizer.pipeline.component import EntityNormalizer
+
+from ..conftest import annotate_with_ents
+
+GAZETTEER = """
+- {id: place:ashby, name: Ashby, type: city, country: UA}
+- {id: place:ashby-oblast, name: Ashby Oblast, type: region, country: UA}
+- {id: place:dunmore, name: Dunmore, type: city, country: UA}
+- {id: place:dunmore-oblast, name: Dunmore Oblast, type: region, country: UA}
+- {id: place:dunmore-peoples-republic, name: Dunmore People's Republic, type: republic, country: UA}
+- {id: place:ashby-peoples-republic, name: Ashby People's Republic, type: republic, country: UA}
+- {id: place:fenwick, name: Fenwick, type: city, country: UA}
+- {id: place:corliss, name: Corliss, type: city, country: UA}
+- {id: place:corliss-province, name: Corliss Province, type: region, country: PL}
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    path = tmp_path_factory.mktemp("regions") / "places.yaml"
+    path.write_text(GAZETTEER, encoding="utf-8")
+    nlp = spacy.blank("en")
+    return nlp, EntityNormalizer(nlp, gazetteer=load_gazetteer([path], shipped=False), world=False)
+
+
+@pytest.mark.parametrize(("text", "places", "expected"), [
+    # a designator shared across a coordination, after it
+    ("Shells hit the Ashby and Dunmore oblasts.", ["Ashby", "Dunmore"],
+     [("Ashby", "place:ashby-oblast"), ("Dunmore", "place:dunmore-oblast")]),
+    ("Rain fell on the Ashby, Fenwick and Dunmore regions.", ["Ashby", "Fenwick", "Dunmore"],
+     [("Ashby", "place:ashby-oblast"), ("Fenwick", "place:fenwick"), ("Dunmore", "place:dunmore-oblast")]),
+    ("Both the Ashby and Dunmore People's Republics voted.", ["Ashby", "Dunmore"],
+     [("Ashby", "place:ashby-peoples-republic"), ("Dunmore", "place:dunmore-peoples-republic")]),
+    # a designator before, with "of"
+    ("Floods reached the eastern provinces of Dunmore and Ashby.", ["Dunmore", "Ashby"],
+     [("Dunmore", "place:dunmore-oblast"), ("Ashby", "place:ashby-oblast")]),
+    ("Roads in the region of Ashby were closed.", ["Ashby"], [("Ashby", "place:ashby-oblast")]),
+    # a region's head
+    ("The governor of Dunmore spoke.", ["Dunmore"], [("Dunmore", "place:dunmore-oblast")]),
+    ("Dunmore's governor spoke.", ["Dunmore"], [("Dunmore", "place:dunmore-oblast")]),
+    ("The Ashby regional council met.", ["Ashby"], [("Ashby", "place:ashby-oblast")]),
+    # no cue, another kind of head, no such region, or a region of another country: the city
+    ("Shells hit Ashby and Dunmore.", ["Ashby", "Dunmore"],
+     [("Ashby", "place:ashby"), ("Dunmore", "place:dunmore")]),
+    ("The mayor of Ashby spoke.", ["Ashby"], [("Ashby", "place:ashby")]),
+    ("The governor of Fenwick spoke.", ["Fenwick"], [("Fenwick", "place:fenwick")]),
+    ("The governor of Corliss spoke.", ["Corliss"], [("Corliss", "place:corliss")]),
+    ("Ashby and Dunmore residents met.", ["Ashby", "Dunmore"],
+     [("Ashby", "place:ashby"), ("Dunmore", "place:dunmore")]),
+])
+def test_region_readings(pipeline, text, places, expected):
+    nlp, normalizer = pipeline
+    doc = annotate_with_ents(nlp, normalizer, text, [(p, "GPE") for p in places])
+    assert [(e.text, e.kb_id_) for e in doc.ents] == expected
+    for ent in doc.ents:
+        assert ("region" in (ent._.why or [])) == (ent.kb_id_.endswith(("-oblast", "-republic")))
+
+
+def test_ner_taking_the_plural_designator_in_is_cut_back(pipeline):
+    nlp, normalizer = pipeline
+    doc = annotate_with_ents(nlp, normalizer, "Strikes on the Ashby and Dunmore Oblasts went on.",
+                             [("Ashby", "GPE"), ("Dunmore Oblasts", "ORG")])
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Ashby", "GPE", "place:ashby-oblast"), ("Dunmore", "GPE", "place:dunmore-oblast")]
+    assert doc.ents[0]._.alternatives == [("place:ashby", 1.0)]  # the city, were the reading wrong

@@ -1,0 +1,121 @@
+"""The agency of a wire dateline (normalizer/pipeline/agencies.py), on our own sentences.
+
+A small GeoNames dump and a small gazetteer of our own; NER labels are set by hand on spacy.blank docs.
+"""
+import pytest
+import spacy
+
+from normalizer.gazetteer.load import load_gazetteer
+from normalizer.pipeline.agencies import agency_ranges
+from normalizer.pipeline.component import EntityNormalizer
+from normalizer.pipeline.records import doc_records
+from normalizer.world.dump import import_geonames_dump
+from normalizer.world.index import GeoNamesIndex
+
+# id, name, feature class, code, country, admin1, population
+PLACES = [
+    (9200001, "Norway", "A", "PCLI", "NO", "00", 5_400_000),
+    (9200002, "Oslo", "P", "PPLC", "NO", "12", 580_000),
+    (9200003, "Spain", "A", "PCLI", "ES", "00", 47_000_000),
+    (9200004, "Madrid", "P", "PPLC", "ES", "29", 3_200_000),
+    (9200005, "Varnholt", "P", "PPL", "US", "IL", 3_100),
+    (9200006, "Illinois", "A", "ADM1", "US", "IL", 12_600_000),
+]
+GAZETTEER = """
+- id: org:tidewire
+  name: Tidewire
+  type: organization
+- id: org:nordwire
+  name: Nordwire News Agency
+  type: organization
+  variants: [Nordwire]
+"""
+OSLO, MADRID, VARNHOLT = "geonames:9200002", "geonames:9200004", "geonames:9200005"
+
+
+@pytest.fixture(scope="module")
+def normalizer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("agencies")
+    rows = [
+        "\t".join(map(str, (gid, name, name, "", 0.0, 0.0, fclass, code, cc, "", admin1, "", "", "", pop,
+                            "", "", "", "2024-01-01")))
+        for gid, name, fclass, code, cc, admin1, pop in PLACES
+    ]
+    (folder / "allCountries.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "ours.yaml").write_text(GAZETTEER, encoding="utf-8")
+    out = folder / "world.sqlite"
+    import_geonames_dump([folder / "allCountries.txt"], out=out)
+    gazetteer = load_gazetteer([folder / "ours.yaml"], shipped=False)
+    with GeoNamesIndex.open(index_path=out) as index:
+        yield EntityNormalizer(spacy.blank("en"), gazetteer=gazetteer, world_index=index)
+
+
+def annotate(normalizer, text, ents):
+    """ents: (substring, label) set as NER's entities; the normalizer's spans as (text, label, id)."""
+    doc = spacy.blank("en").make_doc(text)
+    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in ents]
+    records = doc_records(normalizer(doc))
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in records)  # exact offsets into the text
+    return [(r["text"], r["label"], r["id"]) for r in records]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # between slashes, after the date; the place in capitals stays the dateline's place
+        ("VARNHOLT, July 11. /Tidewire/. Crews cleared the road.", [],
+         [("VARNHOLT", "GPE", VARNHOLT), ("Tidewire", "ORG", "org:tidewire")]),
+        ("Oslo, Jul 3 /Nordwire/ - Talks resumed on Friday.", [("Oslo", "GPE")],
+         [("Oslo", "GPE", OSLO), ("Nordwire", "ORG", "org:nordwire")]),
+        # an agency the gazetteer lacks is an organization without an id
+        ("MADRID, Sept. 9 /Kestrel Press/ - Rates rose.", [],
+         [("MADRID", "GPE", MADRID), ("Kestrel Press", "ORG", None)]),
+        # NER's span over the slashes, with the wrong label
+        ("MADRID, May 2 /Tidewire/. Rates rose.", [("/Tidewire/.", "PERSON")],
+         [("MADRID", "GPE", MADRID), ("Tidewire", "ORG", "org:tidewire")]),
+        # in parentheses, with or without the date, then a dash or a colon
+        ("OSLO (Kestrel) — Markets fell sharply.", [],
+         [("OSLO", "GPE", OSLO), ("Kestrel", "ORG", None)]),
+        ("VARNHOLT, Ill., March 3 (Kestrel Press) -- A barn burned.", [("Ill.", "GPE")],
+         [("VARNHOLT", "GPE", VARNHOLT), ("Ill.", "GPE", "geonames:9200006"), ("Kestrel Press", "ORG", None)]),
+        ("Madrid (Tidewire): Rates rose.", [("Madrid", "GPE")],
+         [("Madrid", "GPE", MADRID), ("Tidewire", "ORG", "org:tidewire")]),
+        # NER had it already: nothing changes
+        ("OSLO (Kestrel) - Markets fell.", [("Kestrel", "ORG")], [("OSLO", "GPE", OSLO), ("Kestrel", "ORG", None)]),
+        # a later paragraph's dateline
+        ("Markets fell.\nOSLO (Kestrel) - Shares slid.", [], [("OSLO", "GPE", OSLO), ("Kestrel", "ORG", None)]),
+    ],
+)
+def test_wire_agencies(normalizer, text, ents, expected):
+    assert annotate(normalizer, text, ents) == expected
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # a state in parentheses is no agency
+        ("VARNHOLT (Ill.) - The fair opened.", [], [("VARNHOLT", "GPE", VARNHOLT)]),
+        # no dash, colon or period after the parentheses
+        ("OSLO (Kestrel) reported rain.", [], [("OSLO", "GPE", OSLO)]),
+        # not a place: a person with a note in parentheses, a heading in capitals
+        ("Jane Roe (Kestrel) - a critic - spoke.", [], []),
+        ("SPECIAL REPORT (Kestrel) - Crews worked.", [], []),
+        ("Jane Roe, Author (Kestrel) - Crews worked.", [], []),
+        # not a date, not a name
+        ("OSLO, Gate 4 (Kestrel) - Boarding.", [], [("OSLO", "GPE", OSLO)]),
+        ("OSLO (UPDATE 2) - Markets fell.", [], [("OSLO", "GPE", OSLO)]),
+        # inside a sentence
+        ("The fund, said Oslo (Kestrel) - wrongly.", [], [("Oslo", "GPE", OSLO)]),  # a capital, no agency
+        ("Prices fell 3/4 of a point /Kestrel/.", [], []),
+        # slashes between words, and slashes with no dash or period after them
+        ("NEWS/SPORTS: Varnholt League/Cup games resume.", [], []),
+        ("OSLO, May 2 /Kestrel/ Markets fell.", [], [("OSLO", "GPE", OSLO)]),
+    ],
+)
+def test_not_wire_agencies(normalizer, text, ents, expected):
+    assert annotate(normalizer, text, ents) == expected
+
+
+def test_agency_ranges_are_the_name_alone(normalizer):
+    text = "OSLO, Jul 3 / Kestrel Press / - Talks resumed."
+    assert [text[a:b] for a, b in agency_ranges(text, normalizer.resolver)] == ["Kestrel Press"]
