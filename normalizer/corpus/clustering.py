@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from ..pipeline.resolve import alike_spellings
-from ..text.keys import fold, slug, translit_key
+from ..text.keys import fold, looks_slavic, slug, translit_key
 from .name_forms import (
     ACRONYM,
     KIND_ORDER,
@@ -21,6 +20,7 @@ from .name_forms import (
     is_full_person,
     name_words,
     same_generation,
+    same_name,
     surname_key,
 )
 
@@ -69,11 +69,10 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
 
 
 def _join_alike(names: list[Name], clusters: _Clusters) -> None:
-    """Names of one transliteration key join when their spellings are alike (Verkhovskyi and
-    Verkhovsky, not Woltz and Volts: the key is made for romanized Cyrillic)."""
+    """Names of one transliteration key join when they are one name (:func:`~.name_forms.same_name`)."""
     for i, name in enumerate(names):
         for other in names[:i]:
-            if alike_spellings(fold(name.form), fold(other.form)):
+            if same_name(name.form, other.form):
                 clusters.join(other, name)
 
 
@@ -119,7 +118,7 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
         if len({initials(s.form) for s in same if len(name_words(s.form)) > 1}) <= 1:
             for i, short in enumerate(same):
                 for other in same[:i]:
-                    if alike_spellings(fold(name_words(short.form)[-1]), fold(name_words(other.form)[-1])):
+                    if same_name(name_words(short.form)[-1], name_words(other.form)[-1]):
                         clusters.join(other, short)
 
 
@@ -139,7 +138,8 @@ def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
 
 def _same_person(a: str, b: str) -> bool:
     return (given_key(a) == given_key(b) and _middles_agree(a, b) and same_generation(a, b)
-            and alike_spellings(fold(a), fold(b)))
+            and all(same_name(x, y, slavic=looks_slavic(a) and looks_slavic(b))
+                    for x, y in ((name_words(a)[0], name_words(b)[0]), (name_words(a)[-1], name_words(b)[-1]))))
 
 
 def _middles_agree(a: str, b: str) -> bool:

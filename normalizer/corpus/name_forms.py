@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..pipeline.resolve import alike_spellings
-from ..text.keys import fold, translit_key
+from ..text.keys import fold, looks_slavic, translit_key
 from ..text.words import words as word_list
 
 NEW_PREFIX = "new"
@@ -87,10 +87,23 @@ def same_generation(a: str, b: str) -> bool:
     return not first or not second or first == second
 
 
+def same_name(a: str, b: str, *, slavic: bool | None = None) -> bool:
+    """Two spellings of one unknown name: the same up to case and accents, or, for names that look
+    romanized from a Slavic language, the same transliteration key and alike (Verkhovskyi and
+    Verkhovsky; not Grier and Greer, nor Woltz and Volts: no entry vouches for these names, so the
+    key's Latin merges are not trusted without a Slavic sign). ``slavic``: the sign, when the
+    caller read it off more than these words (the whole name of which they are the surname)."""
+    if fold(a) == fold(b):
+        return True
+    if slavic is None:
+        slavic = looks_slavic(a) and looks_slavic(b)
+    return slavic and translit_key(a) == translit_key(b) != "" and alike_spellings(fold(a), fold(b))
+
+
 def fits(short: str, full: str) -> bool:
     """Does the short form ("Okafor", "A. Okafor", "A.N. Okafor") fit the full name?"""
     words, full_words = name_words(short), name_words(full)
-    if surname_key(short) != surname_key(full) or not alike_spellings(fold(words[-1]), fold(full_words[-1])) \
+    if surname_key(short) != surname_key(full) or not same_name(words[-1], full_words[-1]) \
             or not same_generation(short, full):
         return False
     initials = [w.rstrip(".")[0].lower() for w in words[:-1]]

@@ -194,6 +194,12 @@ def slavic_skeleton(key: str) -> str:
     return _DOUBLED.sub(_FIRST_GROUP, key)
 
 
+def looks_slavic(text: str) -> bool:
+    """Does the name look romanized from a Slavic language (a Slavic ending or given name)? For
+    names no gazetteer entry vouches for, the sign that their spellings may vary by romanization."""
+    return _is_slavic(_latin_skeleton(fold(text)))
+
+
 def _is_slavic(key: str) -> bool:
     """Does a word of the skeleton end as a Slavic surname or place does, or is it a Slavic given name?"""
     endings, ending, given = _slavic_markers()

@@ -216,3 +216,20 @@ def test_two_generations_of_one_name_are_two_people():
     assert found[("a", "Tomas Okonkwo Sr.")] != found[("a", "Tomas Okonkwo Jr.")]
     assert found[("b", "Okonkwo Jr.")] == found[("a", "Tomas Okonkwo Jr.")]
     assert found[("c", "Tomas Okonkwo")] not in (found[("a", "Tomas Okonkwo Sr.")], found[("a", "Tomas Okonkwo Jr.")])
+
+
+def test_the_latin_merges_of_the_transliteration_key_need_a_slavic_sign():
+    records = [
+        record("a", "Colin Grier spoke.", ("Colin Grier", "PERSON")),
+        record("b", "Greer said no.", ("Greer", "PERSON")),
+        record("c", "Dana Hartmann and Dana Hartman.", ("Dana Hartmann", "PERSON"), ("Dana Hartman", "PERSON")),
+        record("d", "Serhii Haidai met Bohdan Verkhovskyi.", ("Serhii Haidai", "PERSON"),
+               ("Bohdan Verkhovskyi", "PERSON")),
+        record("e", "Serhiy Gaidai and Verkhovsky.", ("Serhiy Gaidai", "PERSON"), ("Verkhovsky", "PERSON")),
+    ]
+    identities = corpus_identities(records)
+    found = {(r["id"], s["text"]): s["id"] for r in records for s in assign(r, identities)["spans"]}
+    assert found[("b", "Greer")] != found[("a", "Colin Grier")]  # Latin names: only case and accents
+    assert found[("c", "Dana Hartmann")] != found[("c", "Dana Hartman")]
+    assert found[("d", "Serhii Haidai")] == found[("e", "Serhiy Gaidai")]  # a Slavic given name: romanizations
+    assert found[("e", "Verkhovsky")] == found[("d", "Bohdan Verkhovskyi")]  # a Slavic ending
