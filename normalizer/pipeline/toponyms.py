@@ -8,7 +8,8 @@ it can say so, tried in order, each a ``Why`` and a predicate of what is around 
 ``comma`` ("Millbrook, Ala."), ``prep`` ("a farm near Ashby"), ``vote`` (NER tags the name as a
 place elsewhere in the document), ``noun`` ("Ashby police"), ``plural`` ("Ashby and Fenwick
 counties"), ``residence`` ("Jane Roe, 41, of Ashby"), ``townof`` ("the village of Spirit Lake"),
-``to``/``from`` ("flew to Ashby", not "according to"), ``capital`` (a country's or capital's name).
+``to``/``from`` ("flew to Ashby", not "according to"), ``capital`` (a country's or capital's name;
+for a span NER tagged PERSON, one that is no common person's name, or a major city's).
 The words they read are data (``normalizer/data/words/``: ``locative_prepositions``, ``local_nouns``, ...).
 
 Found here too: ``dateline``, an all-caps name opening the text, a line or a sentence (or after a
@@ -42,6 +43,7 @@ from .mention import Why
 
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
+MAJOR_CITY_MIN_PEOPLE = 250_000  # a city NER tagged PERSON is a place by its size alone (not a person's name)
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
@@ -128,8 +130,13 @@ def _compound_preposition(at: Around) -> bool:
 
 
 def capital(at: Around) -> bool:
-    """A country's or national capital's very name ("Tbilisi wants answers"; see ``_capital_cue``)."""
-    return at.key in capital_names(at.world) and any(_capital_cue(at.world, p, at.label) for p in at.places)
+    """A country's or national capital's very name ("Tbilisi wants answers"; see ``_capital_cue``),
+    or, for a span NER tagged PERSON, a major city's that is no common person's name."""
+    if at.key in capital_names(at.world) and any(_capital_cue(at.world, p, at.label) for p in at.places):
+        return True
+    return (at.label == "PERSON" and at.key in at.world.index.names_of_cities(MAJOR_CITY_MIN_PEOPLE)
+            and at.key not in words("person_names")
+            and any(p.feature == "city" and p.population >= MAJOR_CITY_MIN_PEOPLE for p in at.places))
 
 
 # The cues, tried in this order; the first that holds is the one given.
@@ -181,11 +188,14 @@ def capital_names(world: WorldPlaces) -> frozenset[str]:
 
 
 def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
-    """A country or national capital needs no other cue; for a PERSON span only a capital of a
-    million people ("Tbilisi"): "Jordan", "Chad" and "Victoria" are also people's names."""
+    """A country or national capital needs no other cue; for a PERSON span only one that is no
+    common person's name (``person_names``: "Jordan", "Chad" and "Victoria" are), or a capital of a
+    million people ("Tbilisi", "Paris")."""
+    national = place.feature == "country" or place.canonical_id in world.capitals
     if label == "PERSON":
-        return place.canonical_id in world.capitals and place.population >= CAPITAL_CUE_MIN_PEOPLE
-    return place.feature == "country" or place.canonical_id in world.capitals
+        return (national and fold(place.name) not in words("person_names")) or (
+            place.canonical_id in world.capitals and place.population >= CAPITAL_CUE_MIN_PEOPLE)
+    return national
 
 
 def _before_plural_noun(doc: Doc, end: int) -> bool:
@@ -351,10 +361,11 @@ def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: 
     """False when ``place_cue`` is sure to find no cue for doc[start:end] (folded: ``key``), read from the
     document's ``run_word`` codes: no word before it that may give one ("in", "of", "from", "to"), none after
     it (a local or plural place noun, a coordinator or a comma, a capitalized word or a space), neither
-    a name NER tagged as a place elsewhere ("vote") nor a country's or capital's name."""
+    a name NER tagged as a place elsewhere ("vote") nor a country's, capital's or major city's name."""
     if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
-    return key in place_names or key in capital_names(world)
+    return key in place_names or key in capital_names(world) or key in world.index.names_of_cities(
+        MAJOR_CITY_MIN_PEOPLE)
 
 
 _WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}

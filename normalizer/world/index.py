@@ -214,6 +214,15 @@ class GeoNamesIndex:
             names = self._feature_names[feature] = frozenset(fold(row[0]) for row in rows)
         return names
 
+    def names_of_cities(self, min_population: int) -> frozenset[str]:
+        """The folded names of the cities of at least ``min_population`` people, read once per value."""
+        key = f"city>={min_population}"
+        names = self._feature_names.get(key)
+        if names is None:
+            rows = self._query("SELECT name FROM places WHERE feature = 'city' AND population >= ?", (min_population,))
+            names = self._feature_names[key] = frozenset(fold(row[0]) for row in rows)
+        return names
+
     @cached_property
     def _feature_names(self) -> dict[str, frozenset[str]]:
         return {}

@@ -32,6 +32,8 @@ TOWNS = [
     (9000002, "Marion", 37.73, -88.93, "P", "PPL", "US", "IL", 17000),
     (9000003, "Maple Falls", 41.20, -89.40, "P", "PPL", "US", "IL", 900),
     (9000004, "March", 52.55, 0.09, "P", "PPL", "GB", "ENG", 22000),
+    (9000005, "Varnholt", 41.60, -87.60, "P", "PPL", "US", "IL", 400000),  # a major city, no person's name
+    (9000006, "Madison", 41.70, -88.10, "P", "PPL", "US", "IL", 300000),  # a major city, and a person's name
 ]
 
 
@@ -98,6 +100,10 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
          [("Springfield", "GPE", "geonames:4250542"), ("Marion", "GPE", MARION)]),
         # no evidence: NER's label stands
         ("Marion thanked the volunteers.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
+        # a major city's name that is no common person's name: a place by its size
+        ("Rescuers reached Varnholt at dawn.", [("Varnholt", "PERSON")], [("Varnholt", "GPE", "geonames:9000005")]),
+        ("Rescuers reached Madison at dawn.", [("Madison", "PERSON")], [("Madison", "PERSON", None)]),
+        ("Varnholt said the count was wrong.", [("Varnholt", "PERSON")], [("Varnholt", "PERSON", None)]),
         # the speaker of "said" is no place, nor a name the document gives a person
         ("Voters in Marion said yes.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
         ("Frank Marion joined the council. Marion family members came.",
@@ -205,6 +211,9 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
         if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
             return word
     if any(toponyms._capital_cue(world, p, label) for p in places):
+        return "capital"
+    if label == "PERSON" and key not in words("person_names") and any(
+            p.feature == "city" and p.population >= toponyms.MAJOR_CITY_MIN_PEOPLE for p in places):
         return "capital"
     return None
 
