@@ -51,6 +51,7 @@ from .rules import (
     is_title_part,
     looks_like_proper_name,
 )
+from .twin_names import split_twin_names
 
 POSSESSIVES = ("'s", "’s")
 EDGE_WORDS = 200_000  # words whose _edge_code is remembered (an lru_cache)
@@ -80,6 +81,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
     mentions = resolve_mentions(facts, mentions, resolver)
     if labels & PLACE_LABELS:
+        mentions = split_twin_names(facts, mentions, resolver)
         mentions = region_readings(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
