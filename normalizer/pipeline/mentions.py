@@ -35,7 +35,7 @@ from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
-from .region_readings import region_readings
+from .region_readings import region_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     LEADING_WORDS,
@@ -82,6 +82,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     mentions = resolve_mentions(facts, mentions, resolver)
     if labels & PLACE_LABELS:
         mentions = split_twin_names(facts, mentions, resolver)
+        mentions = with_designators(facts, mentions, resolver)
         mentions = region_readings(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)

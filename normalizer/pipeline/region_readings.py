@@ -11,6 +11,9 @@ there is no such region:
 * a designator before it, with "of": "the provinces of Ashby and Dunmore", "the region of Ashby";
 * a region's head: "the governor of Ashby", "Ashby's governor", "the Ashby regional administration".
 
+Before them, :func:`with_designators` gives a name followed by a singular designator ("the Ashby
+district") the word and the area's reading.
+
 The designators and heads are word lists (``region_designators``, ``region_heads``). A mention
 that resolved to a region already, or to a place that is no city, town or village, is left alone;
 the city stays among the alternatives.
@@ -53,6 +56,27 @@ def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Res
             elif k == chain[-1] and trailing is not None:
                 mentions[k] = last.but(end=last.end + trailing[0])
     return mentions
+
+
+def with_designators(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """A place's name followed by a word for an administrative area (``place_designators``: "the
+    Ashby district", "Dunmore province") takes the word in: the mention is the area, resolved by
+    the whole name when the gazetteer or the world layer knows it, else left for a new id."""
+    doc = facts.doc
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for mention in mentions:
+        end = mention.end
+        if (end < len(doc) and doc[end].lower_ in words("place_designators") and end not in taken
+                and _placeish(mention, doc) and doc[end - 1].whitespace_
+                and not (end + 1 < len(doc) and doc[end + 1].text[:1].isupper())):  # "Ashby Region Council"
+            name = facts.span_text(mention.start, end + 1)
+            found = resolver.resolve(name, label="GPE")
+            if found is not None and found.entry.type in SETTLEMENT_TYPES:
+                found = None  # "Ashby district" is not the town Ashby
+            mention = mention.but(Why.WIDENED, end=end + 1, ner_label="GPE", resolution=found)
+        out.append(mention)
+    return out
 
 
 def _chains(doc, ordered: list[Mention], indexes: list[int]) -> list[list[int]]:

@@ -70,3 +70,15 @@ def test_ner_taking_the_plural_designator_in_is_cut_back(pipeline):
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Ashby", "GPE", "place:ashby-oblast"), ("Dunmore", "GPE", "place:dunmore-oblast")]
     assert doc.ents[0]._.alternatives == [("place:ashby", 1.0)]  # the city, were the reading wrong
+
+
+@pytest.mark.parametrize(("text", "places", "expected"), [
+    ("Shells hit the Ashby district overnight.", ["Ashby"], [("Ashby district", "")]),  # unknown: a new id later
+    ("Shells hit the Dunmore oblast overnight.", ["Dunmore"], [("Dunmore oblast", "place:dunmore-oblast")]),
+    ("The Ashby direction was quiet.", ["Ashby"], [("Ashby", "place:ashby")]),  # not an area's word
+    ("The Ashby District Court met.", ["Ashby"], [("Ashby", "place:ashby")]),  # a longer name goes on
+])
+def test_a_designator_after_a_name_belongs_to_it(pipeline, text, places, expected):
+    nlp, normalizer = pipeline
+    doc = annotate_with_ents(nlp, normalizer, text, [(p, "GPE") for p in places])
+    assert [(e.text, e.kb_id_) for e in doc.ents] == expected
