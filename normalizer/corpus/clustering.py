@@ -78,15 +78,20 @@ def _join_alike(names: list[Name], clusters: _Clusters) -> None:
 
 def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     """One name NER labels as different kinds in different documents ("Harbor Radio" ORG here,
-    PERSON there) is one entity: its mentions join, and the kind most of them got wins."""
+    PERSON there; a name of two words or more also in another romanization, by
+    :func:`~.name_forms.same_name`) is one entity: its mentions join, and the kind most of them got wins."""
     kinds: dict[str, list[Name]] = {}
     for name in sorted(counts):
         if not name.id and (name.kind != "person" or is_full_person(name.form) or len(name_words(name.form)) == 1):
-            kinds.setdefault(fold(name.form), []).append(name)
+            several = len(name_words(name.form)) > 1
+            kinds.setdefault(translit_key(name.form) if several and translit_key(name.form) else fold(name.form),
+                             []).append(name)
     for same in kinds.values():
         if len({n.kind for n in same}) > 1:
-            for other in same[1:]:
-                clusters.join(same[0], other)
+            for i, name in enumerate(same):
+                for other in same[:i]:
+                    if other.kind != name.kind and same_name(other.form, name.form):
+                        clusters.join(other, name)
 
 
 def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:

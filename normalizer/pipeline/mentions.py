@@ -43,6 +43,7 @@ from .rules import (
     _is_filler,
     _separates,
     after_titles,
+    before_titles,
     clean_pieces,
     coordinated_head,
     has_running_words,
@@ -105,6 +106,7 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
         for start, end in _pieces(doc, ent.start, ent.end, edges, whole):
             if label == "PERSON":
                 start = after_titles(doc, start, end)
+                end = before_titles(doc, start, end)
             written = whole if (start, end) == (ent.start, ent.end) else facts.span_text(start, end)
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, label))

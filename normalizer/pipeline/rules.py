@@ -105,6 +105,15 @@ def after_titles(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+def before_titles(doc: Doc, start: int, end: int) -> int:
+    """Where a PERSON span ends before trailing titles: "[Ashby Governor]" -> "Ashby" (the place
+    whose governor it is; ``toponyms`` may then see the place before "governor")."""
+    titles = words("person_titles")
+    while end - start > 1 and doc[end - 1].lower_.rstrip(".") in titles and doc[end - 1].text[:1].isupper():
+        end -= 1
+    return end
+
+
 def looks_like_proper_name(text: str) -> bool:
     """An all-lowercase string is no proper name (menu words, icons, common nouns)."""
     return any(c.isupper() for c in text)

@@ -233,3 +233,17 @@ def test_the_latin_merges_of_the_transliteration_key_need_a_slavic_sign():
     assert found[("c", "Dana Hartmann")] != found[("c", "Dana Hartman")]
     assert found[("d", "Serhii Haidai")] == found[("e", "Serhiy Gaidai")]  # a Slavic given name: romanizations
     assert found[("e", "Verkhovsky")] == found[("d", "Bohdan Verkhovskyi")]  # a Slavic ending
+
+
+def test_a_full_name_labelled_two_ways_joins_across_romanizations():
+    records = [
+        record("a", "Bohdan Verkhovskyi spoke.", ("Bohdan Verkhovskyi", "PERSON")),
+        record("b", "Bohdan Verkhovskiy arrived.", ("Bohdan Verkhovskiy", "GPE")),
+        record("c", "Bohdan Verkhovsky left.", ("Bohdan Verkhovsky", "PERSON")),
+        record("d", "Colin Grier Park opened.", ("Colin Grier Park", "GPE")),
+        record("e", "Colin Greer Park spoke.", ("Colin Greer Park", "PERSON")),  # Latin: no romanization
+    ]
+    identities = corpus_identities(records)
+    spans = [s for r in records for s in assign(r, identities)["spans"]]
+    assert {(s["label"], s["id"]) for s in spans[:3]} == {("PERSON", "new:person:bohdan-verkhovskyi")}
+    assert spans[3]["id"] != spans[4]["id"]

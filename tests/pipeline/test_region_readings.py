@@ -82,3 +82,11 @@ def test_a_designator_after_a_name_belongs_to_it(pipeline, text, places, expecte
     nlp, normalizer = pipeline
     doc = annotate_with_ents(nlp, normalizer, text, [(p, "GPE") for p in places])
     assert [(e.text, e.kb_id_) for e in doc.ents] == expected
+
+
+def test_a_person_span_ending_in_a_title_is_the_place_whose_head_it_is(pipeline):
+    nlp, normalizer = pipeline
+    doc = annotate_with_ents(nlp, normalizer, "Dunmore Governor Jane Roe spoke.",
+                             [("Dunmore Governor", "PERSON"), ("Jane Roe", "PERSON")])
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Dunmore", "GPE", "place:dunmore-oblast"), ("Jane Roe", "PERSON", "")]
