@@ -18,7 +18,7 @@ FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 class Why(StrEnum):
     """A rule that made or changed a mention; the value is what the output shows."""
 
-    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first ten in this order)
+    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first eleven in this order)
     COMMA = "comma"  # "City, State" with a namesake in that state or country
     PREP = "prep"  # after a locative preposition ("in", "near")
     VOTE = "vote"  # NER tags the same name as a place elsewhere in the document
@@ -30,6 +30,7 @@ class Why(StrEnum):
     FROM = "from"  # ("drove from Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
+    FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country
     DATELINE = "dateline"  # an all-caps dateline
     PARTY = "party"  # a legislator's state after a party letter ("D-Ore.")
     UNTAGGED = "untagged"  # NER did not tag the name at all

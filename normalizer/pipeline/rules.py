@@ -106,9 +106,10 @@ def after_titles(doc: Doc, start: int, end: int) -> int:
 
 
 def before_titles(doc: Doc, start: int, end: int) -> int:
-    """Where a PERSON span ends before trailing titles: "[Ashby Governor]" -> "Ashby" (the place
-    whose governor it is; ``toponyms`` may then see the place before "governor")."""
-    titles = words("person_titles")
+    """Where a PERSON span ends before the title of a place's head: "[Ashby Governor]" -> "Ashby"
+    (the place whose governor it is: ``toponyms`` then sees the place before "governor"). Only the
+    titles that are also local nouns (mayor, governor, sheriff): "Gloria Major", "Evan King" stay."""
+    titles = words("person_titles") & words("local_nouns")
     while end - start > 1 and doc[end - 1].lower_.rstrip(".") in titles and doc[end - 1].text[:1].isupper():
         end -= 1
     return end

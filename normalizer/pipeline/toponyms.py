@@ -9,7 +9,8 @@ it can say so, tried in order, each a ``Why`` and a predicate of what is around 
 place elsewhere in the document), ``noun`` ("Ashby police"), ``plural`` ("Ashby and Fenwick
 counties"), ``residence`` ("Jane Roe, 41, of Ashby"), ``townof`` ("the village of Spirit Lake"),
 ``to``/``from`` ("flew to Ashby", not "according to"), ``capital`` (a country's or capital's name;
-for a span NER tagged PERSON, one that is no common person's name, or a major city's).
+for a span NER tagged PERSON, one that is no common person's name, or a major city's), ``form``
+(an East Slavic place name's ending, -ivka, -ove, of a place in a Cyrillic-script country).
 The words they read are data (``normalizer/data/words/``: ``locative_prepositions``, ``local_nouns``, ...).
 
 Found here too: ``dateline``, an all-caps name opening the text, a line or a sentence (or after a
@@ -36,6 +37,7 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Token
 
 from ..text.keys import fold, looks_like_acronym
+from ..text.translit import CYRILLIC_COUNTRIES
 from ..text.words import words
 from ..world.index import Place
 from ..world.places import WorldPlaces
@@ -139,6 +141,20 @@ def capital(at: Around) -> bool:
             and any(p.feature == "city" and p.population >= MAJOR_CITY_MIN_PEOPLE for p in at.places))
 
 
+def slavic_place_form(at: Around) -> bool:
+    """A name ending as East Slavic place names do and surnames do not (``slavic_place_endings``:
+    -ivka, -ove, -hrad ...) that is exactly a place of a Cyrillic-script country."""
+    key = at.key
+    if " " in key or len(key) < 6 or not key.endswith(_slavic_place_endings()):
+        return False
+    return any(place.country in CYRILLIC_COUNTRIES and place.feature == "city" for place in at.places)
+
+
+@cache
+def _slavic_place_endings() -> tuple[str, ...]:
+    return tuple(sorted(words("slavic_place_endings"), key=len, reverse=True))
+
+
 # The cues, tried in this order; the first that holds is the one given.
 CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.COMMA, in_container),
@@ -151,6 +167,7 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.TO, motion_to),
     (Why.FROM, motion_from),
     (Why.CAPITAL, capital),
+    (Why.FORM, slavic_place_form),
 )
 
 
@@ -365,7 +382,7 @@ def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: 
     if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
     return key in place_names or key in capital_names(world) or key in world.index.names_of_cities(
-        MAJOR_CITY_MIN_PEOPLE)
+        MAJOR_CITY_MIN_PEOPLE) or (" " not in key and key.endswith(_slavic_place_endings()))
 
 
 _WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}

@@ -19,6 +19,7 @@ GAZETTEER = """
 - {id: place:fenwick, name: Fenwick, type: city, country: UA}
 - {id: place:corliss, name: Corliss, type: city, country: UA}
 - {id: place:corliss-province, name: Corliss Province, type: region, country: PL}
+- {id: place:marlow, name: Marlow, type: city, country: GB}
 """
 
 
@@ -77,6 +78,7 @@ def test_ner_taking_the_plural_designator_in_is_cut_back(pipeline):
     ("Shells hit the Dunmore oblast overnight.", ["Dunmore"], [("Dunmore oblast", "place:dunmore-oblast")]),
     ("The Ashby direction was quiet.", ["Ashby"], [("Ashby", "place:ashby")]),  # not an area's word
     ("The Ashby District Court met.", ["Ashby"], [("Ashby", "place:ashby")]),  # a longer name goes on
+    ("Shops in the Marlow district closed.", ["Marlow"], [("Marlow", "place:marlow")]),  # elsewhere: a town's area
 ])
 def test_a_designator_after_a_name_belongs_to_it(pipeline, text, places, expected):
     nlp, normalizer = pipeline

@@ -34,6 +34,8 @@ TOWNS = [
     (9000004, "March", 52.55, 0.09, "P", "PPL", "GB", "ENG", 22000),
     (9000005, "Varnholt", 41.60, -87.60, "P", "PPL", "US", "IL", 400000),  # a major city, no person's name
     (9000006, "Madison", 41.70, -88.10, "P", "PPL", "US", "IL", 300000),  # a major city, and a person's name
+    (9000007, "Dunmorivka", 49.00, 36.00, "P", "PPL", "UA", "07", 1800),  # an East Slavic place name's form
+    (9000008, "Ashgrove", 41.30, -88.20, "P", "PPL", "US", "IL", 1500),  # the same ending elsewhere
 ]
 
 
@@ -104,6 +106,9 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         ("Rescuers reached Varnholt at dawn.", [("Varnholt", "PERSON")], [("Varnholt", "GPE", "geonames:9000005")]),
         ("Rescuers reached Madison at dawn.", [("Madison", "PERSON")], [("Madison", "PERSON", None)]),
         ("Varnholt said the count was wrong.", [("Varnholt", "PERSON")], [("Varnholt", "PERSON", None)]),
+        # an East Slavic place name's ending, of a place in a Cyrillic-script country
+        ("Troops advanced towards Dunmorivka.", [("Dunmorivka", "ORG")], [("Dunmorivka", "GPE", "geonames:9000007")]),
+        ("Troops advanced towards Ashgrove.", [("Ashgrove", "ORG")], [("Ashgrove", "ORG", None)]),
         # the speaker of "said" is no place, nor a name the document gives a person
         ("Voters in Marion said yes.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
         ("Frank Marion joined the council. Marion family members came.",
@@ -215,6 +220,8 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
     if label == "PERSON" and key not in words("person_names") and any(
             p.feature == "city" and p.population >= toponyms.MAJOR_CITY_MIN_PEOPLE for p in places):
         return "capital"
+    if toponyms.slavic_place_form(toponyms.Around(doc, start, end, written, world, following, place_names, label)):
+        return "form"
     return None
 
 
