@@ -5,13 +5,10 @@ A small GeoNames dump and a small gazetteer of our own; NER labels are set by ha
 import pytest
 import spacy
 
-from normalizer.gazetteer.load import load_gazetteer
 from normalizer.pipeline import compounds
-from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.glued import split_at
-from normalizer.pipeline.records import doc_records
-from normalizer.world.dump import import_geonames_dump
-from normalizer.world.index import GeoNamesIndex
+
+from .builders import annotate, world_normalizer
 
 # id, name, alternate names, feature class, code, country, admin1, population
 PLACES = [
@@ -61,28 +58,7 @@ LISBON, MADRID, ROME, OSLO = "geonames:9100002", "geonames:9100004", "geonames:9
 
 @pytest.fixture(scope="module")
 def normalizer(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("compounds")
-    rows = [
-        "\t".join(map(str, (gid, name, name, alternates, 0.0, 0.0, fclass, code, cc, "", admin1, "", "", "", pop,
-                            "", "", "", "2024-01-01")))
-        for gid, name, alternates, fclass, code, cc, admin1, pop in PLACES
-    ]
-    (folder / "allCountries.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (folder / "ours.yaml").write_text(GAZETTEER, encoding="utf-8")
-    out = folder / "world.sqlite"
-    import_geonames_dump([folder / "allCountries.txt"], out=out)
-    gazetteer = load_gazetteer([folder / "ours.yaml"], shipped=False)
-    with GeoNamesIndex.open(index_path=out) as index:
-        yield EntityNormalizer(spacy.blank("en"), gazetteer=gazetteer, world_index=index)
-
-
-def annotate(normalizer, text, ents):
-    """ents: (substring, label) set as NER's entities; the normalizer's spans as (text, label, id)."""
-    doc = spacy.blank("en").make_doc(text)
-    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in ents]
-    records = doc_records(normalizer(doc))
-    assert all(text[r["start"]:r["end"]] == r["text"] for r in records)  # exact offsets into the text
-    return [(r["text"], r["label"], r["id"]) for r in records]
+    yield from world_normalizer(tmp_path_factory.mktemp("compounds"), PLACES, GAZETTEER)
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import pytest
-import spacy
-
-from normalizer.gazetteer.load import load_gazetteer
-from normalizer.pipeline.component import EntityNormalizer
 
 from ..conftest import annotate_with_ents
+from .builders import gazetteer_normalizer
 
 GAZETTEER = """
 - {id: place:ashby, name: Ashby, type: city, country: GB, variants: [{name: Ashbyburg, kind: former}, Aszbi]}
@@ -18,10 +15,7 @@ GAZETTEER = """
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
-    path = tmp_path_factory.mktemp("twins") / "places.yaml"
-    path.write_text(GAZETTEER, encoding="utf-8")
-    nlp = spacy.blank("en")
-    return nlp, EntityNormalizer(nlp, gazetteer=load_gazetteer([path], shipped=False), world=False)
+    return gazetteer_normalizer(tmp_path_factory.mktemp("twins"), GAZETTEER)
 
 
 @pytest.mark.parametrize(("text", "ner", "expected"), [
