@@ -148,9 +148,10 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _middles_agree(a: str, b: str) -> bool:
-    """"Adaeze N. Okafor" and "Adaeze Okafor" may be one person; "… N. Okafor" and "… T. Okafor" not."""
+    """"Adaeze N. Okafor" and "Adaeze Okafor" may be one person; "… N. Okafor" and "… T. Okafor" not,
+    nor a name with two more words than the other (two names run together: "Adaeze Okafor Bola Okafor")."""
     first, second = set(initials(a)[1:]), set(initials(b)[1:])
-    return first <= second or second <= first
+    return (first <= second or second <= first) and abs(len(name_words(a)) - len(name_words(b))) <= 1
 
 
 def _join_acronyms(acronyms: Mapping[tuple[Name, Name], int], clusters: _Clusters) -> None:

@@ -247,3 +247,14 @@ def test_a_full_name_labelled_two_ways_joins_across_romanizations():
     spans = [s for r in records for s in assign(r, identities)["spans"]]
     assert {(s["label"], s["id"]) for s in spans[:3]} == {("PERSON", "new:person:bohdan-verkhovskyi")}
     assert spans[3]["id"] != spans[4]["id"]
+
+
+def test_a_full_name_joins_a_longer_one_by_one_middle_name_at_most():
+    records = [
+        record("a", "Adaeze Okafor spoke.", ("Adaeze Okafor", "PERSON")),
+        record("b", "Adaeze Nneka Okafor spoke.", ("Adaeze Nneka Okafor", "PERSON")),
+        record("c", "Adaeze Bola Chidi Okafor spoke.", ("Adaeze Bola Chidi Okafor", "PERSON")),  # two names run together?
+    ]
+    identities = corpus_identities(records)
+    found = [assign(r, identities)["spans"][0]["id"] for r in records]
+    assert found[0] == found[1] != found[2]
