@@ -95,9 +95,12 @@ def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
 
 
 def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
-    """The kind most mentions of the members got (a tie: the first of KIND_ORDER)."""
-    written: Counter[str] = Counter({"person": 0} if not members else {})
-    for name in members:
+    """The kind most mentions of the members' names of two words or more got (of all of them, when
+    none has two: a surname NER called an organization does not outvote its person; a tie: the
+    first of KIND_ORDER)."""
+    several = [name for name in members if len(name_words(name.form)) > 1] or members
+    written: Counter[str] = Counter({"person": 0} if not several else {})
+    for name in several:
         written[name.kind] += counts[name]
     return min(written, key=lambda kind: (-written[kind], KIND_ORDER.index(kind)))
 
@@ -118,6 +121,13 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
             clusters.join(roots.pop(), short)
         elif key not in fulls:
             orphans.setdefault(key, []).append(short)
+    # A one-word name NER called an organization or a place that looks like a Slavic surname
+    # ("Verkhovsky" as ORG) and fits the one person of that surname in the corpus is that person.
+    for name in sorted(counts):
+        if name.kind != "person" and not name.id and len(name_words(name.form)) == 1 and looks_slavic(name.form):
+            roots = {clusters.find(f) for f in fitting(name.form, fulls.get(surname_key(name.form), ()))}
+            if len(roots) == 1:
+                clusters.join(roots.pop(), name)
     # With no full name of that surname in the corpus, the bare surname and one set of initials are one person.
     for same in orphans.values():
         if len({initials(s.form) for s in same if len(name_words(s.form)) > 1}) <= 1:

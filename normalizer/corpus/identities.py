@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text.keys import fold, looks_slavic
+from ..text.words import words as word_list
 from .clustering import cluster
 from .name_forms import (
     ACRONYM,
@@ -84,6 +86,8 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
             continue
         if kind == "org" and form in expansions:
             form = expansions[form]
+        elif kind != "person" and _given_and_surname(form):
+            kind = "person"  # "Bohdan Verkhovskyi" NER called a place or an organization
         elif not is_full_person(form) and (kind == "person" or len(name_words(form)) == 1):
             # a surname (or initials and a surname) and the one person of the document it fits; a
             # one-word name NER called an organization or a place, too ("Okafor said" tagged ORG)
@@ -93,6 +97,15 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
                 continue
         uses.append((i, Name(kind, form)))
     return DocumentNames(tuple(uses), tuple(sorted(set(acronyms))), tuple(known))
+
+
+def _given_and_surname(form: str) -> bool:
+    """Two capitalized words, the first a Slavic given name, the second no place or organization word:
+    a person's name, whatever NER's label ("Bohdan Verkhovskyi"; not "Bohdan Square")."""
+    words = form.split()
+    return (len(words) == 2 and all(w[:1].isupper() and w.isalpha() for w in words)
+            and fold(words[0]) in word_list("slavic_given_names") and looks_slavic(words[1])
+            and fold(words[1]) not in word_list("feature_words") | word_list("generic_words"))
 
 
 def _curated_person(span: Mapping[str, Any]) -> bool:
