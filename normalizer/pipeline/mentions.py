@@ -30,7 +30,7 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import agencies, compounds, place_spans, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import agencies, compounds, place_spans, possessives, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -75,6 +75,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         ner = place_spans.with_datelines(facts, ner, resolver.world)
     ner = agencies.with_agencies(facts, ner, resolver)
     ner = compounds.split_compounds(facts, ner, resolver)
+    ner = possessives.split_possessives(facts, ner, resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)

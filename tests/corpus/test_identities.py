@@ -254,7 +254,7 @@ def test_a_full_name_joins_a_longer_one_by_one_middle_name_at_most():
     records = [
         record("a", "Adaeze Okafor spoke.", ("Adaeze Okafor", "PERSON")),
         record("b", "Adaeze Nneka Okafor spoke.", ("Adaeze Nneka Okafor", "PERSON")),
-        record("c", "Adaeze Bola Chidi Okafor spoke.", ("Adaeze Bola Chidi Okafor", "PERSON")),  # two names run together?
+        record("c", "Adaeze Bola Chidi Okafor spoke.", ("Adaeze Bola Chidi Okafor", "PERSON")),  # two names?
     ]
     identities = corpus_identities(records)
     found = [assign(r, identities)["spans"][0]["id"] for r in records]
