@@ -104,7 +104,10 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
         if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
         whole = text[ent.start_char : ent.end_char]
-        for start, end in _pieces(doc, ent.start, ent.end, edges, whole):
+        pieces = _pieces(doc, ent.start, ent.end, edges, whole)
+        if len(pieces) > 1 and fold(facts.span_text(pieces[0][0], pieces[-1][1])) in index.by_fold:
+            pieces = [(pieces[0][0], pieces[-1][1])]  # a name with its separator inside: "RFE/RL"
+        for start, end in pieces:
             if label == "PERSON":
                 start = after_titles(doc, start, end)
                 end = before_titles(doc, start, end)
@@ -157,6 +160,13 @@ def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str) 
     return [(start, end)] if any(c.isalpha() for c in written) else []
 
 
+def _glued_slash(facts: DocumentFacts, i: int) -> bool:
+    """Is token ``i`` a slash between two words with no space around it ("RFE/RL", "AC/DC")?"""
+    orths, starts, ends = facts.orths, facts.starts, facts.ends
+    return (0 < i < len(orths) - 1 and facts.doc.vocab.strings[orths[i]] == "/"
+            and ends[i - 1] == starts[i] and ends[i] == starts[i + 1])
+
+
 def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
     """Curated, free-matchable names in the text outside menu lines: longest match at each start, no overlaps."""
     doc, text, starts, ends = facts.doc, facts.text, facts.starts, facts.ends
@@ -168,8 +178,8 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
         best, first = None, starts[i]
         for end in range(i + 1, min(len(doc), i + limit) + 1):
             last = text[starts[end - 1] : ends[end - 1]]  # the word doc[end - 1], as written
-            if (last.isspace() and "\n\n" in last) or last in SEPARATORS:
-                break  # a name does not run across a paragraph, a comma or a slash
+            if (last.isspace() and "\n\n" in last) or (last in SEPARATORS and not _glued_slash(facts, end - 1)):
+                break  # a name does not run across a paragraph, a comma or a slash (but "RFE/RL")
             written = text[first : ends[end - 1]]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
