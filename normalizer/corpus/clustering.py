@@ -121,10 +121,11 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
             clusters.join(roots.pop(), short)
         elif key not in fulls:
             orphans.setdefault(key, []).append(short)
-    # A one-word name NER called an organization or a place that looks like a Slavic surname
-    # ("Verkhovsky" as ORG) and fits the one person of that surname in the corpus is that person.
+    # A one-word name NER called an organization that looks like a Slavic surname ("Verkhovsky" as
+    # ORG) and fits the one person of that surname in the corpus is that person (a place's label is
+    # trusted more: "Testenko" a place elsewhere stays one).
     for name in sorted(counts):
-        if name.kind != "person" and not name.id and len(name_words(name.form)) == 1 and looks_slavic(name.form):
+        if name.kind == "org" and not name.id and len(name_words(name.form)) == 1 and looks_slavic(name.form):
             roots = {clusters.find(f) for f in fitting(name.form, fulls.get(surname_key(name.form), ()))}
             if len(roots) == 1:
                 clusters.join(roots.pop(), name)

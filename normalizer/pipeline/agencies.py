@@ -4,7 +4,7 @@ Wire copy opens with the place, maybe its state or country and the date, then th
 slashes (as state agencies write it) or in parentheses (as the Western ones do), then a dash, a colon or
 a period. The agency is an ORG mention of its name alone (not the slashes or the parentheses), resolved
 through the gazetteer like any organization (one it lacks keeps no id). The place is another rule's:
-``toponyms.datelines`` for one in capitals, NER for the others.
+``datelines.datelines`` for one in capitals, NER for the others.
 
 The dateline (``_DATELINE``) opens the text, a line or a sentence; a date follows its place, or a
 state or country ("ASHBY, Pa."), or the place is a place's very name (curated, or of the world layer).

@@ -29,7 +29,7 @@ from ..text.words import words
 from ..world.abbreviations import is_region_abbreviation, state_abbreviations
 from ..world.demonyms import countries_of
 from ..world.places import WorldPlaces
-from . import toponyms
+from . import datelines, toponyms
 from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import Resolution, Resolver
@@ -57,7 +57,7 @@ def before_places() -> frozenset[str]:
 def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
     """All-caps datelines naming a place ("ASHBY (Reuters) -") are places, whatever NER said."""
     doc = facts.doc
-    for start, end in toponyms.datelines(doc, world):
+    for start, end in datelines.datelines(doc, world):
         if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
             continue
         dateline = Mention(start, end, "GPE", why=(Why.DATELINE,))

@@ -13,11 +13,12 @@ for a span NER tagged PERSON, one that is no common person's name, or a major ci
 (an East Slavic place name's ending, -ivka, -ove, of a place in a Cyrillic-script country).
 The words they read are data (``normalizer/data/words/``: ``locative_prepositions``, ``local_nouns``, ...).
 
-Found here too: ``dateline``, an all-caps name opening the text, a line or a sentence (or after a
-date), followed by a dash, a colon, "(Agency)" or ", State" ("DUNMORE, Pa. (AP) -", "FENWICK - "),
-which overrides NER's non-place label for those words; and the runs of capitalized proper nouns
-NER left untagged (not dates, languages or other entities; not part of a hyphenated name), which
-the same cues may make places (``untagged``, :mod:`normalizer.pipeline.place_spans`).
+Found in :mod:`normalizer.pipeline.datelines`: ``dateline``, an all-caps name opening the text, a
+line or a sentence (or after a date), followed by a dash, a colon, "(Agency)" or ", State"
+("DUNMORE, Pa. (AP) -", "FENWICK - "), which overrides NER's non-place label for those words; and
+the runs of capitalized proper nouns NER left untagged (not dates, languages or other entities; not
+part of a hyphenated name), which the same cues may make places (``untagged``,
+:mod:`normalizer.pipeline.place_spans`).
 
 Never when the curated gazetteer knows the name (it decides), when a title stands before it
 ("Mayor Madison"), when the document uses it inside a longer person's name ("Jackson" with
@@ -29,7 +30,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Set
 from functools import cache
-from itertools import compress
 
 from spacy.attrs import ORTH, POS
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -46,8 +46,6 @@ from .mention import Why
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 MAJOR_CITY_MIN_PEOPLE = 250_000  # a city NER tagged PERSON is a place by its size alone (not a person's name)
-DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
-DATELINE_MIN_LETTERS = 4
 
 COORDINATORS = frozenset({",", "and", "or", "&"})
 COMPOUND_PREPOSITION_HEADS = ("according", "due")  # "according to", "due to": no motion
@@ -262,62 +260,6 @@ def _in_container(world: WorldPlaces, places, following: str) -> bool:
 def _lies_in(places: list[Place], containers: list[Place]) -> bool:
     return any(p.country == c.country and (c.feature == "country" or p.admin1 == c.admin1)
                for p in places for c in containers)
-
-
-def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
-    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa."."""
-    out = []
-    n = len(doc)
-    caps = word_codes(doc, _caps_lexeme)
-    resume = 0  # a dateline's words are not looked at again as the start of another
-    for i in compress(range(n), caps):
-        if i < resume or (i > 0 and not _opens(doc, i)):
-            continue
-        j = i
-        while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and doc[j].text == ".")):
-            j += 1
-        end = j
-        if end < n and doc[end].text == "." and doc[end - 1].lower_ in words("dateline_abbreviations"):
-            end += 1  # "PIKE CO. -"
-        written = doc[i:end].text
-        if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(doc, end)
-                and named(world, written)):
-            out.append((i, end))
-        resume = max(j, i + 1)
-    return out
-
-
-def _caps_lexeme(lexeme) -> bool:
-    return _caps_text(lexeme.orth_)
-
-
-def _caps_text(text: str) -> bool:
-    """An all-caps word, maybe with periods after it or apostrophes in it ("U.S.", "O'HARE")."""
-    text = text.rstrip(".")
-    return bool(text) and text.replace("'", "").replace("’", "").isalpha() and text.isupper()
-
-
-def _opens(doc: Doc, i: int) -> bool:
-    """Start of a line, a sentence, or after a date ("March 24, 2009 ASHBY --")."""
-    prev = doc[i - 1]
-    if prev.is_space and "\n" in prev.text:
-        return True
-    if prev.text in (".", "!", "?", "\n") or prev.text.endswith("\n"):
-        return True
-    return prev.like_num
-
-
-def _dateline_tail(doc: Doc, end: int) -> bool:
-    """What follows a dateline: a dash, "(Agency)", or ", State" then either."""
-    n = len(doc)
-    k = end
-    while k < n and doc[k].is_space:
-        k += 1
-    if k < n and doc[k].text == ",":
-        return k + 1 < n and doc[k + 1].text[:1].isupper()
-    if k < n and doc[k].text in ("(", ":"):
-        return True
-    return k < n and (doc[k].text in DASHES or set(doc[k].text) <= set("-—–"))
 
 
 def capitalized_runs(doc: Doc, taken: set[int], *, codes: list[int] | None = None) -> list[tuple[int, int]]:

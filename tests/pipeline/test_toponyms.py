@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from normalizer.pipeline import toponyms
+from normalizer.pipeline import datelines, toponyms
 from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import FOLLOWING_CHARS
@@ -257,7 +257,7 @@ def datelines_token_by_token(doc, world):
 
     out, i, n = [], 0, len(doc)
     while i < n:
-        if not caps(doc[i]) or (i > 0 and not toponyms._opens(doc, i)):
+        if not caps(doc[i]) or (i > 0 and not datelines._opens(doc, i)):
             i += 1
             continue
         j = i
@@ -268,7 +268,7 @@ def datelines_token_by_token(doc, world):
         if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
             end += 1
         written = doc[i:end].text
-        if (sum(c.isalpha() for c in written) >= toponyms.DATELINE_MIN_LETTERS and toponyms._dateline_tail(doc, end)
+        if (sum(c.isalpha() for c in written) >= datelines.DATELINE_MIN_LETTERS and datelines._dateline_tail(doc, end)
                 and toponyms.named(world, written)):
             out.append((i, end))
         i = max(j, i + 1)
@@ -305,7 +305,7 @@ def test_cues_runs_and_datelines_as_read_token_by_token(normalizer, doc, data):
     facts = DocumentFacts(doc)
     taken = set(data.draw(st.lists(st.integers(0, len(doc) - 1), max_size=4)))
     assert toponyms.capitalized_runs(doc, taken) == capitalized_runs_token_by_token(doc, taken)
-    assert toponyms.datelines(doc, world) == datelines_token_by_token(doc, world)
+    assert datelines.datelines(doc, world) == datelines_token_by_token(doc, world)
     spans = capitalized_runs_token_by_token(doc, set()) + [(e.start, e.end) for e in doc.ents]
     words = toponyms.word_codes(doc, toponyms.run_word)
     for start, end in spans:
@@ -327,9 +327,9 @@ def test_capital_names_are_the_countries_and_capitals(normalizer):
 
 def test_word_codes_follow_the_vocabulary():
     doc = spacy.blank("en")("Cedar Bend and MARION")
-    assert toponyms.word_codes(doc, toponyms._caps_lexeme) == [0, 0, 0, 1]
+    assert toponyms.word_codes(doc, datelines._caps_lexeme) == [0, 0, 0, 1]
     other = spacy.blank("en")("MARION and Cedar")  # another vocabulary: its own words' flags
-    assert toponyms.word_codes(other, toponyms._caps_lexeme) == [1, 0, 0]
+    assert toponyms.word_codes(other, datelines._caps_lexeme) == [1, 0, 0]
 
 
 @settings(max_examples=300, deadline=None)
