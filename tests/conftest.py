@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,11 @@ import spacy
 from normalizer.gazetteer.load import load_gazetteer
 from normalizer.pipeline.component import EntityNormalizer
 from normalizer.world.sources import GeoNamesSources
+
+# A test run started in the background by a non-interactive shell ignores SIGINT, and so would every
+# command the tests start (Python then never raises KeyboardInterrupt): the Ctrl-C tests need it back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "gazetteer" / "mini.yaml"
