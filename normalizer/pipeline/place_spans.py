@@ -168,9 +168,13 @@ def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver
                     and _coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
                 continue  # the list first (the words between), then whether its very name is a place
             written = doc[mention.start : mention.end].text
-            if (fold(written) in resolver.index.by_fold
-                    or not toponyms.candidate(doc, mention.start, mention.end, person_parts, written=written)
-                    or not toponyms.named(resolver.world, written)):
+            curated = resolver.index.by_fold.get(fold(written))
+            if not toponyms.candidate(doc, mention.start, mention.end, person_parts, written=written):
+                continue
+            if curated is not None:  # a curated place's name (a weak one too: "Lyman") in the list
+                if not any(name.entry.label in PLACE_LABELS for name in curated):
+                    continue
+            elif not toponyms.named(resolver.world, written):
                 continue
             mentions[i] = mention.but(Why.LIST, ner_label="GPE")
             changed = True

@@ -1,16 +1,23 @@
 """Two names of one place side by side ("Cologne Köln", "Munich München"): an exonym and its
 endonym, or an old and a new name, written one after the other. NER reads them as one name (often
 a PERSON); when the whole resolves to nothing and its two halves resolve to the same place, they
-are two mentions of that place."""
+are two mentions of that place.
+
+Cheap tests first, as most unresolved names of two words are people's: one half must be a curated
+place's name or a country's, capital's or sizeable city's (set look-ups), and the two must name a
+place in common (one look-up each) before either is resolved."""
 from __future__ import annotations
 
 from ..gazetteer.schema import PLACE_LABELS
+from ..text.keys import fold
 from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolver
+from .toponyms import capital_names
 
 PLACE_LABEL = "GPE"  # the halves are resolved as places
 MAX_TOKENS = 6
+FIRST_HALF_MIN_PEOPLE = 100_000  # a world city's name as the first half: one this size
 
 
 def split_twin_names(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
@@ -29,11 +36,34 @@ def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> list[
     for cut in range(mention.start + 1, mention.end):
         if not doc[cut - 1].whitespace_ or not doc[cut].text[:1].isupper():
             continue
-        left = resolver.resolve(facts.span_text(mention.start, cut), label=PLACE_LABEL)
-        if left is None or left.entry.label not in PLACE_LABELS:
+        left_text, right_text = facts.span_text(mention.start, cut), facts.span_text(cut, mention.end)
+        if not (_may_be_a_place(left_text, resolver) or _may_be_a_place(right_text, resolver)) \
+                or not _place_ids(left_text, resolver) & _place_ids(right_text, resolver):
             continue
-        right = resolver.resolve(facts.span_text(cut, mention.end), label=PLACE_LABEL)
-        if right is not None and right.entry.canonical_id == left.entry.canonical_id:
+        left = resolver.resolve(left_text, label=PLACE_LABEL)
+        right = resolver.resolve(right_text, label=PLACE_LABEL)
+        if left is not None and right is not None and left.entry.canonical_id == right.entry.canonical_id \
+                and left.entry.label in PLACE_LABELS:
             return [mention.but(Why.TWIN, end=cut, ner_label=PLACE_LABEL, resolution=left),
                     mention.but(Why.TWIN, start=cut, ner_label=PLACE_LABEL, resolution=right)]
     return None
+
+
+def _may_be_a_place(text: str, resolver: Resolver) -> bool:
+    """A curated place's name, or a world country's, capital's or sizeable city's (no query)."""
+    key = fold(text)
+    if key in resolver.index.by_fold:
+        return True
+    world = resolver.world
+    return world is not None and (key in capital_names(world)
+                                  or key in world.index.names_of_cities(FIRST_HALF_MIN_PEOPLE))
+
+
+def _place_ids(text: str, resolver: Resolver) -> set[str]:
+    """The ids of the curated places and world places (alternate names too) that have this name."""
+    ids = {name.entry.canonical_id for name in resolver.index.by_fold.get(fold(text), ())
+           if name.entry.label in PLACE_LABELS}
+    if resolver.world is not None:
+        ids.update(resolver.world.entry_for(place).canonical_id
+                   for place, match in resolver.world.candidates(text) if match == "fold")
+    return ids

@@ -100,6 +100,9 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         # coordinated with a place
         ("Storms hit Springfield and Marion overnight.", [("Springfield", "GPE"), ("Marion", "PERSON")],
          [("Springfield", "GPE", "geonames:4250542"), ("Marion", "GPE", MARION)]),
+        # ... a curated place's name too, even a weak one (it then resolves as a place)
+        ("Storms hit Springfield and Lyman overnight.", [("Springfield", "GPE"), ("Lyman", "PERSON")],
+         [("Springfield", "GPE", "geonames:4250542"), ("Lyman", "GPE", "geonames:704204")]),
         # no evidence: NER's label stands
         ("Marion thanked the volunteers.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
         # a major city's name that is no common person's name: a place by its size
