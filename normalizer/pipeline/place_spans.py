@@ -164,7 +164,7 @@ def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver
         changed = False
         for i, mention in enumerate(mentions):
             if mention.ner_label not in toponyms.RELABELED_LABELS or not any(
-                    0 <= j < len(mentions) and mentions[j].ner_label in PLACE_LABELS
+                    0 <= j < len(mentions) and _a_place(facts, mentions[j], resolver)
                     and _coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
                 continue  # the list first (the words between), then whether its very name is a place
             written = doc[mention.start : mention.end].text
@@ -179,6 +179,14 @@ def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver
             mentions[i] = mention.but(Why.LIST, ner_label="GPE")
             changed = True
     return mentions
+
+
+def _a_place(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> bool:
+    """NER calls it a place, or it is a curated place's name that is not weak (whatever NER called it)."""
+    if mention.ner_label in PLACE_LABELS:
+        return True
+    names = resolver.index.by_fold.get(fold(facts.span_text(mention.start, mention.end)), ())
+    return any(name.entry.label in PLACE_LABELS and not name.variant.weak for name in names)
 
 
 def _coordinated(doc: Doc, one: Mention, other: Mention) -> bool:

@@ -100,6 +100,9 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         # coordinated with a place
         ("Storms hit Springfield and Marion overnight.", [("Springfield", "GPE"), ("Marion", "PERSON")],
          [("Springfield", "GPE", "geonames:4250542"), ("Marion", "GPE", MARION)]),
+        # ... with a curated place's name NER called something else
+        ("Storms hit Kupiansk and Marion overnight.", [("Kupiansk", "ORG"), ("Marion", "PERSON")],
+         [("Kupiansk", "GPE", "geonames:703656"), ("Marion", "GPE", MARION)]),
         # ... a curated place's name too, even a weak one (it then resolves as a place)
         ("Storms hit Springfield and Lyman overnight.", [("Springfield", "GPE"), ("Lyman", "PERSON")],
          [("Springfield", "GPE", "geonames:4250542"), ("Lyman", "GPE", "geonames:704204")]),
