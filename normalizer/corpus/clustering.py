@@ -56,14 +56,15 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
             ) -> dict[Name, Identity]:
     """Stage 2: the identity of every distinct name, from the corpus's names and their counts."""
     clusters = _Clusters(counts)
+    names = sorted(counts)  # every step reads them in this order: the same clusters in any order of documents
     by_key: dict[tuple[str, str], list[Name]] = {}
-    for name in sorted(counts):
+    for name in names:
         if not name.id and (name.kind != "person" or is_full_person(name.form)):
             by_key.setdefault((name.kind, translit_key(name.form) or fold(name.form)), []).append(name)
     for same in by_key.values():
         _join_alike(same, clusters)
-    _join_kinds(counts, clusters)
-    _join_people(counts, clusters)
+    _join_kinds(names, clusters)
+    _join_people(names, clusters)
     _join_acronyms(acronyms or {}, clusters)
     return _identities(counts, clusters)
 
@@ -76,22 +77,18 @@ def _join_alike(names: list[Name], clusters: _Clusters) -> None:
                 clusters.join(other, name)
 
 
-def _join_kinds(counts: Mapping[Name, int], clusters: _Clusters) -> None:
+def _join_kinds(names: list[Name], clusters: _Clusters) -> None:
     """One name NER labels as different kinds in different documents ("Harbor Radio" ORG here,
     PERSON there; a name of two words or more also in another romanization, by
     :func:`~.name_forms.same_name`) is one entity: its mentions join, and the kind most of them got wins."""
     kinds: dict[str, list[Name]] = {}
-    for name in sorted(counts):
+    for name in names:
         if not name.id and (name.kind != "person" or is_full_person(name.form) or len(name_words(name.form)) == 1):
-            several = len(name_words(name.form)) > 1
-            kinds.setdefault(translit_key(name.form) if several and translit_key(name.form) else fold(name.form),
-                             []).append(name)
+            key = translit_key(name.form) if len(name_words(name.form)) > 1 else ""
+            kinds.setdefault(key or fold(name.form), []).append(name)
     for same in kinds.values():
         if len({n.kind for n in same}) > 1:
-            for i, name in enumerate(same):
-                for other in same[:i]:
-                    if other.kind != name.kind and same_name(other.form, name.form):
-                        clusters.join(other, name)
+            _join_alike(same, clusters)
 
 
 def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
@@ -105,14 +102,14 @@ def _kind(members: list[Name], counts: Mapping[Name, int]) -> str:
     return min(written, key=lambda kind: (-written[kind], KIND_ORDER.index(kind)))
 
 
-def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
+def _join_people(names: list[Name], clusters: _Clusters) -> None:
     fulls: dict[str, list[Name]] = {}
-    for name in sorted(counts):
+    for name in names:
         if name.kind == "person" and is_full_person(name.form):
             fulls.setdefault(surname_key(name.form), []).append(name)
     for same_surname in fulls.values():  # curated people are only there for the short forms to fit
         _join_full_names([n for n in same_surname if not n.id], clusters)
-    shorts = [n for n in sorted(counts) if n.kind == "person" and not is_full_person(n.form)]
+    shorts = [n for n in names if n.kind == "person" and not is_full_person(n.form)]
     orphans: dict[str, list[Name]] = {}
     for short in shorts:
         key = surname_key(short.form)
@@ -124,7 +121,7 @@ def _join_people(counts: Mapping[Name, int], clusters: _Clusters) -> None:
     # A one-word name NER called an organization that looks like a Slavic surname ("Verkhovsky" as
     # ORG) and fits the one person of that surname in the corpus is that person (a place's label is
     # trusted more: "Testenko" a place elsewhere stays one).
-    for name in sorted(counts):
+    for name in names:
         if name.kind == "org" and not name.id and len(name_words(name.form)) == 1 and looks_slavic(name.form):
             roots = {clusters.find(f) for f in fitting(name.form, fulls.get(surname_key(name.form), ()))}
             if len(roots) == 1:

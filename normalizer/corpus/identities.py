@@ -105,7 +105,7 @@ def _given_and_surname(form: str) -> bool:
     words = form.split()
     return (len(words) == 2 and all(w[:1].isupper() and w.isalpha() for w in words)
             and fold(words[0]) in word_list("slavic_given_names") and looks_slavic(words[1])
-            and fold(words[1]) not in word_list("feature_words") | word_list("generic_words"))
+            and fold(words[1]) not in word_list("feature_words") and fold(words[1]) not in word_list("generic_words"))
 
 
 def _curated_person(span: Mapping[str, Any]) -> bool:
@@ -151,9 +151,8 @@ class CorpusNames:
             self.counts[acronym] += 0  # an acronym written elsewhere on its own joins its expansion
 
     def merge(self, other: CorpusNames) -> CorpusNames:
-        """Add ``other``'s counts; returns this one."""
-        for name, n in other.counts.items():
-            self.counts[name] += n
+        """Add ``other``'s counts (names counted 0 stay: an acronym's definition); returns this one."""
+        self.counts.update(other.counts)
         self.acronyms.update(other.acronyms)
         return self
 
