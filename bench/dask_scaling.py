@@ -8,12 +8,15 @@ are replicated to ``--docs`` documents in one JSONL file. Then, in this order:
 
 1. serial: the pipeline loaded here (timed: the start-up a worker pays, too), then every document
    read, annotated and written through the serial path's own functions (``read_documents``,
-   ``annotate_documents``, ``Writer``) and the entity table built; words/s of that part;
+   ``annotate_documents``, ``Writer``) to a spool, then the corpus's new ids and the output and
+   entity table rendered from it (``normalizer.corpus.spool``, as ``annotate`` does by default);
+   words/s of that part;
 2. for each ``n`` of ``--workers``: a ``LocalCluster`` of ``n`` single-threaded worker processes on
    127.0.0.1 (``--pin``: worker ``i`` pinned to core ``i``), then ``annotate --dask`` (the library's
    :class:`~normalizer.dask.ShardedRun`) into a new folder with ``--summary``; each worker's start-up
    (world index opened, pipeline loaded, peak memory) as the workers report it, and words/s of the
-   compute part (first task to last result, summary included);
+   compute part (first task to last result: the names reduction, the id assignment and the summary
+   included; ``words_per_cpu_s`` counts the annotating tasks' CPU time only);
 3. the shards concatenated must equal the serial output byte for byte, and the summary the serial
    table.
 

@@ -8,6 +8,7 @@ that stay outside person spans (``person_titles``: "Mayor Jane Roe" -> Jane Roe)
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
@@ -109,10 +110,15 @@ def before_titles(doc: Doc, start: int, end: int) -> int:
     """Where a PERSON span ends before the title of a place's head: "[Ashby Governor]" -> "Ashby"
     (the place whose governor it is: ``toponyms`` then sees the place before "governor"). Only the
     titles that are also local nouns (mayor, governor, sheriff): "Gloria Major", "Evan King" stay."""
-    titles = words("person_titles") & words("local_nouns")
+    titles = _head_titles()
     while end - start > 1 and doc[end - 1].lower_.rstrip(".") in titles and doc[end - 1].text[:1].isupper():
         end -= 1
     return end
+
+
+@cache
+def _head_titles() -> frozenset[str]:
+    return words("person_titles") & words("local_nouns")
 
 
 def looks_like_proper_name(text: str) -> bool:

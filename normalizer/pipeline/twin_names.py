@@ -4,12 +4,13 @@ a PERSON); when the whole resolves to nothing and its two halves resolve to the 
 are two mentions of that place.
 
 Cheap tests first, as most unresolved names of two words are people's: one half must be a curated
-place's name or a country's, capital's or sizeable city's (set look-ups), and the two must name a
+place's name or a country's, capital's or prominent city's (set look-ups), and the two must name a
 place in common (one look-up each) before either is resolved."""
 from __future__ import annotations
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
+from ..world.weights import place_weights
 from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolver
@@ -17,7 +18,6 @@ from .toponyms import capital_names
 
 PLACE_LABEL = "GPE"  # the halves are resolved as places
 MAX_TOKENS = 6
-FIRST_HALF_MIN_PEOPLE = 100_000  # a world city's name as the first half: one this size
 
 
 def split_twin_names(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
@@ -50,13 +50,14 @@ def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> list[
 
 
 def _may_be_a_place(text: str, resolver: Resolver) -> bool:
-    """A curated place's name, or a world country's, capital's or sizeable city's (no query)."""
+    """A curated place's name, or a world country's, capital's or prominent city's (as prominent as NER's
+    organizations must be to be places: ``strict_min_population``); set look-ups, no query."""
     key = fold(text)
     if key in resolver.index.by_fold:
         return True
     world = resolver.world
-    return world is not None and (key in capital_names(world)
-                                  or key in world.index.names_of_cities(FIRST_HALF_MIN_PEOPLE))
+    return world is not None and (key in capital_names(world) or key in world.index.names_of_cities(
+        place_weights().score.strict_min_population))
 
 
 def _place_ids(text: str, resolver: Resolver) -> set[str]:
