@@ -288,10 +288,9 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     for _ in range(CONTEXT_PASSES):
         same: dict[str, bool] = {}  # per name reached in this pass: is its context the one of the last pass?
         for i in range(len(mentions)):
-            found = resolutions[i]
-            if not found or not (found.alternatives or resolver.world is not None):
-                continue
-            key = keys[i]
+            found, key = resolutions[i], keys[i]
+            if not found or (not generics[key] and resolver.settled(found, mentions[i].ner_label)):
+                continue  # no context can change it
             if key not in same:  # what the *other* names of the document say, as resolved so far
                 version = document.version(key)
                 same[key] = key in taken and taken[key][1] == version

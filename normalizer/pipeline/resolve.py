@@ -127,6 +127,15 @@ class Resolver:
             return found if found is not None and allowed(found.entry) else None
         return None
 
+    def settled(self, found: Resolution, label: str | None) -> bool:
+        """Whether no context could change ``found`` (NER's ``label``): it had no rival candidate, and
+        it is no curated town or region whose namesakes the document's context weighs. A generic
+        name's cue country is the caller's to watch."""
+        entry = found.entry
+        return not found.alternatives and not (
+            self.world is not None and entry.type in NAMESAKE_TYPES
+            and entry.canonical_id.startswith(WORLD_ID_PREFIXES) and label in (*PLACE_LABELS, None))
+
     def is_not_entity(self, text: str, label: str | None, *, before: str = "", after: str = "") -> bool:
         """Did an analyst record that this name (here) is no entity at all?"""
         return bool(self.not_entities) and is_not_entity(self.not_entities, text, label, before=before, after=after)

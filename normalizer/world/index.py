@@ -43,6 +43,7 @@ from .index_file import (
     prune_cache,
     publish,
 )
+from .key_filter import KEY_FILTER_TABLE, KeyFilter
 from .sources import SCHEMA_VERSION, GeoNamesSources, Progress
 
 __all__ = [
@@ -118,6 +119,7 @@ class GeoNamesIndex:
         self._lock = threading.Lock()
         # candidates() answers by (fold key, skeleton, limit, generation), the least recently used forgotten first
         self._candidates_of = lru_cache(maxsize=CANDIDATES_REMEMBERED)(self._query_candidates)
+        self._filter: tuple[int, KeyFilter] | None = None  # (generation, the keys the file holds)
 
     @classmethod
     def open(
@@ -197,8 +199,23 @@ class GeoNamesIndex:
         folded = fold(name)
         if not folded or limit <= 0:
             return []
+        skeleton = translit_key(name) or None
+        known = self.known_keys()
+        if folded not in known and (skeleton is None or skeleton not in known):
+            return []  # no place has either key: no query needed
         # the answer depends on the two keys only (and on the file: a healed index starts afresh)
-        return list(self._candidates_of(folded, translit_key(name) or None, limit, self._generation))
+        return list(self._candidates_of(folded, skeleton, limit, self._generation))
+
+    def known_keys(self) -> KeyFilter:
+        """The keys of the index's names, as a :class:`~normalizer.world.key_filter.KeyFilter` read
+        from the file once (again after it healed)."""
+        generation, stored = self._filter or (-1, None)
+        if stored is None or generation != self._generation:
+            generation = self._generation
+            rows = self._query(f"SELECT hashes FROM {KEY_FILTER_TABLE}")
+            stored = KeyFilter(rows[0][0] if rows else None)
+            self._filter = (generation, stored)
+        return stored
 
     def _query_candidates(self, folded: str, skeleton: str | None, limit: int,
                           generation: int) -> tuple[tuple[Place, str], ...]:

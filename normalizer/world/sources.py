@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..text.keys import fold
 
-SCHEMA_VERSION = 12  # bump when the tables, the keys or the name filter change: cached indexes rebuild
+SCHEMA_VERSION = 13  # bump when the tables, the keys or the name filter change: cached indexes rebuild
 Progress = Callable[[str], None]
 
 

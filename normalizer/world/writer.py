@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..text.keys import fold_uncached, skeleton
+from .key_filter import KEY_FILTER_TABLE, key_hashes
 from .regions import Region
 from .sources import SCHEMA_VERSION
 
@@ -137,6 +138,9 @@ class IndexWriter:
         if self._attached:
             self.conn.commit()  # a database in a transaction cannot be detached
             self.conn.execute("DETACH DATABASE more")
+        keys = (key for (key,) in self.conn.execute("SELECT DISTINCT key FROM names"))
+        self.conn.execute(f"CREATE TABLE {KEY_FILTER_TABLE} (hashes BLOB NOT NULL)")
+        self.conn.execute(f"INSERT INTO {KEY_FILTER_TABLE} VALUES (?)", (key_hashes(keys),))
         self.conn.execute("CREATE INDEX places_ref ON places (ref)")
         self.conn.execute("CREATE INDEX places_code ON places (feature, country, admin1)")  # region(), country()
         meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint, "source": source}

@@ -25,7 +25,7 @@ from normalizer.world.index_file import _host, check_index
 
 from ..conftest import DUMP_FILES, GEONAMES, fixture_sources
 
-PAGE = 4096  # the fixture index: page 1 header, 2-3 meta, 4 places, 5 names, 6-7 their indexes
+PAGE = 4096  # the fixture index: page 1 header, 2-3 meta, 4 places, 5 names, 6 key filter, 7-8 indexes
 IZJUM = "geonames:707292"
 NO_SUCH_PID = 2**22 + 12345  # above Linux's largest pid_max: never a running process
 REBUILT = "world layer: the cached index {path} is damaged ({reason}); rebuilding it"
@@ -58,7 +58,7 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 @pytest.mark.parametrize(
     "first_page, pages, keep_mtime, reason",
     [
-        (6, 1, False, "quick_check: Page 6: btreeInitPage() returns error code 11"),  # found at open
+        (7, 1, False, "quick_check: Page 7: btreeInitPage() returns error code 11"),  # found at open
         (4, None, False, "database disk image is malformed"),  # at open: quick_check itself fails
         (4, None, True, "database disk image is malformed"),  # found when a query fails
     ],

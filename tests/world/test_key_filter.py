@@ -1,0 +1,39 @@
+"""The key filter: no key the index holds is ever refused, and answers stay what the query gives."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalizer.world.index import _CANDIDATES_SQL, GeoNamesIndex
+from normalizer.world.key_filter import KeyFilter, key_hashes
+
+from .test_index import index  # noqa: F401  (the module's fixture index)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), max_size=40))
+def test_every_stored_key_is_in_the_filter(keys: list[str]) -> None:
+    known = KeyFilter(key_hashes(keys))
+    assert all(key in known for key in keys)
+    assert len(known) <= len(set(keys))
+
+
+def test_an_empty_filter_holds_nothing_and_a_missing_one_everything() -> None:
+    assert "ashby" not in KeyFilter(key_hashes([]))
+    assert "ashby" in KeyFilter(None) and len(KeyFilter(None)) == 0
+    assert 42 not in KeyFilter(None)
+
+
+def test_filter_holds_exactly_the_index_keys(index: GeoNamesIndex) -> None:  # noqa: F811
+    keys = [key for (key,) in index._query("SELECT DISTINCT key FROM names")]
+    known = index.known_keys()
+    assert len(known) <= len(keys) and all(key in known for key in keys)
+    assert "no such place anywhere" not in known
+
+
+def test_candidates_equal_the_query_with_or_without_the_filter(index: GeoNamesIndex) -> None:  # noqa: F811
+    from normalizer.text.keys import fold, translit_key
+
+    for written in ["Izjum", "Izium", "Kharkov", "Nowhere Town", "Paris", "zz", "Kyiv"]:
+        rows = index._query(_CANDIDATES_SQL, (fold(written), translit_key(written) or None, 25))
+        assert [p.canonical_id for p, _ in index.candidates(written)] == [
+            f"geonames:{row[0]}" if not row[8] else row[8] for row in rows]
