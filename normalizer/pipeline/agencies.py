@@ -25,7 +25,7 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolver
 from .rules import clean_pieces, looks_like_proper_name
-from .toponyms import word_codes
+from .word_flags import SLASHED, flags, word_codes
 
 MAX_AGENCY_WORDS = 4
 MONTH_MIN_LETTERS = 3  # "Jul", "Sept.": a month's name cut short
@@ -100,21 +100,17 @@ def _agency_name(name: str, resolver: Resolver) -> bool:
     return not _region(name, resolver)
 
 
-def cuts(doc: Doc, resolver: Resolver) -> list[int]:
+def cuts(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> list[int]:
     """Character offsets where the document's tokens must be split for its wire agencies to be spans
     ("/Acme/." is one token): at each end of the name and after the closing slash. The tokenizer splits
-    parentheses off, so only a document with a word glued to a slash is read."""
-    if not any(word_codes(doc, _slashed)):
+    parentheses off, so only a document with a word glued to a slash is read (``codes``: the document's
+    ``word_flags``, if at hand)."""
+    if not any(code & SLASHED for code in (word_codes(doc, flags) if codes is None else codes)):
         return []
     out = []
     for start, end in agency_ranges(doc.text, resolver):
         out.extend((start, end, end + 1))
     return out
-
-
-def _slashed(lexeme) -> bool:
-    text = lexeme.orth_
-    return "/" in text and any(c.isalpha() for c in text)
 
 
 def with_agencies(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

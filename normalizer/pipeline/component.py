@@ -138,8 +138,9 @@ class EntityNormalizer:
         _ = self.resolver
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = split_names(doc, self.resolver)  # names glued to punctuation in one token: "/Acme/.", "U.S.-led"
         facts = DocumentFacts(doc)
+        if split_names(doc, self.resolver, codes=facts.flags):  # names glued to punctuation: "/Acme/.", "U.S.-led"
+            facts = DocumentFacts(doc)  # other tokens: other facts
         mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
         self.set_annotations(doc, mentions, ents=facts.ents)
         if self.conventions == "geoparse":

@@ -44,9 +44,8 @@ from .inner_names import InnerNames
 from .mention import Mention, Why
 from .resolve import Resolver
 from .rules import clean_pieces, looks_like_proper_name
-from .toponyms import word_codes
+from .word_flags import HYPHEN, HYPHENATED, flags, word_codes
 
-HYPHEN = "-"
 MAX_RUN_WORDS = 2  # capitalized words a name at either end of a compound may run over ("New York-based")
 PREFIX, SUFFIX, NAME, OTHER = "prefix", "suffix", "name", "other"
 _OPENERS = frozenset({".", "!", "?", ":", ";", '"', "“", "(", "—", "–"})  # after them a capital opens a clause
@@ -114,12 +113,14 @@ class Names:
         return world is not None and any(match == "fold" for _, match in world.candidates(written))
 
 
-def glued_cuts(doc: Doc, resolver: Resolver) -> list[int]:
+def glued_cuts(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> list[int]:
     """Character offsets where tokens the tokenizer left whole ("U.S.-led", "U.K.-Acme") must be split
-    for the names in them: around each hyphen of a token that is a compound with a known name."""
+    for the names in them: around each hyphen of a token that is a compound with a known name.
+    ``codes``: the document's ``word_flags``, if at hand."""
     cuts: list[int] = []
     names = Names(resolver)
-    for i in compress(range(len(doc)), word_codes(doc, _hyphen_inside)):
+    codes = word_codes(doc, flags) if codes is None else codes
+    for i in compress(range(len(doc)), [code & HYPHENATED for code in codes]):
         token = doc[i]
         pieces = token.text.split(HYPHEN)
         kinds = [kind(p, k, len(pieces), opens=False) for k, p in enumerate(pieces)]
@@ -137,11 +138,6 @@ def glued_cuts(doc: Doc, resolver: Resolver) -> list[int]:
                 cuts.extend((at, at + 1))
                 at += 1
     return cuts
-
-
-def _hyphen_inside(lexeme) -> bool:
-    text = lexeme.orth_
-    return len(text) > 3 and HYPHEN in text[1:-1] and any(c.isupper() for c in text) and "/" not in text
 
 
 def split_compounds(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

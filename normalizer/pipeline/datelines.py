@@ -13,17 +13,19 @@ from spacy.tokens import Doc
 
 from ..text.words import words
 from ..world.places import WorldPlaces
-from .toponyms import named, word_codes
+from .toponyms import named
+from .word_flags import CAPS, flags, word_codes
 
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
 
-def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
-    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa."."""
+def datelines(doc: Doc, world: WorldPlaces, *, codes: list[int] | None = None) -> list[tuple[int, int]]:
+    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa.".
+    ``codes``: the document's ``word_flags`` (``facts.flags``), if at hand."""
     out = []
     n = len(doc)
-    caps = word_codes(doc, _caps_lexeme)
+    caps = [code & CAPS for code in (word_codes(doc, flags) if codes is None else codes)]
     resume = 0  # a dateline's words are not looked at again as the start of another
     for i in compress(range(n), caps):
         if i < resume or (i > 0 and not _opens(doc, i)):
@@ -40,16 +42,6 @@ def datelines(doc: Doc, world: WorldPlaces) -> list[tuple[int, int]]:
             out.append((i, end))
         resume = max(j, i + 1)
     return out
-
-
-def _caps_lexeme(lexeme) -> bool:
-    return _caps_text(lexeme.orth_)
-
-
-def _caps_text(text: str) -> bool:
-    """An all-caps word, maybe with periods after it or apostrophes in it ("U.S.", "O'HARE")."""
-    text = text.rstrip(".")
-    return bool(text) and text.replace("'", "").replace("’", "").isalpha() and text.isupper()
 
 
 def _opens(doc: Doc, i: int) -> bool:

@@ -21,6 +21,7 @@ from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..world.demonyms import countries_of
 from .rules import menu_lines
+from .word_flags import flags, word_codes
 
 _TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH)  # the columns of DocumentFacts._tokens, in this order
 
@@ -70,6 +71,11 @@ class DocumentFacts:
         """Where each token ends in ``text`` (``token.idx + len(token)``)."""
         tokens = self._tokens
         return (tokens[:, 2] + tokens[:, 3]).tolist()
+
+    @cached_property
+    def flags(self) -> list[int]:
+        """The ``word_flags`` bits of every token (what each word may be to the stages' rules)."""
+        return word_codes(self.doc, flags, orths=self.orths)
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``, from the text (no Span made)."""

@@ -20,11 +20,16 @@ from .resolve import Resolver
 _PUNCT_TAGS = {"-": "HYPH", ".": ".", ",": ","}  # fine-grained tags of punctuation pieces (others: NFP)
 
 
-def split_names(doc: Doc, resolver: Resolver) -> Doc:
-    """``doc`` with the tokens that hold a wire agency or a compound's name split (the same object)."""
-    cuts = compounds.glued_cuts(doc, resolver)
-    cuts.extend(agencies.cuts(doc, resolver))
-    return split_at(doc, cuts) if cuts else doc
+def split_names(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> bool:
+    """Split the tokens of ``doc`` that hold a wire agency or a compound's name (in place); whether any
+    was. ``codes``: the document's ``word_flags``, if at hand."""
+    cuts = compounds.glued_cuts(doc, resolver, codes=codes)
+    cuts.extend(agencies.cuts(doc, resolver, codes=codes))
+    if not cuts:
+        return False
+    tokens = len(doc)
+    split_at(doc, cuts)
+    return len(doc) != tokens
 
 
 def split_at(doc: Doc, cuts: Iterable[int]) -> Doc:

@@ -29,7 +29,7 @@ from ..text.words import words
 from ..world.abbreviations import is_region_abbreviation, state_abbreviations
 from ..world.demonyms import countries_of
 from ..world.places import WorldPlaces
-from . import datelines, toponyms
+from . import datelines, toponyms, word_flags
 from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .resolve import Resolution, Resolver
@@ -51,13 +51,13 @@ def titles_before_people() -> frozenset[str]:
 @cache
 def before_places() -> frozenset[str]:
     """Words after which a name that speaks is still a place ("a resident near Ashby said")."""
-    return words("locative_prepositions") | {"at", *toponyms.CUE_PREPOSITIONS}
+    return words("locative_prepositions") | {"at", *word_flags.CUE_PREPOSITIONS}
 
 
 def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
     """All-caps datelines naming a place ("ASHBY (Reuters) -") are places, whatever NER said."""
     doc = facts.doc
-    for start, end in datelines.datelines(doc, world):
+    for start, end in datelines.datelines(doc, world, codes=facts.flags):
         if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
             continue
         dateline = Mention(start, end, "GPE", why=(Why.DATELINE,))
@@ -72,7 +72,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
     did not tag, and names in a list with a place."""
     doc = facts.doc
-    codes = toponyms.word_codes(doc, toponyms.run_word)  # name words, and words that may give a cue
+    codes = facts.flags  # name words, and words that may give a cue
     out = []
     for mention in mentions:
         if mention.ner_label not in toponyms.RELABELED_LABELS:
@@ -96,7 +96,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
 
 def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, codes) -> list[Mention]:
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes.
-    ``codes``: the document's ``toponyms.run_word`` codes."""
+    ``codes``: the document's ``word_flags`` (``facts.flags``)."""
     doc = facts.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
@@ -197,7 +197,7 @@ def _coordinated(doc: Doc, one: Mention, other: Mention) -> bool:
         token = doc[k]
         if token.is_space:
             continue
-        if between == 2 or token.lower_ not in toponyms.COORDINATORS:
+        if between == 2 or token.lower_ not in word_flags.COORDINATORS:
             return False
         between += 1
     return between > 0

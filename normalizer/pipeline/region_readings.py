@@ -20,8 +20,6 @@ the city stays among the alternatives.
 """
 from __future__ import annotations
 
-from functools import cache
-
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import looks_slavic
 from ..text.translit import CYRILLIC_COUNTRIES
@@ -29,7 +27,7 @@ from ..text.words import table, words
 from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolution, Resolver
-from .toponyms import word_codes
+from .word_flags import REGION_CUE
 
 SETTLEMENT_TYPES = frozenset({"city", "town", "village"})
 REGION_TYPES = frozenset({"region", "republic"})
@@ -40,7 +38,7 @@ MAX_DESIGNATOR_WORDS = 3  # "people 's republics"
 def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, with each bare city name the text uses for its region resolved to the region."""
     doc = facts.doc
-    if not any(word_codes(doc, _cue_word)):  # most documents: no word that could give a cue
+    if not any(code & REGION_CUE for code in facts.flags):  # most documents: no word that could give a cue
         return mentions
     mentions = list(mentions)
     ordered = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
@@ -63,16 +61,6 @@ def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Res
             elif k == chain[-1] and trailing is not None:
                 mentions[k] = last.but(end=last.end + trailing[0])
     return mentions
-
-
-def _cue_word(lexeme) -> bool:
-    """A word a cue ends or starts with: a designator's last word, or a region's head."""
-    return lexeme.lower_ in _cue_words()
-
-
-@cache
-def _cue_words() -> frozenset[str]:
-    return frozenset(key.split()[-1] for key in table("region_designators")) | words("region_heads")
 
 
 def with_designators(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

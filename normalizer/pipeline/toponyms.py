@@ -31,8 +31,7 @@ import weakref
 from collections.abc import Callable, Set
 from functools import cache
 
-from spacy.attrs import ORTH, POS
-from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.attrs import POS
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Token
 
@@ -42,14 +41,14 @@ from ..text.words import words
 from ..world.index import Place
 from ..world.places import WorldPlaces
 from .mention import Why
+from .word_flags import COORDINATORS, CUE_AFTER, CUE_BEFORE, flags, word_codes
+from .word_flags import NAME as NAME_WORD
 
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 MAJOR_CITY_MIN_PEOPLE = 250_000  # a city NER tagged PERSON is a place by its size alone (not a person's name)
 
-COORDINATORS = frozenset({",", "and", "or", "&"})
 COMPOUND_PREPOSITION_HEADS = ("according", "due")  # "according to", "due to": no motion
-WORDS_REMEMBERED = 200_000  # per word test (word_codes), before starting afresh
 
 
 class Around:
@@ -264,8 +263,8 @@ def _lies_in(places: list[Place], containers: list[Place]) -> bool:
 
 def capitalized_runs(doc: Doc, taken: set[int], *, codes: list[int] | None = None) -> list[tuple[int, int]]:
     """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed. ``codes``:
-    the document's ``run_word`` codes, if at hand."""
-    codes = word_codes(doc, run_word) if codes is None else codes
+    the document's ``word_flags`` (``facts.flags``), if at hand."""
+    codes = word_codes(doc, flags) if codes is None else codes
     pos = doc.to_array(POS).tolist()
     runs = []
     start = last = -2  # the run being read: doc[start:last + 1]
@@ -291,60 +290,13 @@ def _glued(doc: Doc, start: int, end: int) -> bool:
     return after is not None and not doc[end - 1].whitespace_ and after.text == "-"
 
 
-# What a word is around a capitalized run (run_word): a name word (with a PROPN or no part of speech),
-# a word before a name that may give a cue, a word after one that may.
-NAME_WORD, CUE_BEFORE, CUE_AFTER = 1, 2, 4
-CUE_PREPOSITIONS = ("of", "from", "to")  # residence, townof, to, from
-
-
-@cache
-def _cue_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Words before a name that may give a cue (prep, residence, townof, to, from), and after one
-    (noun, plural; a coordinator or a comma: list, comma)."""
-    before = words("locative_prepositions") | set(CUE_PREPOSITIONS)
-    return before, words("local_nouns") | words("plural_place_nouns") | COORDINATORS
-
-
-def run_word(lexeme) -> int:
-    """NAME_WORD | CUE_BEFORE | CUE_AFTER bits of a word (a Lexeme) for ``capitalized_runs`` and ``may_have_cue``."""
-    text, lower = lexeme.orth_, lexeme.lower_
-    cue_before, cue_after = _cue_words()
-    bits = NAME_WORD if lexeme.is_alpha and text[:1].isupper() and lower not in STOP_WORDS else 0
-    bits |= CUE_BEFORE if lower in cue_before else 0
-    after = lower in cue_after or text[:1].isupper() or text[:1] == "," or lexeme.is_space
-    return bits | CUE_AFTER if after else bits
-
-
 def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: set[str],
                  world: WorldPlaces) -> bool:
     """False when ``place_cue`` is sure to find no cue for doc[start:end] (folded: ``key``), read from the
-    document's ``run_word`` codes: no word before it that may give one ("in", "of", "from", "to"), none after
+    document's ``word_flags`` (``codes``): no word before it that may give one ("in", "of", "from", "to"), none after
     it (a local or plural place noun, a coordinator or a comma, a capitalized word or a space), neither
     a name NER tagged as a place elsewhere ("vote") nor a country's, capital's or major city's name."""
     if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
     return key in place_names or key in capital_names(world) or key in world.index.names_of_cities(
         MAJOR_CITY_MIN_PEOPLE) or (" " not in key and key.endswith(_slavic_place_endings()))
-
-
-_WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}
-
-
-def word_codes(doc: Doc, test: Callable) -> list[int]:
-    """``test(lexeme)`` (an int) for each token of the document: remembered per word of the vocabulary,
-    for one vocabulary at a time (its words' flags are its own), so a document costs one array of
-    word ids and a look-up per token."""
-    orths = doc.to_array(ORTH).tolist()
-    vocab, known = _WORD_CODES.get(test, (None, None))
-    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
-        known = {}
-        _WORD_CODES[test] = (doc.vocab, known)
-    codes = list(map(known.get, orths))
-    if None in codes:  # words not met before
-        for i, code in enumerate(codes):
-            if code is None:
-                orth = orths[i]
-                if orth not in known:
-                    known[orth] = int(test(doc.vocab[orth]))
-                codes[i] = known[orth]
-    return codes

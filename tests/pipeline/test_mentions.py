@@ -12,6 +12,7 @@ from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import Mention
 from normalizer.pipeline.records import doc_records
 from normalizer.pipeline.rules import SEPARATORS, clean_pieces, in_ranges
+from normalizer.pipeline.word_flags import word_codes
 from normalizer.text.keys import case_compatible, fold, translit_key
 
 from ..conftest import MINI, annotate_with_ents
@@ -478,6 +479,6 @@ def test_the_name_scan_examines_only_where_a_name_can_start():
 def test_span_pieces_are_clean_pieces(doc, data):
     start = data.draw(st.integers(0, len(doc) - 1))
     end = data.draw(st.integers(start + 1, len(doc)))
-    edges = stages.toponyms.word_codes(doc, stages._edge_code)
+    edges = word_codes(doc, stages._edge_code)
     span = doc[start:end]
     assert stages._pieces(doc, start, end, edges, span.text) == clean_pieces(span)

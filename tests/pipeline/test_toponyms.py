@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from normalizer.pipeline import datelines, toponyms
+from normalizer.pipeline import datelines, toponyms, word_flags
 from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import FOLLOWING_CHARS
@@ -313,7 +313,7 @@ def test_cues_runs_and_datelines_as_read_token_by_token(normalizer, doc, data):
     assert toponyms.capitalized_runs(doc, taken) == capitalized_runs_token_by_token(doc, taken)
     assert datelines.datelines(doc, world) == datelines_token_by_token(doc, world)
     spans = capitalized_runs_token_by_token(doc, set()) + [(e.start, e.end) for e in doc.ents]
-    words = toponyms.word_codes(doc, toponyms.run_word)
+    words = facts.flags
     for start, end in spans:
         label = data.draw(st.sampled_from([None, "PERSON", "ORG"]))
         kwargs = dict(world=world, following=facts.following(start, end, FOLLOWING_CHARS),
@@ -332,10 +332,13 @@ def test_capital_names_are_the_countries_and_capitals(normalizer):
 
 
 def test_word_codes_follow_the_vocabulary():
+    def caps(lexeme) -> bool:
+        return word_flags.is_caps(lexeme.orth_)
+
     doc = spacy.blank("en")("Cedar Bend and MARION")
-    assert toponyms.word_codes(doc, datelines._caps_lexeme) == [0, 0, 0, 1]
+    assert word_flags.word_codes(doc, caps) == [0, 0, 0, 1]
     other = spacy.blank("en")("MARION and Cedar")  # another vocabulary: its own words' flags
-    assert toponyms.word_codes(other, datelines._caps_lexeme) == [1, 0, 0]
+    assert word_flags.word_codes(other, caps) == [1, 0, 0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -351,5 +354,5 @@ def test_a_list_is_read_as_before(doc, data):
     one, other = mention(), mention()
     a, b = sorted((one, other), key=lambda m: m.start)
     between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
-    listed = bool(between) and all(w in toponyms.COORDINATORS for w in between) and len(between) <= 2
+    listed = bool(between) and all(w in word_flags.COORDINATORS for w in between) and len(between) <= 2
     assert _coordinated(doc, one, other) is listed

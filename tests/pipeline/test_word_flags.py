@@ -1,0 +1,53 @@
+"""The word tests behind ``facts.flags``, one table row per word (a blank English vocabulary)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from normalizer.pipeline.facts import DocumentFacts
+from normalizer.pipeline.word_flags import (
+    CAPS,
+    CUE_AFTER,
+    CUE_BEFORE,
+    HYPHENATED,
+    NAME,
+    REGION_CUE,
+    SLASHED,
+    flags,
+    word_codes,
+)
+
+NLP = spacy.blank("en")
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("Ashby", NAME | CUE_AFTER),  # a capitalized word: a name's word, and after a name it may be another's
+    ("The", CUE_AFTER),  # a stop word is no name word
+    ("near", CUE_BEFORE),
+    ("of", CUE_BEFORE),
+    ("council", CUE_AFTER),  # a local noun: "the Ashby council"
+    ("counties", CUE_AFTER),  # a plural place noun: "Ashby and Fenwick counties"
+    ("county", 0),
+    ("and", CUE_AFTER),
+    (",", CUE_AFTER),
+    ("DUNMORE", NAME | CUE_AFTER | CAPS),
+    ("U.S.", CUE_AFTER),  # periods inside: neither a name word nor a dateline's
+    ("O'HARE", CUE_AFTER | CAPS),
+    ("U.S.-led", CUE_AFTER | HYPHENATED),
+    ("pro-Lisbon", HYPHENATED),
+    ("well-known", 0),  # no capital
+    ("A-B", CUE_AFTER),  # too short to be a compound's token
+    ("/Acme/.", SLASHED),
+    ("and/or", SLASHED),
+    ("oblasts", REGION_CUE),
+    ("walked", 0),
+])
+def test_flags_of_a_word(word: str, expected: int) -> None:
+    assert flags(NLP.vocab[word]) == expected
+
+
+def test_the_document_flags_are_the_words_flags_in_token_order() -> None:
+    doc = NLP("Troops left DUNMORE near Ashby oblasts.")
+    facts = DocumentFacts(doc)
+    assert facts.flags == [flags(token.lex) for token in doc]
+    assert facts.flags == word_codes(doc, flags)
