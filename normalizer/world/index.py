@@ -236,7 +236,8 @@ class GeoNamesIndex:
         key = f"city>={min_population}"
         names = self._feature_names.get(key)
         if names is None:
-            rows = self._query("SELECT name FROM places WHERE feature = 'city' AND population >= ?", (min_population,))
+            rows = self._query("SELECT name FROM places INDEXED BY places_city_size "
+                               "WHERE feature = 'city' AND population >= ?", (min_population,))
             names = self._feature_names[key] = frozenset(fold(row[0]) for row in rows)
         return names
 
