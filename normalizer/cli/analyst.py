@@ -28,6 +28,7 @@ from .common import (
     progress_bar,
     refuse_overwriting_inputs,
     resolution_options,
+    stdout_dash,
 )
 
 
@@ -109,7 +110,8 @@ def lookup(name, label, country, as_json, gazetteers, no_shipped, fuzzy_threshol
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the patch here (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=stdout_dash,
+              help="Write the patch here (default, or '-': stdout).")
 @pipeline_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--min-count", type=click.IntRange(1), default=2, show_default=True,

@@ -57,6 +57,11 @@ def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path], 
             raise ConfigFailure(f"-o {output} is also {what}: writing it would destroy it; choose another output file")
 
 
+def stdout_dash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ``-o`` value: "-" is standard output, as with no ``-o`` (click's convention), not a file named "-"."""
+    return None if value == "-" else value
+
+
 def check_output(output: str | Path | None) -> None:
     """Exit 2, before any work, when ``-o``'s folder is missing or not writable (or it is a folder)."""
     from ..corpus.output import check_output_file, is_special_file

@@ -21,6 +21,7 @@ from .common import (
     pipeline_options,
     refuse_overwriting_inputs,
     run_options,
+    stdout_dash,
     worker_count,
 )
 
@@ -39,9 +40,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(),
-              help="Write here instead of standard output: safely, through OUTPUT.partial, renamed into place "
-              "at the end. With --dask, a folder for the shards.")
+@click.option("-o", "--output", type=click.Path(), callback=stdout_dash,
+              help="Write here instead of standard output ('-'): safely, through OUTPUT.partial, renamed into "
+              "place at the end. With --dask, a folder for the shards.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one record per document; tsv: one row per entity; text: inline marks; "
               "html: one self-contained page with highlights, an entity table and a map.")

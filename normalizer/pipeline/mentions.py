@@ -42,6 +42,7 @@ from .rules import (
     SEPARATORS,
     _is_filler,
     _separates,
+    after_place_part,
     after_titles,
     before_titles,
     clean_pieces,
@@ -58,6 +59,7 @@ POSSESSIVES = ("'s", "’s")
 EDGE_WORDS = 200_000  # words whose _edge_code is remembered (an lru_cache)
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Brackwell Council")
+PART_OF_PLACE_LABELS = frozenset({"GPE", "LOC"})  # spans that may begin with a part of the place: "east of Ashby"
 
 
 def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
@@ -111,6 +113,8 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
             if label == "PERSON":
                 start = after_titles(doc, start, end)
                 end = before_titles(doc, start, end)
+            elif label in PART_OF_PLACE_LABELS:
+                start = after_place_part(doc, start, end)
             written = whole if (start, end) == (ent.start, ent.end) else facts.span_text(start, end)
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, label))

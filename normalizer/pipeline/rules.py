@@ -106,6 +106,18 @@ def after_titles(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+def after_place_part(doc: Doc, start: int, end: int) -> int:
+    """Where a place's name starts after a lowercase word for a part of it and "of" (``place_part_words``):
+    "[east of Ashby]" -> "Ashby", "[the outskirts of the Dunmore Valley]" -> "Dunmore Valley"."""
+    i = start + (doc[start].lower_ in LEADING_WORDS)
+    if end - i < 3 or not doc[i].is_lower or doc[i + 1].lower_ != "of":
+        return start
+    if doc[i].text not in words("place_part_words"):
+        return start
+    i += 2
+    return i + 1 if end - i > 1 and doc[i].lower_ in LEADING_WORDS else i
+
+
 def before_titles(doc: Doc, start: int, end: int) -> int:
     """Where a PERSON span ends before the title of a place's head: "[Ashby Governor]" -> "Ashby"
     (the place whose governor it is: ``toponyms`` then sees the place before "governor"). Only the

@@ -143,7 +143,8 @@ class IndexWriter:
         self.conn.execute(f"INSERT INTO {KEY_FILTER_TABLE} VALUES (?)", (key_hashes(keys),))
         self.conn.execute("CREATE INDEX places_ref ON places (ref)")
         self.conn.execute("CREATE INDEX places_code ON places (feature, country, admin1)")  # region(), country()
-        self.conn.execute("CREATE INDEX places_city_size ON places (population) WHERE feature = 'city'")  # names_of_cities()
+        # names_of_cities()
+        self.conn.execute("CREATE INDEX places_city_size ON places (population) WHERE feature = 'city'")
         meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint, "source": source}
         self.conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
         self.conn.commit()

@@ -44,6 +44,14 @@ def test_jsonl_fields_pass_through_and_output_file(tmp_path):
     assert (second["id"], second["spans"]) == ("d2", [])
 
 
+def test_dash_output_is_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(BASE + ["-o", "-", "-f", "text", "-"], input="Shelling hit Izum.")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "# -\nShelling hit [Izum|GPE|geonames:707292|Izium].\n\n"
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
 def test_jsonl_text_with_unicode_line_separators(tmp_path):
     source = tmp_path / "docs.jsonl"
     record = {"id": "x", "text": "Kiev\u2028and Izum\u0085and\u000cKupiansk"}

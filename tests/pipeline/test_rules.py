@@ -1,7 +1,7 @@
 import pytest
 import spacy
 
-from normalizer.pipeline.rules import clean_pieces, coordinated_head, is_title_part, menu_lines
+from normalizer.pipeline.rules import after_place_part, clean_pieces, coordinated_head, is_title_part, menu_lines
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,22 @@ def span(nlp, text, part, label="ORG"):
 def test_clean_pieces(nlp, text, part, pieces):
     ent = span(nlp, text, part)
     assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == pieces
+
+
+@pytest.mark.parametrize(
+    "text, part, name",
+    [
+        ("shelling in the east of Ashby", "the east of Ashby", "Ashby"),
+        ("fighting north of Dunmore Valley", "north of Dunmore Valley", "Dunmore Valley"),
+        ("homes on the outskirts of the Fenwick Hills", "the outskirts of the Fenwick Hills", "Fenwick Hills"),
+        ("the East of England", "East of England", "East of England"),  # capitalized: the region's own name
+        ("the city of Ashby", "city of Ashby", "city of Ashby"),  # not a part of a place (other rules decide)
+        ("east of here", "east of", "east of"),  # nothing after "of"
+    ],
+)
+def test_after_place_part(nlp, text, part, name):
+    ent = span(nlp, text, part, label="GPE")
+    assert ent.doc[after_place_part(ent.doc, ent.start, ent.end) : ent.end].text == name
 
 
 @pytest.mark.parametrize(
