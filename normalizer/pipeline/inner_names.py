@@ -31,23 +31,30 @@ class InnerNames:
     def find(
         self, doc: Doc, ent: Span, *, used: set[int] = frozenset(), person_parts: set[str], lowered: set[str],
     ) -> list[tuple[int, int]]:
-        """Place names inside ``ent``: capitalized word runs, longest first, left to right."""
+        """Place names inside ``ent``: capitalized word runs, longest first, left to right. Each token
+        of ``ent`` is read once (its text, where it starts and ends)."""
+        first, stop = ent.start, ent.end
+        texts = [t.text for t in ent]
+        starts = [t.idx for t in ent]
+        whole = ent.text
+        offset = starts[0] if starts else 0
         out = []
-        i = ent.start
-        while i < ent.end:
-            if i in used or not _name_start(doc[i]):
+        i = first
+        while i < stop:
+            if i in used or not _name_start(texts[i - first]):
                 i += 1
                 continue
             best = None
-            for end in range(min(ent.end, i + MAX_NAME_TOKENS), i, -1):
-                if (i, end) == (ent.start, ent.end) or used.intersection(range(i, end)):
+            for end in range(min(stop, i + MAX_NAME_TOKENS), i, -1):
+                if (i, end) == (first, stop) or used.intersection(range(i, end)):
                     continue
-                if not _name_end(doc[end - 1]):
+                last = texts[end - 1 - first]
+                if not _name_end(last):
                     continue
-                written = doc[i:end].text
-                if fold(written) in person_parts or (end - i == 1 and _common_word(doc[i], lowered)):
+                written = whole[starts[i - first] - offset : starts[end - 1 - first] - offset + len(last)]
+                if fold(written) in person_parts or (end - i == 1 and _common_word(texts[i - first], lowered)):
                     continue
-                if end < ent.end and doc[end].lower_ in words("street_words"):
+                if end < stop and texts[end - first].lower() in words("street_words"):
                     continue
                 if not self.is_place_name(written):
                     continue
@@ -83,16 +90,16 @@ class InnerNames:
         )
 
 
-def _common_word(token, lowered: set[str]) -> bool:
-    """A word that names a kind of institution, a feature or a direction (``generic_words``: "University",
-    "Police", "West"), or that the document also writes in lower case."""
-    word = token.text.lower()
+def _common_word(text: str, lowered: set[str]) -> bool:
+    """A word (as written) that names a kind of institution, a feature or a direction (``generic_words``:
+    "University", "Police", "West"), or that the document also writes in lower case."""
+    word = text.lower()
     return word in words("generic_words") or word in lowered
 
 
-def _name_start(token) -> bool:
-    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+def _name_start(text: str) -> bool:
+    return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
-def _name_end(token) -> bool:
-    return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in STOP_WORDS
+def _name_end(text: str) -> bool:
+    return _name_start(text) and text.lower() not in STOP_WORDS
