@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_FILES = ("normalizer/world/build.py", "normalizer/world/regions.py", "normalizer/world/dump.py",
-               "normalizer/world/sources.py", "normalizer/text/keys.py")
+               "normalizer/world/sources.py", "normalizer/world/writer.py", "normalizer/text/keys.py")
 
 BUILD = """
 import json, resource, sys, time

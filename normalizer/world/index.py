@@ -212,8 +212,9 @@ class GeoNamesIndex:
         generation, stored = self._filter or (-1, None)
         if stored is None or generation != self._generation:
             generation = self._generation
-            rows = self._query(f"SELECT hashes FROM {KEY_FILTER_TABLE}")
-            stored = KeyFilter(rows[0][0] if rows else None)
+            present = self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (KEY_FILTER_TABLE,))
+            rows = self._query(f"SELECT hashes FROM {KEY_FILTER_TABLE}") if present else []
+            stored = KeyFilter(rows[0][0] if rows else None)  # no filter (an older file): every key may be there
             self._filter = (generation, stored)
         return stored
 

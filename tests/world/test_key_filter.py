@@ -37,3 +37,18 @@ def test_candidates_equal_the_query_with_or_without_the_filter(index: GeoNamesIn
         rows = index._query(_CANDIDATES_SQL, (fold(written), translit_key(written) or None, 25))
         assert [p.canonical_id for p, _ in index.candidates(written)] == [
             f"geonames:{row[0]}" if not row[8] else row[8] for row in rows]
+
+
+def test_an_index_without_a_filter_answers_every_name(index: GeoNamesIndex, tmp_path) -> None:  # noqa: F811
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "older.sqlite"
+    shutil.copy(index.path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP TABLE key_filter")
+    conn.close()
+    with GeoNamesIndex.open(index_path=copy) as older:
+        assert len(older.known_keys()) == 0
+        assert [p.canonical_id for p, _ in older.candidates("Izjum")] == [
+            p.canonical_id for p, _ in index.candidates("Izjum")]
