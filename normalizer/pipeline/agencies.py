@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from ..text.keys import fold
 from ..text.words import words
 from ..world.abbreviations import is_region_abbreviation
@@ -25,7 +23,7 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolver
 from .rules import clean_pieces, looks_like_proper_name
-from .word_flags import SLASHED, flags, word_codes
+from .word_flags import SLASHED
 
 MAX_AGENCY_WORDS = 4
 MONTH_MIN_LETTERS = 3  # "Jul", "Sept.": a month's name cut short
@@ -100,15 +98,14 @@ def _agency_name(name: str, resolver: Resolver) -> bool:
     return not _region(name, resolver)
 
 
-def cuts(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> list[int]:
+def cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where the document's tokens must be split for its wire agencies to be spans
     ("/Acme/." is one token): at each end of the name and after the closing slash. The tokenizer splits
-    parentheses off, so only a document with a word glued to a slash is read (``codes``: the document's
-    ``word_flags``, if at hand)."""
-    if not any(code & SLASHED for code in (word_codes(doc, flags) if codes is None else codes)):
+    parentheses off, so only a document with a word glued to a slash is read."""
+    if not any(code & SLASHED for code in facts.flags):
         return []
     out = []
-    for start, end in agency_ranges(doc.text, resolver):
+    for start, end in agency_ranges(facts.text, resolver):
         out.extend((start, end, end + 1))
     return out
 

@@ -139,7 +139,7 @@ class EntityNormalizer:
 
     def __call__(self, doc: Doc) -> Doc:
         facts = DocumentFacts(doc)
-        if split_names(doc, self.resolver, codes=facts.flags):  # names glued to punctuation: "/Acme/.", "U.S.-led"
+        if split_names(facts, self.resolver):  # names glued to punctuation: "/Acme/.", "U.S.-led"
             facts = DocumentFacts(doc)  # other tokens: other facts
         mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
         self.set_annotations(doc, mentions, ents=facts.ents)

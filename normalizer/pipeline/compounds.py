@@ -35,7 +35,6 @@ from functools import cache
 from itertools import compress
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
 
 from ..text.keys import fold
 from ..text.words import words
@@ -44,7 +43,7 @@ from .inner_names import InnerNames
 from .mention import Mention, Why
 from .resolve import Resolver
 from .rules import clean_pieces, looks_like_proper_name
-from .word_flags import HYPHEN, HYPHENATED, flags, word_codes
+from .word_flags import HYPHEN, HYPHENATED
 
 MAX_RUN_WORDS = 2  # capitalized words a name at either end of a compound may run over ("New York-based")
 PREFIX, SUFFIX, NAME, OTHER = "prefix", "suffix", "name", "other"
@@ -113,14 +112,13 @@ class Names:
         return world is not None and any(match == "fold" for _, match in world.candidates(written))
 
 
-def glued_cuts(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> list[int]:
+def glued_cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where tokens the tokenizer left whole ("U.S.-led", "U.K.-Acme") must be split
-    for the names in them: around each hyphen of a token that is a compound with a known name.
-    ``codes``: the document's ``word_flags``, if at hand."""
+    for the names in them: around each hyphen of a token that is a compound with a known name."""
+    doc = facts.doc
     cuts: list[int] = []
     names = Names(resolver)
-    codes = word_codes(doc, flags) if codes is None else codes
-    for i in compress(range(len(doc)), [code & HYPHENATED for code in codes]):
+    for i in compress(range(len(doc)), [code & HYPHENATED for code in facts.flags]):
         token = doc[i]
         pieces = token.text.split(HYPHEN)
         kinds = [kind(p, k, len(pieces), opens=False) for k, p in enumerate(pieces)]

@@ -13,19 +13,20 @@ from spacy.tokens import Doc
 
 from ..text.words import words
 from ..world.places import WorldPlaces
+from .facts import DocumentFacts
 from .toponyms import named
-from .word_flags import CAPS, flags, word_codes
+from .word_flags import CAPS
 
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
 
 
-def datelines(doc: Doc, world: WorldPlaces, *, codes: list[int] | None = None) -> list[tuple[int, int]]:
-    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa.".
-    ``codes``: the document's ``word_flags`` (``facts.flags``), if at hand."""
+def datelines(facts: DocumentFacts, world: WorldPlaces) -> list[tuple[int, int]]:
+    """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa."."""
+    doc = facts.doc
     out = []
     n = len(doc)
-    caps = [code & CAPS for code in (word_codes(doc, flags) if codes is None else codes)]
+    caps = [code & CAPS for code in facts.flags]
     resume = 0  # a dateline's words are not looked at again as the start of another
     for i in compress(range(n), caps):
         if i < resume or (i > 0 and not _opens(doc, i)):

@@ -15,20 +15,21 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, SpanGroup, Token
 
 from . import agencies, compounds
+from .facts import DocumentFacts
 from .resolve import Resolver
 
 _PUNCT_TAGS = {"-": "HYPH", ".": ".", ",": ","}  # fine-grained tags of punctuation pieces (others: NFP)
 
 
-def split_names(doc: Doc, resolver: Resolver, *, codes: list[int] | None = None) -> bool:
-    """Split the tokens of ``doc`` that hold a wire agency or a compound's name (in place); whether any
-    was. ``codes``: the document's ``word_flags``, if at hand."""
-    cuts = compounds.glued_cuts(doc, resolver, codes=codes)
-    cuts.extend(agencies.cuts(doc, resolver, codes=codes))
-    if not cuts:
-        return False
+def split_names(facts: DocumentFacts, resolver: Resolver) -> bool:
+    """Split the tokens of the document that hold a wire agency or a compound's name (in place); whether
+    any was (then the document's facts are out of date)."""
+    cuts = compounds.glued_cuts(facts, resolver)
+    cuts.extend(agencies.cuts(facts, resolver))
+    doc = facts.doc
     tokens = len(doc)
-    split_at(doc, cuts)
+    if cuts:
+        split_at(doc, cuts)
     return len(doc) != tokens
 
 

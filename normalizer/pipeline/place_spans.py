@@ -57,7 +57,7 @@ def before_places() -> frozenset[str]:
 def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
     """All-caps datelines naming a place ("ASHBY (Reuters) -") are places, whatever NER said."""
     doc = facts.doc
-    for start, end in datelines.datelines(doc, world, codes=facts.flags):
+    for start, end in datelines.datelines(facts, world):
         if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
             continue
         dateline = Mention(start, end, "GPE", why=(Why.DATELINE,))
@@ -91,25 +91,23 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
         out.append(mention)
-    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver, codes), resolver)
+    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
 
 
-def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, codes) -> list[Mention]:
-    """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes.
-    ``codes``: the document's ``word_flags`` (``facts.flags``)."""
-    doc = facts.doc
+def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes."""
+    doc, codes = facts.doc, facts.flags
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in doc.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
+    taken.update(i for e in facts.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
     added = []
     for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
     text = facts.text
-    for start, end in toponyms.capitalized_runs(doc, taken, codes=codes):
-        last = doc[end - 1]
-        stop = last.idx + len(last)
-        written = text[doc[start].idx : stop]  # doc[start:end].text
+    for start, end in toponyms.capitalized_runs(facts, taken):
+        stop = facts.ends[end - 1]
+        written = facts.span_text(start, end)
         key = fold(written)
         if key in resolver.index.by_fold or not toponyms.may_have_cue(codes, start, end, key, facts.place_names,
                                                                       resolver.world):

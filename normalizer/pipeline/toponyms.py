@@ -40,9 +40,9 @@ from ..text.translit import CYRILLIC_COUNTRIES
 from ..text.words import words
 from ..world.index import Place
 from ..world.places import WorldPlaces
+from .facts import DocumentFacts
 from .mention import Why
-from .word_flags import COORDINATORS, CUE_AFTER, CUE_BEFORE, flags, word_codes
-from .word_flags import NAME as NAME_WORD
+from .word_flags import COORDINATORS, CUE_AFTER, CUE_BEFORE, NAME
 
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
@@ -261,14 +261,14 @@ def _lies_in(places: list[Place], containers: list[Place]) -> bool:
                for p in places for c in containers)
 
 
-def capitalized_runs(doc: Doc, taken: set[int], *, codes: list[int] | None = None) -> list[tuple[int, int]]:
-    """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed. ``codes``:
-    the document's ``word_flags`` (``facts.flags``), if at hand."""
-    codes = word_codes(doc, flags) if codes is None else codes
+def capitalized_runs(facts: DocumentFacts, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed (their
+    words: ``word_flags.NAME`` in ``facts.flags``)."""
+    doc = facts.doc
     pos = doc.to_array(POS).tolist()
     runs = []
     start = last = -2  # the run being read: doc[start:last + 1]
-    for i in [i for i, code in enumerate(codes) if code & NAME_WORD]:
+    for i in [i for i, code in enumerate(facts.flags) if code & NAME]:
         if i in taken or pos[i] not in (0, PROPN):  # a name word has no part of speech or PROPN
             continue
         if i != last + 1:

@@ -310,8 +310,8 @@ def test_cues_runs_and_datelines_as_read_token_by_token(normalizer, doc, data):
     world = normalizer.resolver.world
     facts = DocumentFacts(doc)
     taken = set(data.draw(st.lists(st.integers(0, len(doc) - 1), max_size=4)))
-    assert toponyms.capitalized_runs(doc, taken) == capitalized_runs_token_by_token(doc, taken)
-    assert datelines.datelines(doc, world) == datelines_token_by_token(doc, world)
+    assert toponyms.capitalized_runs(facts, taken) == capitalized_runs_token_by_token(doc, taken)
+    assert datelines.datelines(facts, world) == datelines_token_by_token(doc, world)
     spans = capitalized_runs_token_by_token(doc, set()) + [(e.start, e.end) for e in doc.ents]
     words = facts.flags
     for start, end in spans:
