@@ -108,7 +108,7 @@ class Geoparser:
                 continue
             if ent.label_ in PLACE_LABELS and (ent.kb_id_ or any(t.lower_ in features for t in ent)):
                 continue  # a resolved place is one toponym; so is "Ashby River"
-            for start, end in self.inner.find(doc, ent, used=used, person_parts=person_parts, lowered=lowered):
+            for start, end in self.inner.find(ent, used=used, person_parts=person_parts, lowered=lowered):
                 found = self._resolve(doc, start, end, context)
                 if found is not None and (start, end) not in taken and self._supported(
                         found, doc[start:end].text, context, place_names):

@@ -11,7 +11,7 @@ a street word ("Ashby Road").
 from __future__ import annotations
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, looks_like_acronym
@@ -29,15 +29,13 @@ class InnerNames:
         self.world = resolver.world
 
     def find(
-        self, doc: Doc, ent: Span, *, used: set[int] = frozenset(), person_parts: set[str], lowered: set[str],
+        self, ent: Span, *, used: set[int] = frozenset(), person_parts: set[str], lowered: set[str],
     ) -> list[tuple[int, int]]:
         """Place names inside ``ent``: capitalized word runs, longest first, left to right. Each token
-        of ``ent`` is read once (its text, where it starts and ends)."""
+        of ``ent`` is read once (its text and where it starts)."""
         first, stop = ent.start, ent.end
-        texts = [t.text for t in ent]
-        starts = [t.idx for t in ent]
-        whole = ent.text
-        offset = starts[0] if starts else 0
+        texts, starts = zip(*[(t.text, t.idx) for t in ent]) if len(ent) else ((), ())
+        whole, offset = ent.text, ent.start_char
         out = []
         i = first
         while i < stop:
@@ -67,9 +65,10 @@ class InnerNames:
                 i = best
         return out
 
-    def names_inside(self, doc: Doc, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
+    def names_inside(self, span: Span, *, person_parts: set[str], lowered: set[str]) -> list[str]:
         """Place names written inside ``span`` ("Ashby" in "Ashby Town Council"), by the rules above."""
-        return [doc[start:end].text for start, end in self.find(doc, span, person_parts=person_parts, lowered=lowered)]
+        doc = span.doc
+        return [doc[start:end].text for start, end in self.find(span, person_parts=person_parts, lowered=lowered)]
 
     def is_place_name(self, written: str) -> bool:
         """A curated place name, or a world place's very name (a country's or region's any name)."""

@@ -361,7 +361,7 @@ def _names_inside_organizations(
     for mention, found in zip(mentions, resolutions):
         if found is None and mention.ner_label in INSTITUTION_LABELS:
             span = doc[mention.start : mention.end]
-            names.extend(finder.names_inside(doc, span, person_parts=facts.person_parts, lowered=facts.lowered))
+            names.extend(finder.names_inside(span, person_parts=facts.person_parts, lowered=facts.lowered))
     return names
 
 
