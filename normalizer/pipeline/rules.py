@@ -110,9 +110,8 @@ def after_place_part(doc: Doc, start: int, end: int) -> int:
     """Where a place's name starts after a lowercase word for a part of it and "of" (``place_part_words``):
     "[east of Ashby]" -> "Ashby", "[the outskirts of the Dunmore Valley]" -> "Dunmore Valley"."""
     i = start + (doc[start].lower_ in LEADING_WORDS)
-    if end - i < 3 or not doc[i].is_lower or doc[i + 1].lower_ != "of":
-        return start
-    if doc[i].text not in words("place_part_words"):
+    part = end - i >= 3 and doc[i + 1].lower_ == "of" and doc[i].text in words("place_part_words")
+    if not part:  # the list is lower case: "East of England" is a name of its own
         return start
     i += 2
     return i + 1 if end - i > 1 and doc[i].lower_ in LEADING_WORDS else i
