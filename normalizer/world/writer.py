@@ -138,9 +138,9 @@ class IndexWriter:
         if self._attached:
             self.conn.commit()  # a database in a transaction cannot be detached
             self.conn.execute("DETACH DATABASE more")
-        keys = (key for (key,) in self.conn.execute("SELECT DISTINCT key FROM names"))
+        hashes = key_hashes(key for (key,) in self.conn.execute("SELECT DISTINCT key FROM names"))
         self.conn.execute(f"CREATE TABLE {KEY_FILTER_TABLE} (hashes BLOB NOT NULL)")
-        self.conn.execute(f"INSERT INTO {KEY_FILTER_TABLE} VALUES (?)", (key_hashes(keys),))
+        self.conn.execute(f"INSERT INTO {KEY_FILTER_TABLE} VALUES (?)", (hashes,))
         self.conn.execute("CREATE INDEX places_ref ON places (ref)")
         self.conn.execute("CREATE INDEX places_code ON places (feature, country, admin1)")  # region(), country()
         # names_of_cities()
