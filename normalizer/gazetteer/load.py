@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import GazetteerError, GazetteerErrors
 from ..text.keys import fold
 from .names import NameIndex, entry_names
-from .schema import WORLD_ID_PREFIXES, Entry, Rejection, is_judgement_item, parse_entry, parse_judgement
+from .schema import WORLD_ID_PREFIXES, Entry, Rejection, Variant, is_judgement_item, parse_entry, parse_judgement
 from .yamlio import LineList, load_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -65,9 +65,14 @@ class Gazetteer:
         return len(self.entries)
 
     @cached_property
+    def names(self) -> dict[str, list[Variant]]:
+        """``entry_names`` of every entry by canonical id, computed once (validation and the index read them)."""
+        return {canonical_id: entry_names(entry) for canonical_id, entry in self.entries.items()}
+
+    @cached_property
     def index(self) -> NameIndex:
         """Every name of every entry by its keys; built on first use."""
-        return NameIndex(self.entries.values())
+        return NameIndex(self.entries.values(), names=self.names)
 
 
 def load_gazetteer(paths: Iterable[str | Path] = (), *, shipped: bool = True) -> Gazetteer:
@@ -203,7 +208,7 @@ def _validate(gazetteer: Gazetteer) -> list[GazetteerError]:
         return errors
     claims: dict[str, tuple[Entry, str]] = {}
     for entry in gazetteer.entries.values():
-        for variant in entry_names(entry):
+        for variant in gazetteer.names[entry.canonical_id]:
             if variant.weak or variant.generated or variant.kind == "generic":
                 continue
             key = fold(variant.name)

@@ -6,13 +6,14 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from ..text.keys import fold, is_cyrillic, translit_key
+from ..text.name_order import family_first
 from ..text.translit import language_of, romanizations
 from .schema import PLACE_LABELS, Entry, Variant
 
@@ -92,8 +93,8 @@ def _initial_forms(entry: Entry, names: list[Variant]) -> list[Variant]:
     forms = []
     for variant in names:
         words = variant.name.split()
-        if variant.weak or is_cyrillic(variant.name) or len(words) < 2:
-            continue
+        if variant.weak or is_cyrillic(variant.name) or len(words) < 2 or family_first(words):
+            continue  # "Wang Yi" is never "W. Yi"
         first = words[0]
         if len(first.rstrip(".")) > 1 and first[:1].isupper() and first.isalpha():
             forms.append(Variant(f"{first[0]}. {' '.join(words[1:])}", kind="abbreviation", weak=True, generated=True))
@@ -111,7 +112,8 @@ class Name:
 class NameIndex:
     """Names by fold key and by transliteration key; the free-matchable subset with its prefixes."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], *, names: Mapping[str, list[Variant]] | None = None) -> None:
+        """``names``: ``entry_names`` of the entries by canonical id, when already computed."""
         self.by_fold: dict[str, list[Name]] = defaultdict(list)
         self.by_translit: dict[str, list[Name]] = defaultdict(list)
         self.free: dict[str, list[Name]] = defaultdict(list)
@@ -119,7 +121,7 @@ class NameIndex:
         self.prefixes: set[str] = set()
         self.max_words = 1
         for entry in entries:
-            for variant in entry_names(entry):
+            for variant in names[entry.canonical_id] if names is not None else entry_names(entry):
                 self._add(Name(entry, variant))
         self._fuzzy: dict[str, tuple[list[str], list[Name]]] = {}
         self._start_words: tuple[object, Callable[[int], bool]] | None = None  # (vocab, word id -> can_start)
