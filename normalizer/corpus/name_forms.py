@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..gazetteer.schema import PLACE_LABELS
 from ..pipeline.resolve import alike_spellings
 from ..text.keys import fold, looks_slavic, translit_key
+from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 
 NEW_PREFIX = "new"
@@ -67,11 +68,15 @@ def is_full_person(form: str) -> bool:
 
 
 def surname_key(form: str) -> str:
-    return translit_key(name_words(form)[-1]) or fold(name_words(form)[-1])
+    """The key of the family name (the last word, or the first of "Wang Yi": ``text.name_order``)."""
+    surname = family_name(name_words(form))
+    return translit_key(surname) or fold(surname)
 
 
 def given_key(form: str) -> str:
-    return translit_key(name_words(form)[0]) or fold(name_words(form)[0])
+    """The key of the first given name ("Adaeze" of "Adaeze N. Okafor", "Yi" of "Wang Yi")."""
+    given = (given_names(name_words(form)) or name_words(form))[0]
+    return translit_key(given) or fold(given)
 
 
 def generation(form: str) -> str:
@@ -103,11 +108,11 @@ def same_name(a: str, b: str, *, slavic: bool | None = None) -> bool:
 def fits(short: str, full: str) -> bool:
     """Does the short form ("Okafor", "A. Okafor", "A.N. Okafor") fit the full name?"""
     words, full_words = name_words(short), name_words(full)
-    if surname_key(short) != surname_key(full) or not same_name(words[-1], full_words[-1]) \
+    if surname_key(short) != surname_key(full) or not same_name(words[-1], family_name(full_words)) \
             or not same_generation(short, full):
         return False
     initials = [w.rstrip(".")[0].lower() for w in words[:-1]]
-    given = [w[0].lower() for w in full_words[:-1]]
+    given = [w[0].lower() for w in given_names(full_words)]
     return all(i in given for i in initials) and (not initials or initials[0] == given[0])
 
 
@@ -126,4 +131,5 @@ def acronym_of(form: str) -> str:
 
 
 def initials(form: str) -> tuple[str, ...]:
-    return tuple(w[0].lower() for w in name_words(form)[:-1])
+    """The first letters of the given names ("Adaeze N. Okafor" -> a, n; "Kim Jong Un" -> j, u)."""
+    return tuple(w[0].lower() for w in given_names(name_words(form)))

@@ -190,6 +190,21 @@ def test_a_short_form_links_to_the_one_curated_person_the_corpus_names_in_full()
     assert spans[0]["id"] == "person:halima-benali" and spans[0]["match"] == "exact"  # resolved spans untouched
 
 
+def test_a_family_name_first_is_the_short_form_of_a_chinese_or_korean_name():
+    curated = {"Zhao Junhao": "person:zhao-junhao"}
+    records = [
+        record("a", "Minister Zhao Junhao met Kim Min-seok and Lee Daniels.", ("Zhao Junhao", "PERSON"),
+               ("Kim Min-seok", "PERSON"), ("Lee Daniels", "PERSON"), resolved=curated),
+        record("b", "Zhao said Kim agreed; Daniels did not.", ("Zhao", "PERSON"), ("Kim", "PERSON"),
+               ("Daniels", "PERSON")),
+        record("c", "Min-seok was not named again.", ("Min-seok", "PERSON")),
+    ]
+    found = ids(records)
+    assert (found[("b", "Zhao")], found[("b", "Kim")]) == ("person:zhao-junhao", found[("a", "Kim Min-seok")])
+    assert found[("b", "Daniels")] == found[("a", "Lee Daniels")] == "new:person:lee-daniels"  # family name last
+    assert found[("c", "Min-seok")] != found[("a", "Kim Min-seok")]  # a given name alone is no short form
+
+
 def test_a_short_form_two_people_fit_stays_apart_from_both():
     records = [
         record("a", "Halima Benali opened the session.", ("Halima Benali", "PERSON"),

@@ -55,7 +55,7 @@ def names_read() -> set[str]:
     named = set()
     for path in PACKAGE.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        imported = re.findall(r"from \.+text\.words import ([^\n]+)", source)
+        imported = re.findall(r"from \.+(?:text\.)?words import ([^\n]+)", source)
         aliases = {part.split(" as ")[-1].strip(" ()") for line in imported for part in line.split(",")}
         for alias in aliases:
             named.update(re.findall(rf"""\b{alias}\("([a-z_0-9]+)"\)""", source))
