@@ -14,6 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ..text.words import words
+from ..world.demonyms import countries_of
 
 SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\", ",", ";"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
@@ -140,16 +141,18 @@ def looks_like_proper_name(text: str) -> bool:
 def is_demonym(span: Span) -> bool:
     """'Norwegian troops', 'Chilean': adjectives of nationality are not entities.
 
-    A one-word span counts when the tagger says adjective, or when it has a nationality
-    suffix (-ian, -ese, -ish, ...) and the next word is lower-case (it is modifying a noun).
+    A one-word span counts when the tagger says adjective, or when it is a nationality word (a
+    nationality suffix, -ian, -ese, -ish, ..., or a demonym of the data: "Kenyan", "Cuban") and the
+    next word is lower-case (it is modifying a noun).
     """
     if len(span) != 1:
         return False
     token = span[0]
-    if token.tag_ == "JJ" or (token.tag_ == "NNPS" and _DEMONYM.match(token.text)):
+    nationality = bool(_DEMONYM.match(token.text)) or bool(countries_of(token.text))
+    if token.tag_ == "JJ" or (token.tag_ == "NNPS" and nationality):
         return True
     following = token.nbor() if token.i + 1 < len(token.doc) else None
-    return bool(_DEMONYM.match(token.text)) and following is not None and following.is_lower
+    return nationality and following is not None and following.is_lower
 
 
 def is_title_part(span: Span) -> bool:

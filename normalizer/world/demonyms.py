@@ -1,13 +1,15 @@
 """Nationality words and the countries they name: "Russian", "Russians", "Sri Lankan" -> a country.
 
-Only the opt-in geoparsing conventions use this (see :mod:`normalizer.pipeline.geoparse`); by the project's
-own conventions a demonym is no entity. The data is the ``demonym`` field of the installed
-``countryinfo`` package (one file per country, some with two demonyms: "Antiguan,Barbudan"),
-read on first use, with the project's own additions (``normalizer/data/words/extra_demonyms.txt``:
-"Briton", "Swede"). Plural forms come by rule: "-ese", "-ish", "-ch" and "-ss" words are their own
-plural ("the Chinese", "the Irish", "the French", "the Swiss"); others take an "s"
-("Americans", "Israelis", "Czechs"). A demonym several countries share ("Chinese": China, Hong Kong,
-Macau; "Dominican") names the most populous of them.
+The opt-in geoparsing conventions make them places (see :mod:`normalizer.pipeline.geoparse`); by the
+project's own conventions a demonym is no entity: the rules drop a span NER gave one
+(``rules.is_demonym``), and a document's nationality words are context for its places
+(``DocumentFacts.nationalities``). The data is the ``demonym`` field of the installed ``countryinfo``
+package (one file per country, some with two demonyms: "Antiguan,Barbudan"), read on first use, with
+the project's own additions (``normalizer/data/words/extra_demonyms.txt``: "Briton", "Swede").
+Plural forms come by rule: "-ese", "-ish", "-ch" and "-ss" words are their own plural ("the Chinese",
+"the Irish", "the French", "the Swiss"); others take an "s" ("Americans", "Israelis", "Czechs"). A
+demonym several countries share ("Chinese": China, Hong Kong, Macau; "Dominican") names the most
+populous of them.
 """
 from __future__ import annotations
 

@@ -1,7 +1,14 @@
 import pytest
 import spacy
 
-from normalizer.pipeline.rules import after_place_part, clean_pieces, coordinated_head, is_title_part, menu_lines
+from normalizer.pipeline.rules import (
+    after_place_part,
+    clean_pieces,
+    coordinated_head,
+    is_demonym,
+    is_title_part,
+    menu_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -100,3 +107,24 @@ def test_coordinated_head(nlp, text, part, head):
 )
 def test_title_part(nlp, text, part, title):
     assert is_title_part(span(nlp, text, part)) is title
+
+
+@pytest.mark.parametrize(
+    "text, part, tag, demonym",
+    [
+        ("Kenyan farmers sold their maize.", "Kenyan", "NNP", True),  # in the data, no nationality suffix
+        ("The Cuban delegation left early.", "Cuban", "NNP", True),
+        ("Norwegian troops crossed the border.", "Norwegian", "NNP", True),  # by the suffix
+        ("The winner was Kenyan.", "Kenyan", "NNP", False),  # no lower-case word after it to modify
+        ("Officials met in Kenya on Monday.", "Kenya", "NNP", False),  # the country, not its adjective
+        ("The Jordan valley flooded.", "Jordan", "NNP", False),  # no demonym of the data
+        ("The Kenyans cheered.", "Kenyans", "NNPS", True),  # a plural nationality
+        ("Kenyan officials and Ugandan ones agreed.", "Kenyan officials", "NNP", False),  # two words
+        ("She spoke Swahili fluently.", "Swahili", "JJ", True),  # the tagger's adjective decides alone
+    ],
+)
+def test_is_demonym(nlp, text, part, tag, demonym):
+    found = span(nlp, text, part)
+    for token in found:
+        token.tag_ = tag
+    assert is_demonym(found) is demonym
