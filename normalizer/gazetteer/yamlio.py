@@ -42,6 +42,7 @@ MAX_DEPTH = 50
 
 _TRUE_FALSE = {"true", "false"}
 _STR_TAG = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 # Explicit tags a file may use (``!!str 1984``); any other tag is refused.
 _ALLOWED_TAGS = frozenset(
@@ -320,14 +321,18 @@ class _Map:
 def _scalar(loader: Any, event: yaml.ScalarEvent, tag: str, line: int, path: str) -> Any:
     """A scalar YAML does not read as a string: only true/false as booleans, no merge key, else the constructor's."""
     value = event.value
-    if tag == "tag:yaml.org,2002:bool" and value.lower() not in _TRUE_FALSE:
+    if tag == _BOOL_TAG and value.lower() not in _TRUE_FALSE:
         return value
     if tag == "tag:yaml.org,2002:merge":
         raise _Later(GazetteerError(
             "not allowed: YAML merge keys (<<)", path=path, line=line, hint="write the keys out in full in each entry",
         ))
+    if tag == _BOOL_TAG:
+        return value.lower() == "true"  # what the constructor reads true or false as
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
     try:
+        if tag in _NUMBER_TAGS:  # the constructor construct_object would call, without its bookkeeping
+            return loader.yaml_constructors[tag](loader, node)
         return loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as exc:  # 2022-13-45 (a bad date), an int of 5,000 digits
         error = GazetteerError(

@@ -112,6 +112,8 @@ def fold(text: str) -> str:
 def fold_uncached(text: str) -> str:
     """:func:`fold` without its cache (for a build that meets each string about once)."""
     if text.isascii():  # no format characters, NFKC/NFKD change nothing, casefold is lower
+        if text.isalpha():  # one plain word ("Springfield"): no space, mark or letter run to fold, only its case
+            return text.lower()
         text = _without_possessive(text.strip()).translate(_FOLD_TABLE)
         text = " ".join(text.split()).lower()
     else:

@@ -368,3 +368,15 @@ def test_fast_paths_equal_the_reference_on_slavic_pieces(pieces):
 def test_fast_paths_equal_the_reference_on_known_cases(text):
     assert fold(text) == reference_fold(text)
     assert translit_key(text) == reference_translit_key(text)
+
+
+@given(st.one_of(st.text(alphabet="aAbBsStThHeE", min_size=1, max_size=12),
+                 st.text(alphabet=st.characters(codec="ascii"), max_size=20)))
+def test_fold_of_a_plain_ascii_word_is_its_lower_case_as_the_full_path_gives(text):
+    """fold's shortcut for one ASCII word agrees with the general steps (spaces, marks, letter runs)."""
+    from normalizer.text import keys
+
+    general = " ".join(keys._without_possessive(text.strip()).translate(keys._FOLD_TABLE).split()).lower()
+    general = keys._abbreviation_join(general)
+    general = general[4:] if general.startswith("the ") else general
+    assert keys.fold_uncached(text) == general
