@@ -19,6 +19,7 @@ After resolution:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from spacy.tokens import Doc
@@ -91,7 +92,9 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
         out.append(mention)
-    return _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
+    out = _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
+    listed = _untagged_in_lists(facts, out, resolver)
+    return _relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
 
 
 def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
@@ -155,7 +158,7 @@ def _misread_name(ent) -> bool:
 
 def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """"Ashby and Fenwick": a PERSON/ORG name in a list with a place is a place."""
-    doc, person_parts = facts.doc, facts.person_parts
+    doc = facts.doc
     mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
     changed = True
     while changed:
@@ -165,18 +168,59 @@ def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver
                     0 <= j < len(mentions) and _a_place(facts, mentions[j], resolver)
                     and _coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
                 continue  # the list first (the words between), then whether its very name is a place
-            written = doc[mention.start : mention.end].text
-            curated = resolver.index.by_fold.get(fold(written))
-            if not toponyms.candidate(doc, mention.start, mention.end, person_parts, written=written):
-                continue
-            if curated is not None:  # a curated place's name (a weak one too: "Lyman") in the list
-                if not any(name.entry.label in PLACE_LABELS for name in curated):
-                    continue
-            elif not toponyms.named(resolver.world, written):
+            if not _place_name(facts, mention, resolver):
                 continue
             mentions[i] = mention.but(Why.LIST, ner_label="GPE")
             changed = True
     return mentions
+
+
+def _untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """"Ashby and Fenwick" with only Ashby tagged: a name NER did not tag, in a list with a place, is a
+    place when it is a curated place's name or a world place's very name (and could be a place at
+    all). So is one listed with a name of any label when both are the very names of places of one
+    country ("Ashby and Fenwick", one of them tagged a person): the list says what each name alone
+    does not."""
+    doc = facts.doc
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken.update(i for e in facts.ents if not _misread_name(e) for i in range(e.start, e.end))
+    runs = [Mention(start, end, None) for start, end in toponyms.capitalized_runs(facts, taken)]
+    out = list(mentions)
+    changed = True
+    while changed and runs:  # each name added may make the case of the next one in the list
+        changed = False
+        listed = sorted(out, key=lambda m: m.start)
+        starts = [m.start for m in listed]
+        for run in runs:
+            at = bisect_left(starts, run.start)
+            neighbours = [m for m in listed[max(0, at - 1): at + 1] if _coordinated(doc, run, m)]
+            if not neighbours or not _place_name(facts, run, resolver):
+                continue
+            if any(_a_place(facts, m, resolver) or _one_country(facts, run, m, resolver) for m in neighbours):
+                out.append(Mention(run.start, run.end, "GPE", why=(Why.UNTAGGED, Why.LIST)))
+                runs.remove(run)
+                changed = True
+                break
+    return sorted(out, key=lambda m: m.start)
+
+
+def _one_country(facts: DocumentFacts, one: Mention, other: Mention, resolver: Resolver) -> bool:
+    """Both names are the very names of world places, some two of them in one country."""
+    countries = {p.country for p in toponyms.named(resolver.world, facts.span_text(one.start, one.end))}
+    return bool(countries) and any(
+        p.country in countries for p in toponyms.named(resolver.world, facts.span_text(other.start, other.end)))
+
+
+def _place_name(facts: DocumentFacts, run: Mention, resolver: Resolver) -> bool:
+    """Could the name be a place at all (``toponyms.candidate``), and is it a curated place's name (a
+    weak one too: "Lyman") or a world place's very name?"""
+    written = facts.span_text(run.start, run.end)
+    if not toponyms.candidate(facts.doc, run.start, run.end, facts.person_parts, written=written):
+        return False
+    curated = resolver.index.by_fold.get(fold(written))
+    if curated is not None:
+        return any(name.entry.label in PLACE_LABELS for name in curated)
+    return bool(toponyms.named(resolver.world, written))
 
 
 def _a_place(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> bool:

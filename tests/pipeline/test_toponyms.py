@@ -106,6 +106,16 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         # ... a curated place's name too, even a weak one (it then resolves as a place)
         ("Storms hit Springfield and Lyman overnight.", [("Springfield", "GPE"), ("Lyman", "PERSON")],
          [("Springfield", "GPE", "geonames:4250542"), ("Lyman", "GPE", "geonames:704204")]),
+        # ... a name NER did not tag at all, in a list with a place
+        ("Storms hit Springfield and Marion overnight.", [("Springfield", "GPE")],
+         [("Springfield", "GPE", "geonames:4250542"), ("Marion", "GPE", MARION)]),
+        # ... or with a name of another label, both the very names of places of one country
+        ("Storms hit Cedar Bend and Marion overnight.", [("Marion", "PERSON")],
+         [("Cedar Bend", "GPE", CEDAR), ("Marion", "GPE", MARION)]),
+        # ... but not with a name that is no place, nor with places of two countries
+        ("Springfield and Tollbrook Bakery signed.", [("Springfield", "GPE")],
+         [("Springfield", "GPE", "geonames:4250542")]),
+        ("Cedar Bend and March signed the pact.", [("March", "PERSON")], [("March", "PERSON", None)]),
         # no evidence: NER's label stands
         ("Marion thanked the volunteers.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
         # a major city's name that is no common person's name: a place by its size
