@@ -19,6 +19,7 @@ from ..gazetteer.names import Name, NameIndex
 from ..gazetteer.schema import PLACE_LABELS, WORLD_ID_PREFIXES, Entry, Rejection, label_fits
 from ..text.keys import fold, is_cyrillic, translit_key
 from ..text.translit import CYRILLIC_COUNTRIES
+from ..text.words import words
 from ..world.context import PlaceClues
 from ..world.index import Place
 from ..world.places import PlaceContext, WorldPlaces
@@ -112,7 +113,8 @@ class Resolver:
         curated = self._curated(text, key, label, from_ner, cue_country, context, allowed)
         if curated is not None:
             return self._with_namesakes(curated, text, label, context, following)
-        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS):
+        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS) \
+                and not body_of_water(key, preceding):
             places = context.places if context else None
             strict = label not in PLACE_LABELS
             choice = self.world.resolve(text, following=following, context=places, strict=strict)
@@ -313,3 +315,12 @@ def _resolution(name: Name, kind: str, score: float, alternatives) -> Resolution
         score=score,
         alternatives=alternatives,
     )
+
+
+def body_of_water(key: str, preceding: str) -> bool:
+    """"the Red Sea", "the Mekong River" (folded: ``key``; the text before it: ``preceding``): a name
+    ending in one of the ``water_body_words`` after "the" is the water, which the world layer (countries,
+    regions, towns) does not hold, though a region or town may bear its name."""
+    before = preceding.split()
+    return (" " in key and key.rsplit(" ", 1)[-1] in words("water_body_words")
+            and bool(before) and before[-1].lower() == "the")

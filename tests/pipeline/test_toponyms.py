@@ -36,6 +36,7 @@ TOWNS = [
     (9000006, "Madison", 41.70, -88.10, "P", "PPL", "US", "IL", 300000),  # a major city, and a person's name
     (9000007, "Dunmorivka", 49.00, 36.00, "P", "PPL", "UA", "07", 1800),  # an East Slavic place name's form
     (9000008, "Ashgrove", 41.30, -88.20, "P", "PPL", "US", "IL", 1500),  # the same ending elsewhere
+    (9000009, "Heron Bay", 41.90, -87.90, "P", "PPL", "US", "IL", 3100),  # a town named after water
 ]
 
 
@@ -116,6 +117,9 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         ("Springfield and Tollbrook Bakery signed.", [("Springfield", "GPE")],
          [("Springfield", "GPE", "geonames:4250542")]),
         ("Cedar Bend and March signed the pact.", [("March", "PERSON")], [("March", "PERSON", None)]),
+        # after "the", a name ending in a word for water is the water, not the town of that name
+        ("Boats crossed the Heron Bay at dawn.", [("Heron Bay", "LOC")], [("Heron Bay", "LOC", None)]),
+        ("Officials in Heron Bay met.", [("Heron Bay", "GPE")], [("Heron Bay", "GPE", "geonames:9000009")]),
         # no evidence: NER's label stands
         ("Marion thanked the volunteers.", [("Marion", "PERSON")], [("Marion", "PERSON", None)]),
         # a major city's name that is no common person's name: a place by its size
