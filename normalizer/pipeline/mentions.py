@@ -1,7 +1,8 @@
 """Find the mentions of a document: NER spans and curated names, merged, then resolved.
 
-1. NER spans with a wanted label are cleaned (article, possessive, separators) and dropped
-   when they lie in a menu line or are all lower-case and unknown to the gazetteer.
+1. NER spans with a wanted label are cleaned (article, possessive, separators), split when they
+   list names the gazetteer knows ("Reuters and AFP", ``name_lists``), and dropped when they lie
+   in a menu line or are all lower-case and unknown to the gazetteer.
    NER spans over hyphenated compounds give way to the names inside ("pro-[Lisbon]", ``compounds``),
    and the agency of a wire dateline is an organization ("ASHBY (Acme) -", ``agencies``).
 2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
@@ -35,6 +36,7 @@ from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
+from .name_lists import listed_names
 from .region_readings import region_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
@@ -109,7 +111,7 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
         pieces = _pieces(doc, ent.start, ent.end, edges, whole)
         if len(pieces) > 1 and fold(facts.span_text(pieces[0][0], pieces[-1][1])) in index.by_fold:
             pieces = [(pieces[0][0], pieces[-1][1])]  # a name with its separator inside: "RFE/RL"
-        for start, end in pieces:
+        for start, end in (part for piece in pieces for part in listed_names(facts, index, *piece)):
             if label == "PERSON":
                 start = after_titles(doc, start, end)
                 end = before_titles(doc, start, end)
