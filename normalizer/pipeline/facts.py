@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
+from ..text.name_order import family_name, given_names
 from ..world.demonyms import countries_of
 from .rules import menu_lines
 from .word_flags import flags, word_codes
@@ -104,6 +105,17 @@ class DocumentFacts:
                     if j - i < len(words):
                         parts.add(fold(" ".join(words[i:j])))
         return frozenset(parts)
+
+    @cached_property
+    def person_surnames(self) -> dict[str, frozenset[str]]:
+        """Folded family names of multi-word PERSON spans, each with the folded given names they come
+        with: "Andrew Jackson" -> jackson: {andrew}; "Wang Yi" -> wang: {yi}."""
+        found: dict[str, set[str]] = {}
+        for ent in self.ents:
+            words = [t.text for t in ent if t.is_alpha] if ent.label_ == "PERSON" and len(ent) >= 2 else []
+            if len(words) >= 2:
+                found.setdefault(fold(family_name(words)), set()).update(fold(w) for w in given_names(words))
+        return {surname: frozenset(given) for surname, given in found.items()}
 
     @cached_property
     def lowered(self) -> LowerWords:

@@ -326,8 +326,11 @@ def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
 
 
 def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them:
+    """Place spans the text shows to be people, or no entity, unless the curated gazetteer knows them
+    (except for the first rule):
 
+    * a one-word place name that is the family name of a person the document names in full ("Fenwick
+      said", "Jo Fenwick"), unless a word before it makes it a place ("in Fenwick");
     * after a person's title ("Dr. Fenwick", "coach Ashby");
     * a small town's name that speaks ("Ashby said": a town does not say, its people do);
     * an unresolved name that is part of a person's name in the document ("Halvorsen", "Erik Halvorsen");
@@ -338,9 +341,15 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
     out = list(mentions)  # a credential is judged by the mentions before it, as changed so far
     for k, mention in enumerate(mentions):
         found = mention.resolution
-        if mention.ner_label not in PLACE_LABELS or (found is not None and found.variant_kind != "geonames"):
+        if mention.ner_label not in PLACE_LABELS:
             continue
         key = fold(doc[mention.start : mention.end].text)
+        if found is not None and found.entry.label in PLACE_LABELS and len(mention) == 1 \
+                and _family_name_of_person(facts, key, found, resolver) and not _place_word_before(doc, mention.start):
+            out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON", resolution=None)
+            continue
+        if found is not None and found.variant_kind != "geonames":
+            continue
         if _after_person_title(doc, mention.start):
             out[k] = mention.but(Why.AFTER_TITLE, ner_label="PERSON", resolution=None)
         elif found is not None and _speaks(doc, mention, found, resolver):
@@ -355,6 +364,25 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
             out[k] = mention.but(Why.HONORIFIC, ner_label="PERSON",
                                  start=after_titles(doc, mention.start, mention.end))
     return out
+
+
+def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, resolver: Resolver) -> bool:
+    """Is the place name (folded: ``key``) the family name of a person the document names in full? For
+    a prominent place (a country, a first-level region, a capital, a city of ``strict_min_population``)
+    only with a given name of the name lists ("Luis Fenwick"; not "Historic Egypt", "Rethinking Ohio")."""
+    given = facts.person_surnames.get(key)
+    if not given:
+        return False
+    world = resolver.world
+    place = world.place(found.entry.canonical_id) if world is not None else None
+    prominent = place is None or place.feature in ("country", "admin1") or place.canonical_id in world.capitals \
+        or place.population >= world.weights.score.strict_min_population
+    return not prominent or any(name in words("person_names") or name in words("slavic_given_names") for name in given)
+
+
+def _place_word_before(doc: Doc, start: int) -> bool:
+    """A word before a name that makes it a place however else the document uses it ("in", "near", "of", "to")."""
+    return start > 0 and doc[start - 1].lower_ in (words("locative_prepositions") | set(word_flags.CUE_PREPOSITIONS))
 
 
 def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:

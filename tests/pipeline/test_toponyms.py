@@ -134,6 +134,18 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         ("Frank Marion joined the council. Marion family members came.",
          [("Frank Marion", "PERSON"), ("Marion", "PERSON", 1)],
          [("Frank Marion", "PERSON", None), ("Marion", "PERSON", None)]),
+        # a place NER tagged and the world resolves, but the family name of a person named in full
+        ("Dana Marion spoke first. Marion thanked the crews.", [("Dana Marion", "PERSON"), ("Marion", "GPE", 1)],
+         [("Dana Marion", "PERSON", None), ("Marion", "PERSON", None)]),
+        ("Dana Marion spoke first. Crews in Marion worked.", [("Dana Marion", "PERSON"), ("Marion", "GPE", 1)],
+         [("Dana Marion", "PERSON", None), ("Marion", "GPE", MARION)]),  # "in": the place
+        # ... a prominent place's name only with a given name of the name lists
+        ("Mary Illinois spoke first. Illinois thanked the crews.",
+         [("Mary Illinois", "PERSON"), ("Illinois", "GPE", 1)],
+         [("Mary Illinois", "PERSON", None), ("Illinois", "PERSON", None)]),
+        ("Historic Illinois opened. Illinois thanked the crews.",
+         [("Historic Illinois", "PERSON"), ("Illinois", "GPE", 1)],
+         [("Historic Illinois", "PERSON", None), ("Illinois", "GPE", ILLINOIS)]),
     ],
 )
 def test_mislabeled_places(normalizer, text, ents, expected):
