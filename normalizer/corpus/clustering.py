@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from ..text.keys import fold, looks_slavic, slug, translit_key
+from ..text.name_order import family_first
+from ..text.words import words as word_list
 from .name_forms import (
     ACRONYM,
     KIND_ORDER,
@@ -18,6 +20,7 @@ from .name_forms import (
     given_key,
     initials,
     is_full_person,
+    is_initial,
     name_words,
     same_generation,
     same_name,
@@ -65,8 +68,9 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
         _join_alike(same, clusters)
     _join_kinds(names, clusters)
     _join_people(names, clusters)
+    shorts = _join_double_surnames(names, clusters)
     _join_acronyms(acronyms or {}, clusters)
-    return _identities(counts, clusters)
+    return _identities(counts, clusters, shorts=shorts)
 
 
 def _join_alike(names: list[Name], clusters: _Clusters) -> None:
@@ -135,6 +139,33 @@ def _join_people(names: list[Name], clusters: _Clusters) -> None:
                         clusters.join(other, short)
 
 
+def _join_double_surnames(names: list[Name], clusters: _Clusters) -> set[Name]:
+    """A person's two family names on their own ("Rojas Medina" of "Ana Lucia Rojas Medina"), as
+    Spanish and Portuguese names are shortened: a name of two words that ends one person's name of
+    the corpus, and no other's, is that person; the names joined so, which are short forms. The
+    person's name has four words or more, or three of which the first is a given name of the name
+    list (not "Councilman Tom Rojas"); the pair is a person's, or an organization's (NER takes the
+    pair for one) whose two words are both names of the list. Names written family name first are
+    left out ("Kim Jong Un" does not end in a double surname)."""
+    tails: dict[tuple[str, str], set[Name]] = {}
+    for name in names:
+        words = name_words(name.form)
+        if name.kind == "person" and is_full_person(name.form) and not family_first(words) and (
+                len(words) >= 4 or (len(words) == 3 and fold(words[0]) in word_list("person_names"))):
+            tails.setdefault((fold(words[-2]), fold(words[-1])), set()).add(name)
+    joined = set()
+    for name in names:
+        words = name_words(name.form)
+        if name.id or len(words) != 2 or is_initial(words[0]) or not (name.kind == "person" or (
+                name.kind == "org" and all(fold(w) in word_list("person_names") for w in words))):
+            continue
+        roots = {clusters.find(full) for full in tails.get((fold(words[0]), fold(words[1])), ())}
+        if len(roots) == 1:
+            clusters.join(roots.pop(), name)
+            joined.add(name)
+    return joined
+
+
 def _join_full_names(names: list[Name], clusters: _Clusters) -> None:
     """Full names of one surname key, the most specific first ("Paul R. Nwosu" before "Paul Nwosu"):
     each joins the one group whose every name it agrees with (the given-name key, no middle names
@@ -172,16 +203,18 @@ def _join_acronyms(acronyms: Mapping[tuple[Name, Name], int], clusters: _Cluster
             clusters.join(acronym, roots.pop())
 
 
-def _best(members: list[Name], counts: Mapping[Name, int]) -> Name:
+def _best(members: list[Name], counts: Mapping[Name, int], shorts: set[Name] = frozenset()) -> Name:
     def preference(name: Name) -> tuple:
-        full = name.kind != "person" or is_full_person(name.form)
+        full = (name.kind != "person" or is_full_person(name.form)) and name not in shorts
         acronym = bool(ACRONYM.fullmatch(name.form))
         return (not full, acronym, -counts[name], -len(name.form), name.form)
 
     return min(members, key=preference)
 
 
-def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, Identity]:
+def _identities(counts: Mapping[Name, int], clusters: _Clusters, *, shorts: set[Name] = frozenset(),
+                ) -> dict[Name, Identity]:
+    """Each cluster's identity; ``shorts``: names of two words or more that are short forms all the same."""
     named = []
     out: dict[Name, Identity] = {}
     for members in clusters.groups().values():
@@ -194,7 +227,7 @@ def _identities(counts: Mapping[Name, int], clusters: _Clusters) -> dict[Name, I
             continue
         unknown = [m for m in members if not m.id] or members
         kind = _kind(unknown, counts)
-        best = _best([m for m in unknown if m.kind == kind], counts)
+        best = _best([m for m in unknown if m.kind == kind], counts, shorts)
         named.append((f"{NEW_PREFIX}:{kind}:{slug(best.form) or 'unnamed'}", best.form, kind, members))
     taken: Counter[str] = Counter()
     for base, shown, kind, members in sorted(named, key=lambda n: (n[0], n[3])):

@@ -205,6 +205,23 @@ def test_a_family_name_first_is_the_short_form_of_a_chinese_or_korean_name():
     assert found[("c", "Min-seok")] != found[("a", "Kim Min-seok")]  # a given name alone is no short form
 
 
+def test_two_family_names_alone_are_the_person_whose_name_they_end():
+    records = [
+        record("a", "Ana Lucia Rojas Medina, a nurse, spoke.", ("Ana Lucia Rojas Medina", "PERSON")),
+        record("b", "Rojas Medina said the clinic closed.", ("Rojas Medina", "ORG")),  # NER's label aside
+        record("c", "Pablo Andres Vega Ruiz and Tomas Felipe Vega Ruiz met.", ("Pablo Andres Vega Ruiz", "PERSON"),
+               ("Tomas Felipe Vega Ruiz", "PERSON")),
+        record("d", "Vega Ruiz declined to comment.", ("Vega Ruiz", "PERSON")),
+        record("e", "Kim Jong Un and Jong Un Park met.", ("Kim Jong Un", "PERSON"), ("Jong Un Park", "PERSON")),
+        record("f", "Jong Un arrived.", ("Jong Un", "PERSON")),
+    ]
+    found = ids(records)
+    assert found[("b", "Rojas Medina")] == found[("a", "Ana Lucia Rojas Medina")] == "new:person:ana-lucia-rojas-medina"
+    assert found[("d", "Vega Ruiz")] not in (found[("c", "Pablo Andres Vega Ruiz")],
+                                             found[("c", "Tomas Felipe Vega Ruiz")])  # two fit: never forced
+    assert found[("f", "Jong Un")] != found[("e", "Kim Jong Un")]  # a given name, not two family names
+
+
 def test_a_short_form_two_people_fit_stays_apart_from_both():
     records = [
         record("a", "Halima Benali opened the session.", ("Halima Benali", "PERSON"),
