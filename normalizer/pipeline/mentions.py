@@ -54,6 +54,7 @@ from .rules import (
     is_demonym,
     is_title_part,
     looks_like_proper_name,
+    nationality_before_title,
 )
 from .twin_names import split_twin_names
 
@@ -386,9 +387,9 @@ def _keep(doc: Doc, mention: Mention) -> bool:
         return True
     if mention.ner_label is None:
         return False
-    if mention.ner_label == "PERSON":
-        return True
     span = doc[mention.start : mention.end]
+    if mention.ner_label == "PERSON":
+        return not nationality_before_title(span)
     return not (is_demonym(span) or (mention.ner_label == "ORG" and is_title_part(span)))
 
 

@@ -143,7 +143,8 @@ def is_demonym(span: Span) -> bool:
 
     A one-word span counts when the tagger says adjective, or when it is a nationality word (a
     nationality suffix, -ian, -ese, -ish, ..., or a demonym of the data: "Kenyan", "Cuban") and the
-    next word is lower-case (it is modifying a noun).
+    next word is lower-case (it is modifying a noun) or opens a title ("Kenyan President",
+    "Slovak Prime Minister").
     """
     if len(span) != 1:
         return False
@@ -152,7 +153,22 @@ def is_demonym(span: Span) -> bool:
     if token.tag_ == "JJ" or (token.tag_ == "NNPS" and nationality):
         return True
     following = token.nbor() if token.i + 1 < len(token.doc) else None
-    return nationality and following is not None and following.is_lower
+    return nationality and following is not None and (following.is_lower or _title_word(following.lower_))
+
+
+def nationality_before_title(span: Span) -> bool:
+    """A one-word span that is a nationality word before a title ("Slovak" of "Slovak Prime Minister"),
+    whatever NER called it: a person's name ("Dawn English said") is followed by no title."""
+    if len(span) != 1 or span.end >= len(span.doc):
+        return False
+    text = span[0].text
+    return (bool(_DEMONYM.match(text)) or bool(countries_of(text))) and _title_word(span.doc[span.end].lower_)
+
+
+def _title_word(word: str) -> bool:
+    """A word that opens a person's or an office's title ("President", "Foreign", "Prime"): after a
+    nationality word it is modified by it too ("Slovak Prime Minister")."""
+    return word in words("person_titles") or word in words("portfolio_words") or word in words("title_openers")
 
 
 def is_title_part(span: Span) -> bool:

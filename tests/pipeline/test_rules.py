@@ -8,6 +8,7 @@ from normalizer.pipeline.rules import (
     is_demonym,
     is_title_part,
     menu_lines,
+    nationality_before_title,
 )
 
 
@@ -121,6 +122,8 @@ def test_title_part(nlp, text, part, title):
         ("The Kenyans cheered.", "Kenyans", "NNPS", True),  # a plural nationality
         ("Kenyan officials and Ugandan ones agreed.", "Kenyan officials", "NNP", False),  # two words
         ("She spoke Swahili fluently.", "Swahili", "JJ", True),  # the tagger's adjective decides alone
+        ("The Kenyan President spoke.", "Kenyan", "NNP", True),  # before a title
+        ("A Cuban Prime Minister spoke.", "Cuban", "NNP", True),
     ],
 )
 def test_is_demonym(nlp, text, part, tag, demonym):
@@ -128,3 +131,17 @@ def test_is_demonym(nlp, text, part, tag, demonym):
     for token in found:
         token.tag_ = tag
     assert is_demonym(found) is demonym
+
+
+@pytest.mark.parametrize(
+    "text, part, before_title",
+    [
+        ("The Kenyan Prime Minister arrived.", "Kenyan", True),
+        ("Norwegian Foreign Minister Kari Dahl spoke.", "Norwegian", True),  # a portfolio word opens the title
+        ("Dawn English said no.", "English", False),  # a person's name: no title after it
+        ("Kenya President spoke.", "Kenya", False),  # the country, not its nationality word
+        ("Kenyan", "Kenyan", False),  # nothing after it
+    ],
+)
+def test_nationality_before_title(nlp, text, part, before_title):
+    assert nationality_before_title(span(nlp, text, part, label="PERSON")) is before_title
