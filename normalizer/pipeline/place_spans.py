@@ -5,13 +5,15 @@ Before resolution:
 * Places NER mislabeled or missed (the cues of :mod:`normalizer.pipeline.toponyms`): PERSON/ORG spans,
   untagged capitalized names and lone proper nouns NER called a date or a language ("in
   Ashby") become GPE when their very name is a world place and the text says so
-  ("Millbrook, Ala.", "near Fenwick", "Ashby police", "D-Ore."); all-caps datelines too.
+  ("Millbrook, Ala.", "near Fenwick", "Ashby police", "D-Ore."); all-caps datelines too; names in a
+  list with a place (:mod:`normalizer.pipeline.place_lists`).
 * A state or province abbreviation NER left untagged after a place ("Dunmore, Alta.").
 * Place names NER cut short are widened over the capitalized words next to them when together
   they are a place's very name ("WEST [FARGO]", "[Maple] Grove").
 After resolution:
 
-* Place spans the text shows to be people: after a title ("coach Ashby"),
+* Place spans the text shows to be people: the family name of a person named in full ("Jo Fenwick
+  ... Fenwick said"), after a title ("coach Ashby"),
   a small town that speaks ("Ashby said"), an unknown name that is part of a person's name
   ("Halvorsen" with "Erik Halvorsen"); a state abbreviation after a person's name is a credential ("M.D.").
 * A place abbreviation keeps its sentence-final period ("in Ashby, W.Va.").
@@ -19,7 +21,6 @@ After resolution:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import cache
 
 from spacy.tokens import Doc
@@ -28,15 +29,14 @@ from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..text.words import words
 from ..world.abbreviations import is_region_abbreviation, state_abbreviations
-from ..world.demonyms import countries_of
 from ..world.places import WorldPlaces
 from . import datelines, toponyms, word_flags
 from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
+from .place_lists import misread_name, relabel_coordinated, untagged_in_lists
 from .resolve import Resolution, Resolver
 from .rules import after_titles, in_ranges
 
-MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
 SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Ashby said" is a person; "Chicago said" may be its officials
 WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
 NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Fenwick", "Ashby-Fenwick"
@@ -92,16 +92,16 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
         out.append(mention)
-    out = _relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
-    listed = _untagged_in_lists(facts, out, resolver)
-    return _relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
+    out = relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
+    listed = untagged_in_lists(facts, out, resolver)
+    return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
 
 
 def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes."""
     doc, codes = facts.doc, facts.flags
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in facts.ents if not _misread_name(e) for i in range(e.start, e.end))  # dates, events
+    taken.update(i for e in facts.ents if not misread_name(e) for i in range(e.start, e.end))  # dates, events
     added = []
     for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
@@ -146,103 +146,6 @@ def _party_homes(doc: Doc, world: WorldPlaces, *, text: str) -> list[tuple[int, 
 
 def _state_name(world: WorldPlaces, name: str) -> bool:
     return any(p.feature == "admin1" and fold(p.name) == fold(name) for p, _ in world.index.candidates(name, limit=5))
-
-
-def _misread_name(ent) -> bool:
-    """A lone proper noun NER called a date, a time or a language ("moved to Ashby" as DATE, "fighting
-    in Fenwick" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
-    names and nationality words ("English") stay what NER said."""
-    return (ent.label_ in MISREAD_LABELS and len(ent) == 1 and ent[0].tag_ == "NNP" and ent[0].is_alpha
-            and ent[0].lower_ not in words("calendar_words") and not countries_of(ent.text))
-
-
-def _relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """"Ashby and Fenwick": a PERSON/ORG name in a list with a place is a place."""
-    doc = facts.doc
-    mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
-    changed = True
-    while changed:
-        changed = False
-        for i, mention in enumerate(mentions):
-            if mention.ner_label not in toponyms.RELABELED_LABELS or not any(
-                    0 <= j < len(mentions) and _a_place(facts, mentions[j], resolver)
-                    and _coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
-                continue  # the list first (the words between), then whether its very name is a place
-            if not _place_name(facts, mention, resolver):
-                continue
-            mentions[i] = mention.but(Why.LIST, ner_label="GPE")
-            changed = True
-    return mentions
-
-
-def _untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """"Ashby and Fenwick" with only Ashby tagged: a name NER did not tag, in a list with a place, is a
-    place when it is a curated place's name or a world place's very name (and could be a place at
-    all). So is one listed with a name of any label when both are the very names of places of one
-    country ("Ashby and Fenwick", one of them tagged a person): the list says what each name alone
-    does not."""
-    doc = facts.doc
-    taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in facts.ents if not _misread_name(e) for i in range(e.start, e.end))
-    runs = [Mention(start, end, None) for start, end in toponyms.capitalized_runs(facts, taken)]
-    out = list(mentions)
-    changed = True
-    while changed and runs:  # each name added may make the case of the next one in the list
-        changed = False
-        listed = sorted(out, key=lambda m: m.start)
-        starts = [m.start for m in listed]
-        for run in runs:
-            at = bisect_left(starts, run.start)
-            neighbours = [m for m in listed[max(0, at - 1): at + 1] if _coordinated(doc, run, m)]
-            if not neighbours or not _place_name(facts, run, resolver):
-                continue
-            if any(_a_place(facts, m, resolver) or _one_country(facts, run, m, resolver) for m in neighbours):
-                out.append(Mention(run.start, run.end, "GPE", why=(Why.UNTAGGED, Why.LIST)))
-                runs.remove(run)
-                changed = True
-                break
-    return sorted(out, key=lambda m: m.start)
-
-
-def _one_country(facts: DocumentFacts, one: Mention, other: Mention, resolver: Resolver) -> bool:
-    """Both names are the very names of world places, some two of them in one country."""
-    countries = {p.country for p in toponyms.named(resolver.world, facts.span_text(one.start, one.end))}
-    return bool(countries) and any(
-        p.country in countries for p in toponyms.named(resolver.world, facts.span_text(other.start, other.end)))
-
-
-def _place_name(facts: DocumentFacts, run: Mention, resolver: Resolver) -> bool:
-    """Could the name be a place at all (``toponyms.candidate``), and is it a curated place's name (a
-    weak one too: "Lyman") or a world place's very name?"""
-    written = facts.span_text(run.start, run.end)
-    if not toponyms.candidate(facts.doc, run.start, run.end, facts.person_parts, written=written):
-        return False
-    curated = resolver.index.by_fold.get(fold(written))
-    if curated is not None:
-        return any(name.entry.label in PLACE_LABELS for name in curated)
-    return bool(toponyms.named(resolver.world, written))
-
-
-def _a_place(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> bool:
-    """NER calls it a place, or it is a curated place's name that is not weak (whatever NER called it)."""
-    if mention.ner_label in PLACE_LABELS:
-        return True
-    names = resolver.index.by_fold.get(fold(facts.span_text(mention.start, mention.end)), ())
-    return any(name.entry.label in PLACE_LABELS and not name.variant.weak for name in names)
-
-
-def _coordinated(doc: Doc, one: Mention, other: Mention) -> bool:
-    """Only one or two coordinators ("," "and" "or" "&") and spaces between the two mentions."""
-    a, b = sorted((one, other), key=lambda m: m.start)
-    between = 0
-    for k in range(a.end, b.start):
-        token = doc[k]
-        if token.is_space:
-            continue
-        if between == 2 or token.lower_ not in word_flags.COORDINATORS:
-            return False
-        between += 1
-    return between > 0
 
 
 def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:

@@ -371,7 +371,7 @@ def test_word_codes_follow_the_vocabulary():
 @given(doc=tagged_docs(), data=st.data())
 def test_a_list_is_read_as_before(doc, data):
     from normalizer.pipeline.mention import Mention
-    from normalizer.pipeline.place_spans import _coordinated
+    from normalizer.pipeline.place_lists import coordinated as _coordinated
 
     def mention():
         start = data.draw(st.integers(0, len(doc) - 1))
