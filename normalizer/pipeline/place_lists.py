@@ -47,16 +47,15 @@ def relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver:
     return mentions
 
 
-def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver, *,
+                      runs: list[tuple[int, int]]) -> list[Mention]:
     """"Ashby and Fenwick" with only Ashby tagged: a name NER did not tag, in a list with a place, is a
     place when it is a curated place's name or a world place's very name (and could be a place at
     all). So is one listed with a name of any label when both are the very names of places of one
     country ("Ashby and Fenwick", one of them tagged a person): the list says what each name alone
-    does not."""
+    does not. ``runs``: the names NER did not tag (capitalized runs outside every mention)."""
     doc = facts.doc
-    taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in facts.ents if not misread_name(e) for i in range(e.start, e.end))
-    runs = [Mention(start, end, None) for start, end in toponyms.capitalized_runs(facts, taken)]
+    runs = [Mention(start, end, None) for start, end in runs if _next_to_coordinator(doc, start, end)]
     out = list(mentions)
     changed = True
     while changed and runs:  # each name added may make the case of the next one in the list
@@ -74,6 +73,17 @@ def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: R
                 changed = True
                 break
     return sorted(out, key=lambda m: m.start)
+
+
+def _next_to_coordinator(doc: Doc, start: int, end: int) -> bool:
+    """Is the first word before doc[start:end] or after it, spaces aside, a coordinator ("," "and")?"""
+    before, after = start - 1, end
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    while after < len(doc) and doc[after].is_space:
+        after += 1
+    return (before >= 0 and doc[before].lower_ in word_flags.COORDINATORS) or (
+        after < len(doc) and doc[after].lower_ in word_flags.COORDINATORS)
 
 
 def _one_country(facts: DocumentFacts, one: Mention, other: Mention, resolver: Resolver) -> bool:

@@ -92,13 +92,16 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
         out.append(mention)
-    out = relabel_coordinated(facts, _untagged_places(facts, out, resolver), resolver)
-    listed = untagged_in_lists(facts, out, resolver)
+    out, runs = _untagged_places(facts, out, resolver)
+    out = relabel_coordinated(facts, out, resolver)
+    listed = untagged_in_lists(facts, out, resolver, runs=runs)
     return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
 
 
-def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
-    """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes."""
+def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver,
+                     ) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes. Also
+    the names NER did not tag that are no such place (capitalized runs outside every mention)."""
     doc, codes = facts.doc, facts.flags
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in facts.ents if not misread_name(e) for i in range(e.start, e.end))  # dates, events
@@ -108,20 +111,21 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
     text = facts.text
+    left = []
     for start, end in toponyms.capitalized_runs(facts, taken):
         stop = facts.ends[end - 1]
         written = facts.span_text(start, end)
         key = fold(written)
-        if key in resolver.index.by_fold or not toponyms.may_have_cue(codes, start, end, key, facts.place_names,
-                                                                      resolver.world):
-            continue
-        cue = toponyms.place_cue(
+        cue = None if key in resolver.index.by_fold or not toponyms.may_have_cue(
+            codes, start, end, key, facts.place_names, resolver.world) else toponyms.place_cue(
             doc, start, end, world=resolver.world, following=text[stop : stop + FOLLOWING_CHARS],
             place_names=facts.place_names, person_parts=facts.person_parts, written=written,
         )
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
-    return sorted(mentions + added, key=lambda m: m.start)
+        else:
+            left.append((start, end))
+    return sorted(mentions + added, key=lambda m: m.start), left
 
 
 _PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
