@@ -20,11 +20,16 @@ from spacy.tokens import Doc, Span
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..text.name_order import family_name, given_names
+from ..text.words import words
 from ..world.demonyms import countries_of
 from .rules import menu_lines
 from .word_flags import flags, word_codes
 
 _TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH)  # the columns of DocumentFacts._tokens, in this order
+
+
+def _person_titles() -> frozenset[str]:
+    return words("person_titles")
 
 
 class LowerWords(Container[str]):
@@ -109,12 +114,18 @@ class DocumentFacts:
     @cached_property
     def person_surnames(self) -> dict[str, frozenset[str]]:
         """Folded family names of multi-word PERSON spans, each with the folded given names they come
-        with: "Andrew Jackson" -> jackson: {andrew}; "Wang Yi" -> wang: {yi}."""
+        with: "Andrew Jackson" -> jackson: {andrew}; "Wang Yi" -> wang: {yi}. Not the last word of a
+        name with a particle before it ("Van den Brande": the family name is more than "Brande"), nor
+        a title ("Sgt."), nor a word the document also writes in lower case ("Lane", "Day")."""
         found: dict[str, set[str]] = {}
         for ent in self.ents:
             words = [t.text for t in ent if t.is_alpha] if ent.label_ == "PERSON" and len(ent) >= 2 else []
-            if len(words) >= 2:
-                found.setdefault(fold(family_name(words)), set()).update(fold(w) for w in given_names(words))
+            if len(words) < 2 or any(w.islower() for w in words[1:-1]):
+                continue
+            surname = family_name(words)
+            if surname.lower() in self.lowered or surname.lower().rstrip('.') in _person_titles():
+                continue
+            found.setdefault(fold(surname), set()).update(fold(w) for w in given_names(words))
         return {surname: frozenset(given) for surname, given in found.items()}
 
     @cached_property

@@ -56,6 +56,7 @@ from .rules import (
     looks_like_proper_name,
     nationality_before_title,
 )
+from .surnames import untagged_surnames
 from .twin_names import split_twin_names
 
 POSSESSIVES = ("'s", "’s")
@@ -86,6 +87,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         mentions = place_spans.relabel_places(facts, mentions, resolver)
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
+    mentions = untagged_surnames(facts, mentions, resolver.index) if "PERSON" in labels else mentions
     mentions = resolve_mentions(facts, mentions, resolver)
     if labels & PLACE_LABELS:
         mentions = split_twin_names(facts, mentions, resolver)
