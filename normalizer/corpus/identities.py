@@ -7,7 +7,8 @@ the same ids for the same corpus in any order of documents:
 
 1. ``document_names(record)``: the name each unresolved span goes by in its document. A surname
    alone ("Okafor") or initials with a surname ("A. Okafor") take the one full name of the
-   document they fit ("Adaeze Okafor"); an acronym defined in the text ("Northern Grain
+   document they fit ("Adaeze Okafor"); a given name alone the one full name of the document with
+   that given name, when no one there has it as a family name; an acronym defined in the text ("Northern Grain
    Cooperative (NGC)") takes its expansion, and the definition is kept for other documents.
 2. ``cluster(names)`` (:mod:`normalizer.corpus.clustering`; the shape of names in
    :mod:`normalizer.corpus.name_forms`): over the distinct names of the corpus with their counts (memory grows with
@@ -42,6 +43,7 @@ from .name_forms import (
     Name,
     acronym_of,
     fitting,
+    given_key,
     is_full_person,
     name_words,
     surname_key,
@@ -78,6 +80,11 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
     known = sorted({Name("person", span["name"], span["id"]) for span in spans if _curated_person(span)})
     for name in known:
         fulls.setdefault(surname_key(name.form), set()).add(name)
+    givens: dict[str, set[Name]] = {}
+    for same_surname in fulls.values():
+        for name in same_surname:
+            if not _place_or_body_word(name_words(name.form)[-1]):  # not "Ashby Station" NER called a person
+                givens.setdefault(given_key(name.form), set()).add(name)
     expansions = _defined_acronyms(unresolved, text)
     uses = []
     acronyms = [(Name("org", acronym), Name("org", expansion)) for acronym, expansion in expansions.items()]
@@ -92,6 +99,10 @@ def document_names(record: Mapping[str, Any]) -> DocumentNames:
             # a surname (or initials and a surname) and the one person of the document it fits; a
             # one-word name NER called an organization or a place, too ("Okafor said" tagged ORG)
             candidates = fitting(form, fulls.get(surname_key(form), ()))
+            if not candidates and kind == "person" and len(name_words(form)) == 1 and surname_key(form) not in fulls:
+                # a given name alone, as Thai and Indonesian news name people, and features too: the
+                # one person of the document of that given name, when no one there has it as surname
+                candidates = sorted(givens.get(given_key(form), ()))
             if len(candidates) == 1:
                 uses.append((i, candidates[0]))
                 continue
@@ -105,7 +116,12 @@ def _given_and_surname(form: str) -> bool:
     words = form.split()
     return (len(words) == 2 and all(w[:1].isupper() and w.isalpha() for w in words)
             and fold(words[0]) in word_list("slavic_given_names") and looks_slavic(words[1])
-            and fold(words[1]) not in word_list("feature_words") and fold(words[1]) not in word_list("generic_words"))
+            and not _place_or_body_word(words[1]))
+
+
+def _place_or_body_word(word: str) -> bool:
+    """A word that ends the names of features and bodies, not of people ("River", "Station", "Council")."""
+    return fold(word) in word_list("feature_words") or fold(word) in word_list("generic_words")
 
 
 def _curated_person(span: Mapping[str, Any]) -> bool:

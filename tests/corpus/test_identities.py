@@ -222,6 +222,21 @@ def test_two_family_names_alone_are_the_person_whose_name_they_end():
     assert found[("f", "Jong Un")] != found[("e", "Kim Jong Un")]  # a given name, not two family names
 
 
+def test_a_given_name_alone_is_the_one_person_of_its_document_with_that_given_name():
+    records = [
+        record("a", "Sunan Wattana, the minister, spoke. Sunan said the dam was safe.",
+               ("Sunan Wattana", "PERSON"), ("Sunan", "PERSON")),
+        record("b", "Sunan Wattana and Sunan Kovit met. Sunan left early.",
+               ("Sunan Wattana", "PERSON"), ("Sunan Kovit", "PERSON"), ("Sunan", "PERSON")),
+        record("c", "Dara Sunan and Sunan Wattana met. Sunan left early.",
+               ("Dara Sunan", "PERSON"), ("Sunan Wattana", "PERSON"), ("Sunan", "PERSON")),
+    ]
+    found = ids(records)
+    assert found[("a", "Sunan")] == found[("a", "Sunan Wattana")] == "new:person:sunan-wattana"
+    assert found[("b", "Sunan")] not in (found[("b", "Sunan Wattana")], found[("b", "Sunan Kovit")])  # two of them
+    assert found[("c", "Sunan")] != found[("c", "Sunan Wattana")]  # someone's family name there: the surname rules
+
+
 def test_a_short_form_two_people_fit_stays_apart_from_both():
     records = [
         record("a", "Halima Benali opened the session.", ("Halima Benali", "PERSON"),
