@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH
+from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH, POS
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
 from ..gazetteer.schema import PLACE_LABELS
@@ -23,9 +24,9 @@ from ..text.name_order import family_name, given_names
 from ..text.words import words
 from ..world.demonyms import countries_of
 from .rules import menu_lines
-from .word_flags import flags, word_codes
+from .word_flags import NAME, flags, word_codes
 
-_TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH)  # the columns of DocumentFacts._tokens, in this order
+_TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH, POS)  # the columns of DocumentFacts._tokens, in this order
 
 
 def _person_titles() -> frozenset[str]:
@@ -77,6 +78,13 @@ class DocumentFacts:
         """Where each token ends in ``text`` (``token.idx + len(token)``)."""
         tokens = self._tokens
         return (tokens[:, 2] + tokens[:, 3]).tolist()
+
+    @cached_property
+    def name_words(self) -> list[int]:
+        """The tokens that may be part of a name NER missed: a ``word_flags.NAME`` word with no part of
+        speech or a proper noun's (``toponyms.capitalized_runs`` reads them)."""
+        pos = self._tokens[:, 4].tolist()
+        return [i for i, code in enumerate(self.flags) if code & NAME and pos[i] in (0, PROPN)]
 
     @cached_property
     def flags(self) -> list[int]:

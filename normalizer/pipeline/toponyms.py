@@ -31,8 +31,6 @@ import weakref
 from collections.abc import Callable, Set
 from functools import cache
 
-from spacy.attrs import POS
-from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Token
 
 from ..text.keys import fold, looks_like_acronym
@@ -42,7 +40,7 @@ from ..world.index import Place
 from ..world.places import WorldPlaces
 from .facts import DocumentFacts
 from .mention import Why
-from .word_flags import COORDINATORS, CUE_AFTER, CUE_BEFORE, NAME
+from .word_flags import COORDINATORS, CUE_AFTER, CUE_BEFORE
 
 RELABELED_LABELS = frozenset({"PERSON", "ORG"})
 CAPITAL_CUE_MIN_PEOPLE = 1_000_000
@@ -263,13 +261,12 @@ def _lies_in(places: list[Place], containers: list[Place]) -> bool:
 
 def capitalized_runs(facts: DocumentFacts, taken: set[int]) -> list[tuple[int, int]]:
     """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed (their
-    words: ``word_flags.NAME`` in ``facts.flags``)."""
+    words: ``facts.name_words``)."""
     doc = facts.doc
-    pos = doc.to_array(POS).tolist()
     runs = []
     start = last = -2  # the run being read: doc[start:last + 1]
-    for i in [i for i, code in enumerate(facts.flags) if code & NAME]:
-        if i in taken or pos[i] not in (0, PROPN):  # a name word has no part of speech or PROPN
+    for i in facts.name_words:
+        if i in taken:
             continue
         if i != last + 1:
             if start >= 0 and not _glued(doc, start, last + 1):
