@@ -21,16 +21,12 @@ from spacy.tokens import Doc, Span
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..text.name_order import family_name, given_names
-from ..text.words import words
+from ..text.words import words as word_list
 from ..world.demonyms import countries_of
 from .rules import menu_lines
 from .word_flags import NAME, flags, word_codes
 
 _TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH, POS)  # the columns of DocumentFacts._tokens, in this order
-
-
-def _person_titles() -> frozenset[str]:
-    return words("person_titles")
 
 
 class LowerWords(Container[str]):
@@ -131,7 +127,7 @@ class DocumentFacts:
             if len(words) < 2 or any(w.islower() for w in words[1:-1]):
                 continue
             surname = family_name(words)
-            if surname.lower() in self.lowered or surname.lower().rstrip('.') in _person_titles():
+            if surname.lower() in self.lowered or surname.lower() in word_list("person_titles"):
                 continue
             found.setdefault(fold(surname), set()).update(fold(w) for w in given_names(words))
         return {surname: frozenset(given) for surname, given in found.items()}

@@ -252,7 +252,8 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
             continue
         key = fold(doc[mention.start : mention.end].text)
         if found is not None and found.entry.label in PLACE_LABELS and len(mention) == 1 \
-                and _family_name_of_person(facts, key, found, resolver) and not _place_word_before(doc, mention.start):
+                and _family_name_of_person(facts, key, found, resolver) \
+                and not (mention.start > 0 and facts.flags[mention.start - 1] & word_flags.CUE_BEFORE):
             out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON", resolution=None)
             continue
         if found is not None and found.variant_kind != "geonames":
@@ -285,11 +286,6 @@ def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, re
     prominent = place is None or place.feature in ("country", "admin1") or place.canonical_id in world.capitals \
         or place.population >= world.weights.score.strict_min_population
     return not prominent or any(name in words("person_names") or name in words("slavic_given_names") for name in given)
-
-
-def _place_word_before(doc: Doc, start: int) -> bool:
-    """A word before a name that makes it a place however else the document uses it ("in", "near", "of", "to")."""
-    return start > 0 and doc[start - 1].lower_ in (words("locative_prepositions") | set(word_flags.CUE_PREPOSITIONS))
 
 
 def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:

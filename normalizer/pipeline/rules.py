@@ -149,7 +149,7 @@ def is_demonym(span: Span) -> bool:
     if len(span) != 1:
         return False
     token = span[0]
-    nationality = bool(_DEMONYM.match(token.text)) or bool(countries_of(token.text))
+    nationality = _nationality_word(token.text)
     if token.tag_ == "JJ" or (token.tag_ == "NNPS" and nationality):
         return True
     following = token.nbor() if token.i + 1 < len(token.doc) else None
@@ -161,8 +161,12 @@ def nationality_before_title(span: Span) -> bool:
     whatever NER called it: a person's name ("Dawn English said") is followed by no title."""
     if len(span) != 1 or span.end >= len(span.doc):
         return False
-    text = span[0].text
-    return (bool(_DEMONYM.match(text)) or bool(countries_of(text))) and _title_word(span.doc[span.end].lower_)
+    return _nationality_word(span[0].text) and _title_word(span.doc[span.end].lower_)
+
+
+def _nationality_word(text: str) -> bool:
+    """A word with a nationality suffix (-ian, -ese, -ish, ...) or a demonym of the data ("Kenyan")."""
+    return bool(_DEMONYM.match(text)) or bool(countries_of(text))
 
 
 def _title_word(word: str) -> bool:
