@@ -92,7 +92,8 @@ class Job:
                 raise TimeoutError(f"process {self.pid} still runs after {timeout} s")
             time.sleep(0.001)
         rc, out, err = (self.files[name] for name in ("rc", "out", "err"))
-        return (int(rc.read_text()) if rc.exists() else None, out.read_text() if out.exists() else "",
+        code = rc.read_text() if rc.exists() else ""  # empty: killed between opening the file and writing it
+        return (int(code) if code else None, out.read_text() if out.exists() else "",
                 err.read_text() if err.exists() else "")
 
     def kill(self) -> None:
