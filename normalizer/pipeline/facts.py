@@ -119,8 +119,8 @@ class DocumentFacts:
     def person_surnames(self) -> dict[str, frozenset[str]]:
         """Folded family names of multi-word PERSON spans, each with the folded given names they come
         with: "Andrew Jackson" -> jackson: {andrew}; "Wang Yi" -> wang: {yi}. Not the last word of a
-        name with a particle before it ("Van den Brande": the family name is more than "Brande"), nor
-        a title ("Sgt."), nor a word the document also writes in lower case ("Lane", "Day")."""
+        name with a particle before it ("Van der Hoek": the family name is more than "Hoek"), nor
+        a title ("Sgt."), nor a word the document also writes in lower case ("Marsh", "Brook")."""
         found: dict[str, set[str]] = {}
         for ent in self.ents:
             words = [t.text for t in ent if t.is_alpha] if ent.label_ == "PERSON" and len(ent) >= 2 else []

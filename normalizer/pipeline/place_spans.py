@@ -277,7 +277,8 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
 def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, resolver: Resolver) -> bool:
     """Is the place name (folded: ``key``) the family name of a person the document names in full? For
     a prominent place (a country, a first-level region, a capital, a city of ``strict_min_population``)
-    only with a given name of the name lists ("Luis Fenwick"; not "Historic Egypt", "Rethinking Ohio")."""
+    only with a given name of the name lists ("Luis Fenwick"; not "Greater Fenwick" or "Old Fenwick",
+    names NER took for people)."""
     given = facts.person_surnames.get(key)
     if not given:
         return False

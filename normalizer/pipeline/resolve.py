@@ -318,7 +318,7 @@ def _resolution(name: Name, kind: str, score: float, alternatives) -> Resolution
 
 
 def body_of_water(key: str, preceding: str) -> bool:
-    """"the Red Sea", "the Mekong River" (folded: ``key``; the text before it: ``preceding``): a name
+    """"the Coral Sea", "the Copper River" (folded: ``key``; the text before it: ``preceding``): a name
     ending in one of the ``water_body_words`` after "the" is the water, which the world layer (countries,
     regions, towns) does not hold, though a region or town may bear its name."""
     before = preceding.split()

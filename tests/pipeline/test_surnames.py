@@ -39,7 +39,7 @@ def annotate(component, text, people):
         # a particle before the last word: the family name is more than that word
         ("Jo van Dijk spoke first. Then Dijk added details.", ["Jo van Dijk"], [("Jo van Dijk", "PERSON")]),
         # a word the document also writes in lower case
-        ("Jo Lane spoke first. Lane closures follow; the lane is shut.", ["Jo Lane"], [("Jo Lane", "PERSON")]),
+        ("Jo Marsh spoke first. Marsh birds nest there; the marsh is wet.", ["Jo Marsh"], [("Jo Marsh", "PERSON")]),
         # a name the curated gazetteer knows is left to it
         ("Jo Brackwell spoke first. Then Brackwell added details.", ["Jo Brackwell"], [("Jo Brackwell", "PERSON")]),
         # no one named in full: nothing to go by

@@ -143,9 +143,9 @@ CEDAR, MARION, MAPLE, ILLINOIS = "geonames:9000001", "geonames:9000002", "geonam
         ("Mary Illinois spoke first. Illinois thanked the crews.",
          [("Mary Illinois", "PERSON"), ("Illinois", "GPE", 1)],
          [("Mary Illinois", "PERSON", None), ("Illinois", "PERSON", None)]),
-        ("Historic Illinois opened. Illinois thanked the crews.",
-         [("Historic Illinois", "PERSON"), ("Illinois", "GPE", 1)],
-         [("Historic Illinois", "PERSON", None), ("Illinois", "GPE", ILLINOIS)]),
+        ("Greater Illinois opened. Illinois thanked the crews.",
+         [("Greater Illinois", "PERSON"), ("Illinois", "GPE", 1)],
+         [("Greater Illinois", "PERSON", None), ("Illinois", "GPE", ILLINOIS)]),
     ],
 )
 def test_mislabeled_places(normalizer, text, ents, expected):
