@@ -185,10 +185,11 @@ class WorldPlaces:
         order, compared = list(ranked), None
         best = order[0]
         if prefer and found[best][0].canonical_id != prefer:
-            # A namesake replaces the curated place only when the document's context favours it more.
+            # A namesake replaces the curated place only when the document's context favours it by more
+            # than the margin (a hair of support from an unrelated name is no reason).
             mine = next(i for i, (place, _) in enumerate(found) if place.canonical_id == prefer)
-            compared = (evidence[best], evidence[mine])
-            if evidence[best] <= evidence[mine]:
+            compared = (evidence[best], evidence[mine] + self.weights.prior.curated_margin)
+            if compared[0] <= compared[1]:
                 order.remove(mine)
                 order.insert(0, mine)
         return _Ranking(weights, shares, sum(shares), ranked, order, compared)

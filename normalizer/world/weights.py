@@ -27,6 +27,7 @@ class PriorWeights:
     translit_penalty: float
     alternate_name_penalty: float
     curated: float
+    curated_margin: float
     feature_bonus: Mapping[str, float]
 
 

@@ -121,6 +121,20 @@ def test_a_curated_place_yields_to_a_namesake_only_on_the_documents_evidence(wor
     assert world.resolve("Springfield", prefer=MISSOURI_SPRINGFIELD).entry.canonical_id == MISSOURI_SPRINGFIELD
 
 
+def test_a_hair_of_evidence_does_not_displace_a_curated_place():
+    from normalizer.world.index import default_index
+
+    world = WorldPlaces(default_index(), {})
+    capital, state = "geonames:4140963", "geonames:5815135"  # Washington, D.C. and the state
+    # a point the document resolved far out in the Pacific is a hair nearer the state (0.02 of
+    # nearness): less than the margin, so the curated capital stays
+    far = PlaceContext(points=[(47.3, -140.0)])
+    assert world.resolve("Washington", context=far, prefer=capital).entry.canonical_id == capital
+    # a point inside the state favours it by far more than the margin
+    near = PlaceContext(points=[(47.6, -122.3)])
+    assert world.resolve("Washington", context=near, prefer=capital).entry.canonical_id == state
+
+
 def test_strict_refuses_acronyms_and_alternate_names(world):
     assert world.resolve("KHARKIV", strict=True) is not None  # a dateline in capitals is the very name
     assert world.resolve("HRK", strict=True) is None  # acronym-like: an organization's, not a place's
