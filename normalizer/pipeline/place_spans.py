@@ -6,7 +6,8 @@ Before resolution:
   untagged capitalized names and lone proper nouns NER called a date or a language ("in
   Ashby") become GPE when their very name is a world place and the text says so
   ("Millbrook, Ala.", "near Fenwick", "Ashby police", "D-Ore."); all-caps datelines too; names in a
-  list with a place (:mod:`normalizer.pipeline.place_lists`).
+  list with a place (:mod:`normalizer.pipeline.place_lists`); a PERSON span that is the name of a
+  country whose nationality word the document uses ("aid for Chad ... the Chadian envoy").
 * A state or province abbreviation NER left untagged after a place ("Dunmore, Alta.").
 * Place names NER cut short are widened over the capitalized words next to them when together
   they are a place's very name ("WEST [FARGO]", "[Maple] Grove").
@@ -81,6 +82,9 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             continue
         written = doc[mention.start:mention.end].text
         key = fold(written)
+        if mention.ner_label == "PERSON" and _country_of_its_people(facts, mention, written, resolver.world):
+            out.append(mention.but(Why.CAPITAL, ner_label="GPE"))
+            continue
         if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
                 codes, mention.start, mention.end, key, facts.place_names, resolver.world):
             cue = toponyms.place_cue(
@@ -96,6 +100,20 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     out = relabel_coordinated(facts, out, resolver)
     listed = untagged_in_lists(facts, out, resolver, runs=runs)
     return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
+
+
+def _country_of_its_people(facts: DocumentFacts, mention: Mention, written: str, world: WorldPlaces | None) -> bool:
+    """A PERSON span that is the very name of a country whose nationality word the document uses
+    ("aid for Chad ... the Chadian envoy"), though the name is a common given name too: not
+    after a person's title, and no part of a person's name in the document ("Chad Miller")."""
+    if world is None or not facts.nationalities or _after_person_title(facts.doc, mention.start):
+        return False
+    key = fold(written)
+    if key not in world.index.names_of("country") or key in facts.person_parts:
+        return False
+    peoples = set(facts.nationalities)
+    return any(place.feature == "country" and place.country in peoples and fold(place.name) == key
+               for place, _ in world.index.candidates(written, limit=5))
 
 
 def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver,

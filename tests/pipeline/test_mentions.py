@@ -349,6 +349,15 @@ def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
         ("Moldova wants answers.", [("Moldova", "ORG")], [("Moldova", "GPE")]),
         # ... but a country that is also a given name stays a person
         ("Chad wants answers.", [("Chad", "PERSON")], [("Chad", "PERSON")]),
+        # ... unless the document names its people: then the country ...
+        ("Aid for Chad grew, the Chadian envoy said.", [("Chad", "PERSON"), ("Chadian", "NORP")],
+         [("Chad", "GPE"), ("Chadian", "NORP")]),
+        # ... but not after a title, nor when a person of that name is in the document
+        ("Coach Chad thanked the Chadian fans.", [("Chad", "PERSON"), ("Chadian", "NORP")],
+         [("Chad", "PERSON"), ("Chadian", "NORP")]),
+        ("Chad met Chadian fans, and Chad Osei smiled.",
+         [("Chad", "PERSON"), ("Chadian", "NORP"), ("Chad Osei", "PERSON")],
+         [("Chad", "PERSON"), ("Chadian", "NORP"), ("Chad Osei", "PERSON")]),
         # an honorific makes a person of a place name
         ("Ms Lindqvist wants answers.", [("Ms Lindqvist", "GPE")], [("Lindqvist", "PERSON")]),
         ("Dr. Frankfurt wants answers.", [("Frankfurt", "GPE")], [("Frankfurt", "PERSON")]),
