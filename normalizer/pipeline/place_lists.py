@@ -17,15 +17,22 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 from .resolve import Resolver
 
-MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})
+MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})  # a lone proper noun
+MISREAD_TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT"})  # proper nouns only, any number
 
 
 def misread_name(ent) -> bool:
     """A lone proper noun NER called a date, a time or a language ("moved to Ashby" as DATE, "fighting
-    in Fenwick" as LANGUAGE): the place cues may take it like an untagged name. Month and weekday
-    names and nationality words ("English") stay what NER said."""
-    return (ent.label_ in MISREAD_LABELS and len(ent) == 1 and ent[0].tag_ == "NNP" and ent[0].is_alpha
-            and ent[0].lower_ not in words("calendar_words") and not countries_of(ent.text))
+    in Fenwick" as LANGUAGE), or proper nouns only that it called a work of art or an event (an
+    unfamiliar name of several words, "in Port Ashby Vale"): the place cues may take it like an
+    untagged name. Month and weekday names and nationality words ("English") stay what NER said."""
+    if ent.label_ in MISREAD_LABELS:
+        if len(ent) != 1:
+            return False
+    elif ent.label_ not in MISREAD_TITLE_LABELS:
+        return False
+    return (all(t.tag_ == "NNP" and t.is_alpha and t.lower_ not in words("calendar_words") for t in ent)
+            and not countries_of(ent.text))
 
 
 def relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

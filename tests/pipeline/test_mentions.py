@@ -342,6 +342,23 @@ def test_a_place_ner_called_a_date_or_language(sm_nlp, text, place, other):
 
 
 @pytest.mark.parametrize(
+    ("label", "tags", "expected"),
+    [
+        ("WORK_OF_ART", ["NNP", "NNP"], [("Port Louis", "GPE")]),  # an unfamiliar name taken for a title
+        ("EVENT", ["NNP", "NNP"], [("Port Louis", "GPE")]),
+        ("WORK_OF_ART", ["NNP", "NN"], []),  # not proper nouns only: a title it may be
+    ],
+)
+def test_proper_nouns_ner_called_a_work_of_art_or_an_event(blank_nlp, world_normalizer, label, tags, expected):
+    from spacy.tokens import Doc
+
+    words = ["They", "stayed", "in", "Port", "Louis", "overnight", "."]
+    doc = Doc(blank_nlp.vocab, words=words, spaces=[True] * 5 + [False, False],
+              tags=["PRP", "VBD", "IN", *tags, "RB", "."], ents=["O", "O", "O", f"B-{label}", f"I-{label}", "O", "O"])
+    assert [(e.text, e.label_) for e in world_normalizer(doc).ents if e.label_ == "GPE"] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "ents", "expected"),
     [
         # a country or a big capital is a place whatever NER said ...
