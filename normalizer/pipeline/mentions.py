@@ -2,9 +2,10 @@
 
 1. NER spans with a wanted label are cleaned (article, possessive, separators), split when they
    list names the gazetteer knows ("Reuters and AFP", ``name_lists``), and dropped when they lie
-   in a menu line or are all lower-case and unknown to the gazetteer.
-   NER spans over hyphenated compounds give way to the names inside ("pro-[Lisbon]", ``compounds``),
-   and the agency of a wire dateline is an organization ("ASHBY (Acme) -", ``agencies``).
+   in a menu line or are all lower-case and unknown to the gazetteer. NER spans over hyphenated
+   compounds give way to the names inside ("pro-[Lisbon]", ``compounds``), the agency of a wire
+   dateline is an organization ("ASHBY (Acme) -", ``agencies``), and a place NER joined to a job
+   title is a place ("[Ashby] Treasury Secretary", ``title_places``).
 2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
    weak names never, acronyms only in capitals, proper names only capitalized.
 3. Conflicts: the longer span wins ("Tartu County" over NER's "Tartu"); a curated name
@@ -31,7 +32,7 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import agencies, compounds, place_spans, possessives, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import agencies, compounds, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -51,10 +52,8 @@ from .rules import (
     coordinated_head,
     has_running_words,
     in_ranges,
-    is_demonym,
-    is_title_part,
     looks_like_proper_name,
-    nationality_before_title,
+    no_entity,
 )
 from .surnames import untagged_surnames
 from .twin_names import split_twin_names
@@ -82,6 +81,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = agencies.with_agencies(facts, ner, resolver)
     ner = compounds.split_compounds(facts, ner, resolver)
     ner = possessives.split_possessives(facts, ner, resolver)
+    ner = title_places.places_in_titles(facts, ner, resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
@@ -387,12 +387,7 @@ def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution
 def _keep(doc: Doc, mention: Mention) -> bool:
     if mention.resolution:
         return True
-    if mention.ner_label is None:
-        return False
-    span = doc[mention.start : mention.end]
-    if mention.ner_label == "PERSON":
-        return not nationality_before_title(span)
-    return not (is_demonym(span) or (mention.ner_label == "ORG" and is_title_part(span)))
+    return mention.ner_label is not None and not no_entity(doc[mention.start : mention.end], mention.ner_label)
 
 
 def _chars(doc: Doc, mention: Mention) -> tuple[int, int]:

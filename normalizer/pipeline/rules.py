@@ -175,6 +175,14 @@ def _title_word(word: str) -> bool:
     return word in words("person_titles") or word in words("portfolio_words") or word in words("title_openers")
 
 
+def no_entity(span: Span, ner_label: str) -> bool:
+    """An unresolved NER span that is no entity by the conventions: a nationality word before a
+    person's title ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""
+    if ner_label == "PERSON":
+        return nationality_before_title(span)
+    return is_demonym(span) or (ner_label == "ORG" and is_title_part(span))
+
+
 def is_title_part(span: Span) -> bool:
     """'Defense' in 'Defense Secretary Jane Roe' is part of a job title, not an organization.
 
