@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from ..text.acronyms import ACRONYM
 from ..text.keys import fold, looks_slavic, slug, translit_key
 from ..text.name_order import family_first
 from ..text.words import words as word_list
 from .name_forms import (
-    ACRONYM,
     KIND_ORDER,
     NEW_PREFIX,
     SHORT_FORM_MATCH,

@@ -31,17 +31,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text.acronyms import acronym_of, stands_for
 from ..text.keys import fold, looks_slavic
 from ..text.words import words as word_list
 from .clustering import cluster
 from .name_forms import (
-    ACRONYM,
     KIND_OF_LABEL,
     LABEL_OF_KIND,
     NEW_PREFIX,
     Identity,
     Name,
-    acronym_of,
     fitting,
     given_key,
     is_full_person,
@@ -142,7 +141,7 @@ def _defined_acronyms(unresolved, text: str) -> dict[str, str]:
             continue
         after = text[span["end"]:span["end"] + 12]
         found = re.match(r"\s*\(([^()]{2,8})\)", after)
-        if found and ACRONYM.fullmatch(found.group(1)) and acronym_of(form) == found.group(1).replace("&", ""):
+        if found and stands_for(found.group(1), form):
             out.setdefault(found.group(1), form)
     return out
 

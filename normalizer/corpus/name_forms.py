@@ -19,7 +19,6 @@ SHORT_FORM_MATCH = "short-form"  # a surname or initials, linked to the one cura
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", **{label: "place" for label in sorted(PLACE_LABELS)}}
 LABEL_OF_KIND = {"person": "PERSON", "org": "ORG", "place": "GPE"}  # a span whose cluster is of another kind
 KIND_ORDER = ("person", "org", "place")  # a tie between kinds goes to the first
-ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -122,12 +121,6 @@ def fitting(short: str, fulls: Iterable[Name]) -> list[Name]:
     found = sorted({full for full in fulls if fits(short, full.form)})
     suffix = generation(short)
     return [f for f in found if generation(f.form) == suffix] or found if suffix else found
-
-
-def acronym_of(form: str) -> str:
-    """The initials of a name's capitalized words: "Northern Grain Cooperative" -> "NGC"."""
-    words = [w for w in form.replace("-", " ").split() if w.lower() not in word_list("acronym_stop_words")]
-    return "".join(w[0] for w in words if w[:1].isupper())
 
 
 def initials(form: str) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import agencies, compounds, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import acronyms, agencies, compounds, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -88,7 +88,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
     mentions = untagged_surnames(facts, mentions, resolver.index) if "PERSON" in labels else mentions
-    mentions = resolve_mentions(facts, mentions, resolver)
+    mentions = acronyms.defined_acronyms(facts, resolve_mentions(facts, mentions, resolver))
     if labels & PLACE_LABELS:
         mentions = split_twin_names(facts, mentions, resolver)
         mentions = with_designators(facts, mentions, resolver)

@@ -1,0 +1,24 @@
+"""Acronyms and the names they shorten: one definition for the pipeline and the corpus pass.
+
+An acronym is two to eight capital letters (an ampersand inside: "AT&T"); a name's acronym is the
+initials of its capitalized words, the small words of ``acronym_stop_words`` left out ("Bank of
+the North" -> "BN"; hyphens split words).
+"""
+from __future__ import annotations
+
+import re
+
+from .words import words
+
+ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
+def acronym_of(form: str) -> str:
+    """The initials of a name's capitalized words: "Northern Grain Cooperative" -> "NGC"."""
+    kept = [w for w in form.replace("-", " ").split() if w.lower() not in words("acronym_stop_words")]
+    return "".join(w[0] for w in kept if w[:1].isupper())
+
+
+def stands_for(acronym: str, form: str) -> bool:
+    """Is ``acronym`` (as written: "NGC", "AT&T") the acronym of the name ``form``?"""
+    return bool(ACRONYM.fullmatch(acronym)) and acronym_of(form) == acronym.replace("&", "")
