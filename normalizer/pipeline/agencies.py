@@ -2,7 +2,8 @@
 
 Wire copy opens with the place, maybe its state or country and the date, then the agency: between
 slashes (as state agencies write it) or in parentheses (as the Western ones do), then a dash, a colon or
-a period. The agency is an ORG mention of its name alone (not the slashes or the parentheses), resolved
+a period; or, after a comma, its acronym bare and a dash ("Ashby, ACME- ...", ``_BARE_DATELINE``).
+The agency is an ORG mention of its name alone (not the slashes or the parentheses), resolved
 through the gazetteer like any organization (one it lacks keeps no id). The place is another rule's:
 ``datelines.datelines`` for one in capitals, NER for the others.
 
@@ -38,15 +39,20 @@ _DATELINE = re.compile(
     r" *(?:-{1,3}|[—–:.])",
     re.MULTILINE,
 )
+# The agency's acronym bare after the place (as some state agencies write it): "Ashby, ACME- ...".
+_BARE_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?] ))[ \t]*"
+    rf"(?P<place>{_WORD}(?: {_WORD}){{0,3}}),"
+    r"(?: (?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2}),?)?"
+    r" (?P<bare>[A-Z][A-Z&]{2,7}) ?(?:-{1,3}|[—–])(?= )",  # three letters at least: not "IL", "UK"
+    re.MULTILINE,
+)
 
 
 def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
     """Character ranges of the agencies' names in the document's wire datelines."""
-    if "/" not in text and "(" not in text:
-        return []
     out = []
-    for m in _DATELINE.finditer(text):
-        group = "slashed" if m.group("slashed") is not None else "bracketed"
+    for m, group in _datelines(text):
         if not _dateline_place(m, resolver):
             continue
         raw = m.group(group)
@@ -57,9 +63,18 @@ def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
     return out
 
 
+def _datelines(text: str):
+    """Each wire dateline's match, with the name of the group that holds its agency."""
+    if "/" in text or "(" in text:
+        for m in _DATELINE.finditer(text):
+            yield m, "slashed" if m.group("slashed") is not None else "bracketed"
+    for m in _BARE_DATELINE.finditer(text):
+        yield m, "bare"
+
+
 def _dateline_place(m: re.Match, resolver: Resolver) -> bool:
     """The place of a dateline: before a date or a state or country, or a place's name (and a date is a date)."""
-    month, state = m.group("month"), m.group("state")
+    month, state = m.group("month"), m.groupdict().get("state")
     if month is not None:
         return _month(month)
     if state is not None and _region(state, resolver):
@@ -101,8 +116,8 @@ def _agency_name(name: str, resolver: Resolver) -> bool:
 def cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where the document's tokens must be split for its wire agencies to be spans
     ("/Acme/." is one token): at each end of the name and after the closing slash. The tokenizer splits
-    parentheses off, so only a document with a word glued to a slash is read."""
-    if not any(code & SLASHED for code in facts.flags):
+    parentheses off, so only a document with a word glued to a slash, or a bare dateline, is read."""
+    if not any(code & SLASHED for code in facts.flags) and _BARE_DATELINE.search(facts.text) is None:
         return []
     out = []
     for start, end in agency_ranges(facts.text, resolver):

@@ -60,6 +60,9 @@ def normalizer(tmp_path_factory):
         ("OSLO (Kestrel) - Markets fell.", [("Kestrel", "ORG")], [("OSLO", "GPE", OSLO), ("Kestrel", "ORG", None)]),
         # a later paragraph's dateline
         ("Markets fell.\nOSLO (Kestrel) - Shares slid.", [], [("OSLO", "GPE", OSLO), ("Kestrel", "ORG", None)]),
+        # the acronym bare after a comma, then a dash, maybe after the date
+        ("Oslo, NWA- Talks resumed on Friday.", [("Oslo", "GPE")], [("Oslo", "GPE", OSLO), ("NWA", "ORG", None)]),
+        ("Madrid, May 2, KPA – Rates rose.", [("Madrid", "GPE")], [("Madrid", "GPE", MADRID), ("KPA", "ORG", None)]),
     ],
 )
 def test_wire_agencies(normalizer, text, ents, expected):
@@ -86,6 +89,10 @@ def test_wire_agencies(normalizer, text, ents, expected):
         # slashes between words, and slashes with no dash or period after them
         ("NEWS/SPORTS: Varnholt League/Cup games resume.", [], []),
         ("OSLO, May 2 /Kestrel/ Markets fell.", [], [("OSLO", "GPE", OSLO)]),
+        # a bare acronym: no dash after it, a state's abbreviation, not after a place
+        ("Oslo, NWA said talks resumed.", [("Oslo", "GPE")], [("Oslo", "GPE", OSLO)]),
+        ("Varnholt, IL - The fair opened.", [("Varnholt", "GPE")], [("Varnholt", "GPE", VARNHOLT)]),
+        ("Jane Roe, NWA - a critic - spoke.", [], []),
     ],
 )
 def test_not_wire_agencies(normalizer, text, ents, expected):
