@@ -4,25 +4,61 @@ capitalized name outside every mention and every NER span that is the family nam
 document names in full (``DocumentFacts.person_surnames``) is a PERSON mention; the corpus ids then
 give it that person's id. Place cues run first: a name they made a place stays one; a name the
 curated gazetteer knows is left to it (a curated person's surname alone is a weak name, which would
-give this one a person the document may not name)."""
+give this one a person the document may not name). So is an untagged name right after a person's
+title whose first word is a given name of the name lists ("Mayor Adaeze Okafor"); its family name
+alone then counts too."""
 from __future__ import annotations
+
+from functools import cache
 
 from ..gazetteer.names import NameIndex
 from ..text.keys import fold
+from ..text.words import words
 from .facts import DocumentFacts
 from .mention import Mention, Why
+from .place_spans import titles_before_people
 from .toponyms import capitalized_runs
 
 
 def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: NameIndex) -> list[Mention]:
-    """The mentions, and a PERSON mention for each untagged family name of a person of the document."""
-    surnames = facts.person_surnames
-    if not surnames:
-        return mentions
+    """The mentions, with a PERSON mention for each untagged name after a person's title and for
+    each untagged family name of a person of the document."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
     taken.update(i for e in facts.ents for i in range(e.start, e.end))
-    added = [Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.PERSON_PART))
-             for start, end in capitalized_runs(facts, taken)
-             if end - start == 1 and (key := fold(facts.span_text(start, end))) in surnames
-             and key not in index.by_fold]
+    runs = capitalized_runs(facts, taken)
+    titled = _titled_names(facts, runs, index)
+    surnames = dict(facts.person_surnames)
+    for mention in titled:
+        words = facts.span_text(mention.start, mention.end).split()
+        surnames[fold(words[-1])] = surnames.get(fold(words[-1]), frozenset()) | {fold(words[0])}
+    if not surnames:
+        return mentions
+    added = titled + [Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.PERSON_PART))
+                      for start, end in capitalized_runs(facts, taken.union(*(range(m.start, m.end) for m in titled)))
+                      if end - start == 1 and (key := fold(facts.span_text(start, end))) in surnames
+                      and key not in index.by_fold]
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+@cache
+def _not_family_names() -> frozenset[str]:
+    """Last words that make a name a street's or a feature's ("King Edward Street", "Lake Mary Pond")."""
+    return words("street_words") | words("feature_words")
+
+
+def _titled_names(facts: DocumentFacts, runs: list[tuple[int, int]], index: NameIndex) -> list[Mention]:
+    """Untagged names right after a person's title in a run of capitalized words, to the run's end:
+    two or three words, the first a given name of the name lists ("Mayor Adaeze Okafor")."""
+    doc = facts.doc
+    given = words("person_names") | words("slavic_given_names")
+    out = []
+    for start, end in runs:
+        title = next((i for i in range(start, end - 2) if doc[i].lower_.rstrip(".") in titles_before_people()), None)
+        if title is None:
+            continue
+        name = title + 1 + (doc[title + 1].text == ".")  # "Gen. Jo Roe": the period may be a token
+        written = facts.span_text(name, end)
+        if (2 <= end - name <= 3 and fold(doc[name].text) in given and fold(written) not in index.by_fold
+                and doc[end - 1].lower_ not in _not_family_names()):
+            out.append(Mention(name, end, "PERSON", why=(Why.UNTAGGED, Why.AFTER_TITLE)))
+    return out

@@ -44,6 +44,16 @@ def annotate(component, text, people):
         ("Jo Brackwell spoke first. Then Brackwell added details.", ["Jo Brackwell"], [("Jo Brackwell", "PERSON")]),
         # no one named in full: nothing to go by
         ("Then Okafor added details.", [], []),
+        # an untagged name after a person's title, its first word a given name: a person, and so is
+        # the family name alone later
+        ("Source: Mayor Maria Okafor; later Okafor added details.", [],
+         [("Maria Okafor", "PERSON"), ("Okafor", "PERSON")]),
+        ("Source: Mayor Maria Okafor Ruiz.", [], [("Maria Okafor Ruiz", "PERSON")]),
+        # not a given name first, more than three words, a street's name, no title
+        ("Source: Mayor Brackley Okafor.", [], []),
+        ("Source: Mayor Maria Okafor Ruiz Diaz.", [], []),
+        ("Take King Edward Street north.", [], []),
+        ("Source: Maria Okafor.", [], []),
     ],
 )
 def test_untagged_surnames(component, text, people, found):
