@@ -224,6 +224,7 @@ def _refusal_words(refusal: Refusal, name: Name, label: str | None, *, ratio: fl
         Refusal.OTHER_LETTER: "starts with another letter",
         Refusal.WEAK: "a weak name is never matched fuzzily",
         Refusal.GENERIC_CLOSE: "a generic name is never matched fuzzily",
+        Refusal.LONE_SURNAME: "one word is never matched fuzzily to a person (many people share near-spellings)",
         Refusal.DERIVED: f"a word made from {variant.name!r} (like 'Kyivan' from 'Kyiv'), not a misspelling",
     }
     return words[refusal]

@@ -232,6 +232,7 @@ class Refusal(StrEnum):
     WEAK = "weak"  # fuzzy: a weak name is never matched by a close spelling
     GENERIC_CLOSE = "generic-close"  # fuzzy: a generic name is never matched by a close spelling
     DERIVED = "derived"  # fuzzy: a word made from the name ("Kyivan"), not a misspelling
+    LONE_SURNAME = "lone-surname"  # fuzzy: one word is never a close spelling of a person's name ("Mauro", "Maduro")
 
 
 class Rank(NamedTuple):
@@ -301,6 +302,8 @@ def fuzzy_refusal(key: str, matched: str, name: Name, ratio: float, *, threshold
         return Refusal.WEAK
     if name.variant.kind == "generic":
         return Refusal.GENERIC_CLOSE
+    if name.entry.type == "person" and " " not in key:
+        return Refusal.LONE_SURNAME
     if _derived(key, matched):
         return Refusal.DERIVED
     return None

@@ -6,17 +6,19 @@ give it that person's id. Place cues run first: a name they made a place stays o
 curated gazetteer knows is left to it (a curated person's surname alone is a weak name, which would
 give this one a person the document may not name). So is an untagged name right after a person's
 title whose first word is a given name of the name lists ("Mayor Adaeze Okafor"); its family name
-alone then counts too."""
+alone then counts too. A one-word ORG span that is such a family name (as written, or in another
+romanization of a name from Cyrillic) is a PERSON."""
 from __future__ import annotations
 
 from functools import cache
 
 from ..gazetteer.names import NameIndex
-from ..text.keys import fold
+from ..text.keys import cyrillic_key, fold, looks_slavic
 from ..text.words import words
 from .facts import DocumentFacts
 from .mention import Mention, Why
 from .place_spans import titles_before_people
+from .resolve import alike_spellings
 from .toponyms import capitalized_runs
 
 
@@ -33,11 +35,36 @@ def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: Name
         surnames[fold(words[-1])] = surnames.get(fold(words[-1]), frozenset()) | {fold(words[0])}
     if not surnames:
         return mentions
+    mentions = _family_names_called_organizations(facts, mentions, surnames, index)
     added = titled + [Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.PERSON_PART))
                       for start, end in capitalized_runs(facts, taken.union(*(range(m.start, m.end) for m in titled)))
                       if end - start == 1 and (key := fold(facts.span_text(start, end))) in surnames
                       and key not in index.by_fold]
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+def _family_names_called_organizations(facts: DocumentFacts, mentions: list[Mention],
+                                       surnames: dict[str, frozenset[str]], index: NameIndex) -> list[Mention]:
+    """One-word ORG spans that are the family name of a person of the document, as written or in
+    another romanization of a name from Cyrillic, "Serhiy Hordiienko" ... "Gordienko"): PERSON."""
+    skeletons = {cyrillic_key(surname): surname for surname, given in surnames.items()
+                 if _from_cyrillic(surname, given)}
+    out = []
+    for mention in mentions:
+        if mention.ner_label == "ORG" and len(mention) == 1:
+            written = facts.span_text(mention.start, mention.end)
+            key = fold(written)
+            surname = key if key in surnames else skeletons.get(cyrillic_key(written))
+            if surname is not None and alike_spellings(key, surname) and not any(
+                    name.entry.label == "ORG" for name in index.by_fold.get(key, ())):  # an organization's name
+                mention = mention.but(Why.PERSON_PART, ner_label="PERSON")
+        out.append(mention)
+    return out
+
+
+def _from_cyrillic(surname: str, given: frozenset[str]) -> bool:
+    """Does the family name (folded), with these given names, look romanized from Cyrillic?"""
+    return looks_slavic(surname) or not given.isdisjoint(words("slavic_given_names"))
 
 
 @cache

@@ -196,6 +196,13 @@ def slavic_skeleton(key: str) -> str:
     return _DOUBLED.sub(_FIRST_GROUP, key)
 
 
+def cyrillic_key(text: str) -> str:
+    """The skeleton of a name known to be romanized from Cyrillic (a person's given name says so,
+    where the family name alone does not): the Slavic merges applied whatever the name's ending
+    ("Gaidai" = "Haidai")."""
+    return slavic_skeleton(_latin_skeleton(fold(text)))
+
+
 def looks_slavic(text: str) -> bool:
     """Does the name look romanized from a Slavic language (a Slavic ending or given name)? For
     names no gazetteer entry vouches for, the sign that their spellings may vary by romanization."""

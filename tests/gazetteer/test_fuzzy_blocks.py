@@ -30,7 +30,7 @@ def unblocked_fuzzy(resolver: Resolver, key: str, label: str):
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8, score_cutoff=resolver.fuzzy_threshold)
     hits = [(k, s, i) for k, s, i in hits
             if k[:1] == key[:1] and not names[i].variant.weak and names[i].variant.kind != "generic"
-            and not _derived(key, k)]
+            and not (names[i].entry.type == "person" and " " not in key) and not _derived(key, k)]
     if not hits:
         return None
     _, best_score, best_i = hits[0]

@@ -66,3 +66,28 @@ def test_person_surnames_keep_the_given_names_and_follow_the_name_order():
     doc.ents = [doc.char_span(text.index(p), text.index(p) + len(p), label="PERSON")
                 for p in ("Adaeze Okafor", "Wang Junhao", "Dana Ruiz")]
     assert DocumentFacts(doc).person_surnames == {"okafor": {"adaeze"}, "wang": {"junhao"}, "ruiz": {"dana"}}
+
+
+def annotate_labels(component, text, ents):
+    doc = spacy.blank("en").make_doc(text)
+    doc.ents = [doc.char_span(text.rindex(p), text.rindex(p) + len(p), label=label) for p, label in ents]  # last use
+    return [(r["text"], r["label"]) for r in doc_records(component(doc))]
+
+
+@pytest.mark.parametrize(
+    "text, ents, found",
+    [
+        # NER's organization that is the family name of a person of the document
+        ("Adaeze Okafor spoke. Then Okafor left.", [("Adaeze Okafor", "PERSON"), ("Okafor", "ORG")],
+         [("Adaeze Okafor", "PERSON"), ("Okafor", "PERSON")]),
+        # in another romanization of a name from Cyrillic (the given name says so) ...
+        ("Serhiy Hordiienko spoke. Then Gordiienko left.", [("Serhiy Hordiienko", "PERSON"), ("Gordiienko", "ORG")],
+         [("Serhiy Hordiienko", "PERSON"), ("Gordiienko", "PERSON")]),
+        # ... not for another name: Hale and Gale are two families
+        ("Adam Hale spoke. Then Gale left.", [("Adam Hale", "PERSON"), ("Gale", "ORG")],
+         [("Adam Hale", "PERSON"), ("Gale", "ORG")]),
+    ],
+)
+def test_organizations_that_are_family_names(component, text, ents, found):
+    assert annotate_labels(component, text, ents) == found
+
