@@ -43,6 +43,7 @@ class Why(StrEnum):
     POSSESSIVE = "possessive"  # a name before a possessive inside NER's span ("[Ashby]'s [Port Authority]")
     ACRONYM = "acronym"  # an acronym the text defines, and its later uses ("the Ashby Trust (AT)")
     BYLINE = "byline"  # a name in a wire story's credit line ("Reporting by Jo Roe")
+    EVENT = "event"  # an organization NER joined to its event ("[Acme] Summit")
     TITLE = "title"  # a place NER joined to the job title after it ("[Ashby] Treasury Secretary")
     REGION = "region"  # a city's name the text uses for its region (pipeline/region_readings.py)
     TWIN = "twin"  # one of two names of one place side by side ("Cologne Köln"; pipeline/twin_names.py)

@@ -32,7 +32,7 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, translit_key
-from . import acronyms, agencies, bylines, compounds, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import acronyms, agencies, bylines, compounds, events, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -81,7 +81,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = bylines.with_bylines(facts, agencies.with_agencies(facts, ner, resolver))
     ner = compounds.split_compounds(facts, ner, resolver)
     ner = possessives.split_possessives(facts, ner, resolver)
-    ner = title_places.places_in_titles(facts, ner, resolver)
+    ner = events.organizations_of_events(facts, title_places.places_in_titles(facts, ner, resolver), resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
