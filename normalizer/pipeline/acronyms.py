@@ -9,6 +9,7 @@ acronym its label, and the corpus pass joins the two (``corpus.identities``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..gazetteer.schema import PLACE_LABELS
@@ -18,21 +19,22 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 
 DEFINED_LABELS = frozenset({"ORG", *PLACE_LABELS})  # names an acronym may stand for (not people's) ...
+_ACRONYM_WORD = re.compile(rf"(?<![\w&]){ACRONYM.pattern}(?![\w&])")
 UNRESOLVED_LABELS = frozenset({"ORG"})  # ... and unresolved: an organization (the corpus pass joins the two)
 
 
 def defined_acronyms(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions, with the acronyms the text defines and their later uses as mentions of the name."""
-    doc = facts.doc
+    text = facts.text
+    if "(" not in text:
+        return mentions  # nothing defined
     starts = {m.start: m for m in mentions}
+    ends = {m.end: m for m in mentions}
     taken = {i for m in mentions for i in range(m.start, m.end)}
     meaning: dict[str, Mention] = {}  # an acronym -> the mention it stands for, as last defined
     out = list(mentions)
-    for i, token in enumerate(doc):
-        written = token.text
-        if not ACRONYM.fullmatch(written):
-            continue
-        defined = _defined_by(facts, starts, i, written)
+    for i, written in _acronym_tokens(facts):
+        defined = _defined_by(facts, ends, i, written)
         if defined is not None:
             meaning[written] = defined
         stands = meaning.get(written)
@@ -43,15 +45,27 @@ def defined_acronyms(facts: DocumentFacts, mentions: list[Mention]) -> list[Ment
             out.append(_as_acronym(stands, i, written))
         elif mine is not None and len(mine) == 1 and mine.resolution is None and stands.resolution is not None:
             out[out.index(mine)] = _as_acronym(stands, i, written)
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out, key=lambda m: m.start) if meaning else mentions
 
 
-def _defined_by(facts: DocumentFacts, starts: dict[int, Mention], i: int, written: str) -> Mention | None:
+def _acronym_tokens(facts: DocumentFacts) -> list[tuple[int, str]]:
+    """(token index, text) of every token that is an acronym, found in the text (no Token made)."""
+    token_at = {start: i for i, start in enumerate(facts.starts)}
+    found = []
+    for m in _ACRONYM_WORD.finditer(facts.text):
+        i = token_at.get(m.start())
+        if i is not None and facts.ends[i] == m.end():
+            found.append((i, m.group()))
+    return found
+
+
+def _defined_by(facts: DocumentFacts, ends: dict[int, Mention], i: int, written: str) -> Mention | None:
     """The mention right before "(" that the acronym at token ``i``, followed by ")", stands for."""
-    doc = facts.doc
-    if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "(" or doc[i + 1].text != ")":
+    text, starts = facts.text, facts.starts
+    if i < 2 or i + 1 >= len(starts) or text[starts[i - 1]] != "(" or text[starts[i + 1]] != ")" \
+            or facts.ends[i - 1] - starts[i - 1] != 1 or facts.ends[i + 1] - starts[i + 1] != 1:
         return None
-    name = next((m for m in starts.values() if m.end == i - 1), None)
+    name = ends.get(i - 1)
     if name is None or name.label not in (DEFINED_LABELS if name.resolution else UNRESOLVED_LABELS):
         return None
     if stands_for(written, facts.span_text(name.start, name.end)):

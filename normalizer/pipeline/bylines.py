@@ -9,6 +9,8 @@ credit's word ends before it); a lone word ("Reporting by Acme") is no person, a
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from ..text.words import words
@@ -17,13 +19,14 @@ from .mention import Mention, Why
 
 NAME_WORDS = (2, 4)  # the fewest and most words of a name in a credit
 JOINERS = frozenset({"and", ",", "&"})
+_WORD_BY = re.compile(r"\b([A-Za-z]+) by\b")
 
 
 def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions with the names of the document's credit lines as PERSON mentions."""
-    doc = facts.doc
-    if not any(t.lower_ == "by" for t in doc):
+    if not _may_credit(facts.text):
         return mentions
+    doc = facts.doc
     out = [_before_credit(doc, m) for m in mentions]
     for start, end in credited_names(doc):
         same = next((m for m in out if (m.start, m.end) == (start, end)), None)
@@ -32,6 +35,11 @@ def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]
         out = [m for m in out if not (m.start < end and start < m.end)]
         out.append(Mention(start, end, "PERSON", why=(Why.BYLINE,)))
     return sorted(out, key=lambda m: m.start)
+
+
+def _may_credit(text: str) -> bool:
+    """Is there a credit word before "by" in the text (read without tokens)?"""
+    return any(m.group(1).lower() in words("byline_words") for m in _WORD_BY.finditer(text))
 
 
 def _before_credit(doc: Doc, mention: Mention) -> Mention:
