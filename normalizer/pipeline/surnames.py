@@ -37,7 +37,7 @@ def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: Name
         return mentions
     mentions = _family_names_called_organizations(facts, mentions, surnames, index)
     added = titled + [Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.PERSON_PART))
-                      for start, end in capitalized_runs(facts, taken.union(*(range(m.start, m.end) for m in titled)))
+                      for start, end in runs  # a one-word run holds no titled name (three words at least)
                       if end - start == 1 and (key := fold(facts.span_text(start, end))) in surnames
                       and key not in index.by_fold]
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
@@ -47,6 +47,8 @@ def _family_names_called_organizations(facts: DocumentFacts, mentions: list[Ment
                                        surnames: dict[str, frozenset[str]], index: NameIndex) -> list[Mention]:
     """One-word ORG spans that are the family name of a person of the document, as written or in
     another romanization of a name from Cyrillic, "Serhiy Hordiienko" ... "Gordienko"): PERSON."""
+    if not any(m.ner_label == "ORG" and len(m) == 1 for m in mentions):
+        return mentions
     skeletons = {cyrillic_key(surname): surname for surname, given in surnames.items()
                  if _from_cyrillic(surname, given)}
     out = []
