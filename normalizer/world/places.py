@@ -198,9 +198,19 @@ class WorldPlaces:
         return list(self._lookups(text, following.startswith(".")).found)
 
     def _first_lookup(self, text: str, dotted: bool) -> _Table:
-        found = tuple(self._lookup(text, "." if dotted else ""))
         key = fold(text)
+        found = tuple(self._national_name_first(self._lookup(text, "." if dotted else ""), key))
         return _Table(found, tuple(self.prior(place, match, key) for place, match in found))
+
+    def _national_name_first(self, found: list[tuple[Place, str]], key: str) -> list[tuple[Place, str]]:
+        """The candidates, but where a country or a national capital has this very name, none that has it
+        only as an alternate name or by romanization (a city's old name that is a capital's today:
+        however near the document's other places that city lies, the name is the capital's)."""
+        national = any(match == "fold" and fold(place.name) == key and (
+            place.feature == "country" or place.canonical_id in self.capitals) for place, match in found)
+        if not national:
+            return found
+        return [(place, match) for place, match in found if match == "fold" and fold(place.name) == key]
 
     def _lookup(self, text: str, following: str, *, limit: int = MAX_CANDIDATES) -> list[tuple[Place, str]]:
         key = fold(text)

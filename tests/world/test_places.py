@@ -135,6 +135,17 @@ def test_a_hair_of_evidence_does_not_displace_a_curated_place():
     assert world.resolve("Washington", context=near, prefer=capital).entry.canonical_id == state
 
 
+def test_a_national_capitals_very_name_is_the_capitals():
+    from normalizer.world.index import default_index
+
+    world = WorldPlaces(default_index(), {})
+    # Chittagong's old name is Islamabad: beside Chittagong in the document, the name is still Pakistan's capital
+    beside = PlaceContext(countries={"BD": 2}, points=[(22.3384, 91.8317)])
+    assert world.resolve("Islamabad", context=beside).place.country == "PK"
+    # a city's old name that is no national capital's still reads as the city: Bombay is Mumbai
+    assert world.resolve("Bombay").place.country == "IN"
+
+
 def test_strict_refuses_acronyms_and_alternate_names(world):
     assert world.resolve("KHARKIV", strict=True) is not None  # a dateline in capitals is the very name
     assert world.resolve("HRK", strict=True) is None  # acronym-like: an organization's, not a place's
