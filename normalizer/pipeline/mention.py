@@ -18,7 +18,7 @@ FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 class Why(StrEnum):
     """A rule that made or changed a mention; the value is what the output shows."""
 
-    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first eleven in this order)
+    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first twelve in this order)
     COMMA = "comma"  # "City, State" with a namesake in that state or country
     PREP = "prep"  # after a locative preposition ("in", "near")
     VOTE = "vote"  # NER tags the same name as a place elsewhere in the document
@@ -28,6 +28,7 @@ class Why(StrEnum):
     TOWN_OF = "townof"  # "the village of Ashby"
     TO = "to"  # after a motion preposition ("flew to Ashby")
     FROM = "from"  # ("drove from Ashby")
+    VISIT = "visit"  # after a verb of visiting ("toured Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
     FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country

@@ -8,9 +8,10 @@ it can say so, tried in order, each a ``Why`` and a predicate of what is around 
 ``comma`` ("Millbrook, Ala."), ``prep`` ("a farm near Ashby"), ``vote`` (NER tags the name as a
 place elsewhere in the document), ``noun`` ("Ashby police"), ``plural`` ("Ashby and Fenwick
 counties"), ``residence`` ("Jane Roe, 41, of Ashby"), ``townof`` ("the village of Spirit Lake"),
-``to``/``from`` ("flew to Ashby", not "according to"), ``capital`` (a country's or capital's name;
-for a span NER tagged PERSON, one that is no common person's name, or a major city's), ``form``
-(an East Slavic place name's ending, -ivka, -ove, of a place in a Cyrillic-script country).
+``to``/``from`` ("flew to Ashby", not "according to"), ``visit`` ("toured Ashby"), ``capital`` (a
+country's or capital's name; for a span NER tagged PERSON, one that is no common person's name, or a
+major city's), ``form`` (an East Slavic place name's ending, -ivka, -ove, of a place in a
+Cyrillic-script country).
 The words they read are data (``normalizer/data/words/``: ``locative_prepositions``, ``local_nouns``, ...).
 
 Found in :mod:`normalizer.pipeline.datelines`: ``dateline``, an all-caps name opening the text, a
@@ -122,6 +123,11 @@ def motion_from(at: Around) -> bool:
     return at.prev == "from" and not _compound_preposition(at)
 
 
+def visited(at: Around) -> bool:
+    """"visited Ashby", "toured Fenwick" (``visit_verbs``)."""
+    return at.prev in words("visit_verbs")
+
+
 def _compound_preposition(at: Around) -> bool:
     return at.second_before is not None and at.second_before.lower_ in COMPOUND_PREPOSITION_HEADS
 
@@ -161,6 +167,7 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.TOWN_OF, after_place_head),
     (Why.TO, motion_to),
     (Why.FROM, motion_from),
+    (Why.VISIT, visited),
     (Why.CAPITAL, capital),
     (Why.FORM, slavic_place_form),
 )

@@ -38,9 +38,9 @@ REGION_CUE = 64  # the last word of a region designator, or a region's head ("ob
 
 @cache
 def _cue_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Words before a name that may give a cue (prep, residence, townof, to, from), and after one
+    """Words before a name that may give a cue (prep, residence, townof, to, from, visit), and after one
     (noun, plural; a coordinator or a comma: list, comma)."""
-    before = words("locative_prepositions") | set(CUE_PREPOSITIONS)
+    before = words("locative_prepositions") | set(CUE_PREPOSITIONS) | words("visit_verbs")
     return before, words("local_nouns") | words("plural_place_nouns") | COORDINATORS
 
 

@@ -22,6 +22,7 @@ from normalizer.pipeline.toponyms import (
     of_residence,
     place_cue,
     tagged_as_place_elsewhere,
+    visited,
 )
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex
@@ -73,7 +74,7 @@ def around(text: str, name: str, *, world=None, ents=(), place_names=(), label=N
 def test_the_cues_are_tried_in_this_order():
     assert [why for why, _ in CUES] == [
         Why.COMMA, Why.PREP, Why.VOTE, Why.NOUN, Why.PLURAL, Why.RESIDENCE, Why.TOWN_OF, Why.TO, Why.FROM,
-        Why.CAPITAL, Why.FORM,
+        Why.VISIT, Why.CAPITAL, Why.FORM,
     ]
     assert all(holds.__doc__ for _, holds in CUES)
 
@@ -203,6 +204,20 @@ def test_motion_to(text, expected):
 )
 def test_motion_from(text, expected):
     assert motion_from(around(text, "Ashby")) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The governor visited Ashby on Monday.", True),
+        ("She toured Ashby and Fenwick.", True),
+        ("Crowds are visiting Ashby.", True),
+        ("The governor met Ashby on Monday.", False),  # another verb
+        ("A visit by Ashby was planned.", False),  # not the object of the visit
+    ],
+)
+def test_visited(text, expected):
+    assert visited(around(text, "Ashby")) is expected
 
 
 @pytest.mark.parametrize(
