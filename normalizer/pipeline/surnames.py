@@ -19,7 +19,10 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 from .place_spans import titles_before_people
 from .resolve import alike_spellings
+from .rules import after_titles
 from .toponyms import capitalized_runs
+
+FAMILY_NAME_WORDS = 3  # an ORG span of up to this many words may be a family name after titles ("Dr. Okafor")
 
 
 def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: NameIndex) -> list[Mention]:
@@ -46,22 +49,29 @@ def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: Name
 def _family_names_called_organizations(facts: DocumentFacts, mentions: list[Mention],
                                        surnames: dict[str, frozenset[str]], index: NameIndex) -> list[Mention]:
     """One-word ORG spans that are the family name of a person of the document, as written or in
-    another romanization of a name from Cyrillic, "Serhiy Hordiienko" ... "Gordienko"): PERSON."""
-    if not any(m.ner_label == "ORG" and len(m) == 1 for m in mentions):
+    another romanization of a name from Cyrillic, "Serhiy Hordiienko" ... "Gordienko"), maybe after
+    titles NER took in ("Dr Okafor" -> "Okafor"): PERSON."""
+    if not any(m.ner_label == "ORG" and len(m) <= FAMILY_NAME_WORDS for m in mentions):
         return mentions
     skeletons = {cyrillic_key(surname): surname for surname, given in surnames.items()
                  if _from_cyrillic(surname, given)}
     out = []
     for mention in mentions:
-        if mention.ner_label == "ORG" and len(mention) == 1:
-            written = facts.span_text(mention.start, mention.end)
+        start = after_titles(facts.doc, mention.start, mention.end)  # "Dr Okafor", "Constable Okafor"
+        if mention.ner_label == "ORG" and len(mention) <= FAMILY_NAME_WORDS and mention.end - start == 1 \
+                and not _organizations_name(facts, mention, index):
+            written = facts.span_text(start, mention.end)
             key = fold(written)
             surname = key if key in surnames else skeletons.get(cyrillic_key(written))
-            if surname is not None and alike_spellings(key, surname) and not any(
-                    name.entry.label == "ORG" for name in index.by_fold.get(key, ())):  # an organization's name
-                mention = mention.but(Why.PERSON_PART, ner_label="PERSON")
+            if surname is not None and alike_spellings(key, surname):
+                mention = mention.but(Why.PERSON_PART, ner_label="PERSON", start=start)
         out.append(mention)
     return out
+
+
+def _organizations_name(facts: DocumentFacts, mention: Mention, index: NameIndex) -> bool:
+    key = fold(facts.span_text(mention.start, mention.end))
+    return any(name.entry.label == "ORG" for name in index.by_fold.get(key, ()))
 
 
 def _from_cyrillic(surname: str, given: frozenset[str]) -> bool:

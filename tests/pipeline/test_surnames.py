@@ -83,6 +83,9 @@ def annotate_labels(component, text, ents):
         # in another romanization of a name from Cyrillic (the given name says so) ...
         ("Serhiy Hordiienko spoke. Then Gordiienko left.", [("Serhiy Hordiienko", "PERSON"), ("Gordiienko", "ORG")],
          [("Serhiy Hordiienko", "PERSON"), ("Gordiienko", "PERSON")]),
+        # a title NER took into the organization stays outside the person
+        ("Adaeze Okafor spoke. Then Dr Okafor left.", [("Adaeze Okafor", "PERSON"), ("Dr Okafor", "ORG")],
+         [("Adaeze Okafor", "PERSON"), ("Okafor", "PERSON")]),
         # ... not for another name: Hale and Gale are two families
         ("Adam Hale spoke. Then Gale left.", [("Adam Hale", "PERSON"), ("Gale", "ORG")],
          [("Adam Hale", "PERSON"), ("Gale", "ORG")]),
