@@ -103,7 +103,10 @@ _COMBINING_MARKS = _WithoutCombiningMarks()
 _ROMANIZED = _Romanized()
 
 
-@lru_cache(maxsize=200_000)
+KEYS_REMEMBERED = 200_000  # names whose keys are kept (names repeat across documents)
+
+
+@lru_cache(maxsize=KEYS_REMEMBERED)
 def fold(text: str) -> str:
     """Return the case-, accent- and punctuation-insensitive key of a name."""
     return fold_uncached(text)
@@ -156,7 +159,7 @@ def _abbreviation_join(text: str) -> str:
     return " ".join(out)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=KEYS_REMEMBERED)
 def translit_key(text: str) -> str:
     """Return the romanization-insensitive skeleton of a name ("" if too short to trust)."""
     return skeleton(fold(text))
@@ -196,6 +199,7 @@ def slavic_skeleton(key: str) -> str:
     return _DOUBLED.sub(_FIRST_GROUP, key)
 
 
+@lru_cache(maxsize=KEYS_REMEMBERED)
 def cyrillic_key(text: str) -> str:
     """The skeleton of a name known to be romanized from Cyrillic (a person's given name says so,
     where the family name alone does not): the Slavic merges applied whatever the name's ending
