@@ -472,7 +472,8 @@ def scan_names_token_by_token(facts, index):
         best = None
         for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
             last = doc[end - 1]
-            if (last.is_space and "\n\n" in last.text) or last.text in SEPARATORS:
+            if (last.is_space and "\n\n" in last.text) or (
+                    last.text in SEPARATORS and not stages._glued_slash(facts, end - 1)):  # but "RFE/RL"
                 break
             written = text[token.idx : last.idx + len(last)]
             key, skeleton = fold(written), translit_key(written)
