@@ -3,8 +3,10 @@
 Right after a name, an acronym in parentheses that stands for it (its initials, ``text.acronyms``,
 or a variant the gazetteer lists for the entry the name resolved to: "(NGC)") is a mention of the
 same entity, and so is every later use of the acronym in the document that nothing else took,
-until the text defines it again. A resolved name's acronym gets its resolution (a weak variant such
-as an acronym two bodies share is safe where the text says which); an unresolved organization's
+until the text defines it again (a one-word mention of the acronym that resolved otherwise, or not
+at all, takes the name's resolution: the text says which it is). A resolved name's acronym gets its
+resolution (a weak variant such as an acronym two bodies share is safe where the text says which);
+an unresolved organization's
 acronym its label, and the corpus pass joins the two (``corpus.identities``).
 """
 from __future__ import annotations
@@ -43,8 +45,8 @@ def defined_acronyms(facts: DocumentFacts, mentions: list[Mention]) -> list[Ment
         mine = starts.get(i)
         if i not in taken:
             out.append(_as_acronym(stands, i, written))
-        elif mine is not None and len(mine) == 1 and mine.resolution is None and stands.resolution is not None:
-            out[out.index(mine)] = _as_acronym(stands, i, written)
+        elif mine is not None and len(mine) == 1 and _entry_id(mine) != _entry_id(stands):
+            out[out.index(mine)] = _as_acronym(stands, i, written)  # the text says which it is
     return sorted(out, key=lambda m: m.start) if meaning else mentions
 
 
@@ -74,6 +76,10 @@ def _defined_by(facts: DocumentFacts, ends: dict[int, Mention], i: int, written:
     if entry is not None and any(fold(v.name) == fold(written) for v in entry.variants):
         return name
     return None
+
+
+def _entry_id(mention: Mention) -> str | None:
+    return mention.resolution.entry.canonical_id if mention.resolution else None
 
 
 def _as_acronym(stands: Mention, i: int, written: str) -> Mention:

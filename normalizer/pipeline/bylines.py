@@ -4,8 +4,9 @@ Agencies close or open their copy with credits: a credit word (``byline_words``)
 after "Additional", then "by", then names. Each name is two to four capitalized words (initials
 allowed: "Jo K. Roe"); names are joined by "and" or a comma, and the next credit ("Writing by")
 ends one. Each is a PERSON mention (NER's spans over it give way, and one that ran over the next
-credit's word ends before it); a lone word ("Reporting by Acme") is no person, and prose
-("according to reporting by the paper") is no credit line.
+credit's word ends before it); a lone word ("Reporting by Acme") or a desk ("Oslo Newsroom",
+``byline_desks``) is no person, a name NER tagged as it is stays NER's, and prose ("according to
+reporting by the paper") is no credit line.
 """
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]
     out = [_before_credit(doc, m) for m in mentions]
     for start, end in credited_names(doc):
         same = next((m for m in out if (m.start, m.end) == (start, end)), None)
-        if same is not None and same.ner_label == "PERSON":
-            continue
+        if same is not None:
+            continue  # NER has the name already, whatever it took it for
         out = [m for m in out if not (m.start < end and start < m.end)]
         out.append(Mention(start, end, "PERSON", why=(Why.BYLINE,)))
     return sorted(out, key=lambda m: m.start)
@@ -61,7 +62,8 @@ def credited_names(doc: Doc) -> list[tuple[int, int]]:
             end = _name_end(doc, k)
             if end - k < NAME_WORDS[0] or end - k > NAME_WORDS[1]:
                 break
-            out.append((k, end))
+            if doc[end - 1].lower_ not in words("byline_desks"):  # "Compiled by Oslo Newsroom"
+                out.append((k, end))
             if end + 1 < len(doc) and doc[end].lower_ in JOINERS and doc[end + 1].lower_ not in words("byline_words"):
                 k = end + 1
             else:

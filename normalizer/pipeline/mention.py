@@ -18,7 +18,7 @@ FOLLOWING_CHARS = 40  # text after a mention read for "City, State" patterns
 class Why(StrEnum):
     """A rule that made or changed a mention; the value is what the output shows."""
 
-    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the first twelve in this order)
+    # the name is a place, on the text's evidence (pipeline/toponyms.py: CUES tries the cues among these in order)
     COMMA = "comma"  # "City, State" with a namesake in that state or country
     PREP = "prep"  # after a locative preposition ("in", "near")
     VOTE = "vote"  # NER tags the same name as a place elsewhere in the document
@@ -31,6 +31,7 @@ class Why(StrEnum):
     VISIT = "visit"  # after a verb of visiting ("toured Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
+    NATIONALITY = "nationality"  # a country whose nationality word the document uses ("for Chad ... Chadian")
     FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country
     DATELINE = "dateline"  # an all-caps dateline
     PARTY = "party"  # a legislator's state after a party letter ("D-Ore.")

@@ -2,10 +2,12 @@
 
 1. NER spans with a wanted label are cleaned (article, possessive, separators), split when they
    list names the gazetteer knows ("Reuters and AFP", ``name_lists``), and dropped when they lie
-   in a menu line or are all lower-case and unknown to the gazetteer. NER spans over hyphenated
-   compounds give way to the names inside ("pro-[Lisbon]", ``compounds``), the agency of a wire
-   dateline is an organization ("ASHBY (Acme) -", ``agencies``), and a place NER joined to a job
-   title is a place ("[Ashby] Treasury Secretary", ``title_places``).
+   in a menu line or are all lower-case and unknown to the gazetteer. Then, in this order: the
+   agency of a wire dateline is an organization ("ASHBY (Acme) -", ``agencies``), a credit line's
+   names are people (``bylines``), NER spans over hyphenated compounds give way to the names
+   inside ("pro-[Lisbon]", ``compounds``), a possessive splits a span (``possessives``), a place
+   NER joined to a job title is a place ("[Ashby] Treasury Secretary", ``title_places``) and an
+   organization joined to its event the organization ("[HL] Summit", ``events``).
 2. Curated names are found in the text, longest first, where NER missed or mislabeled them;
    weak names never, acronyms only in capitals, proper names only capitalized.
 3. Conflicts: the longer span wins ("Tartu County" over NER's "Tartu"); a curated name
@@ -13,10 +15,12 @@
    dropped too (nested names are not annotated), except after a plural head with "of"
    ("the Provinces of Tartu and Oulu").
 4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
-   mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short.
+   mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short; then
+   people's names NER missed or called organizations (``surnames``).
 5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
    with the document's other clues (place names inside its organizations' names, its
-   nationality words); then one sense per discourse, and place spans that are people.
+   nationality words); acronyms the text defines (``acronyms``); then one sense per discourse,
+   and place spans that are people.
 """
 from __future__ import annotations
 

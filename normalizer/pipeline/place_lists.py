@@ -18,19 +18,19 @@ from .mention import Mention, Why
 from .resolve import Resolver
 
 MISREAD_LABELS = frozenset({"DATE", "TIME", "LANGUAGE"})  # a lone proper noun
-MISREAD_TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT"})  # proper nouns only, any number
+MISREAD_TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT"})  # proper nouns only, two or more
 
 
 def misread_name(ent) -> bool:
     """A lone proper noun NER called a date, a time or a language ("moved to Ashby" as DATE, "fighting
-    in Fenwick" as LANGUAGE), or proper nouns only that it called a work of art or an event (an
-    unfamiliar name of several words, "in Port Ashby Vale"): the place cues may take it like an
+    in Fenwick" as LANGUAGE), or two or more proper nouns only that it called a work of art or an
+    event (an unfamiliar name of several words, "in Port Ashby Vale"): the place cues may take it like an
     untagged name. Month and weekday names and nationality words ("English") stay what NER said."""
     if ent.label_ in MISREAD_LABELS:
         if len(ent) != 1:
             return False
-    elif ent.label_ not in MISREAD_TITLE_LABELS:
-        return False
+    elif ent.label_ not in MISREAD_TITLE_LABELS or len(ent) < 2:
+        return False  # one word NER called a title may well be one ("starred in Hamilton")
     return (all(t.tag_ == "NNP" and t.is_alpha and t.lower_ not in words("calendar_words") for t in ent)
             and not countries_of(ent.text))
 

@@ -83,7 +83,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
         written = doc[mention.start:mention.end].text
         key = fold(written)
         if mention.ner_label == "PERSON" and _country_of_its_people(facts, mention, written, resolver.world):
-            out.append(mention.but(Why.CAPITAL, ner_label="GPE"))
+            out.append(mention.but(Why.NATIONALITY, ner_label="GPE"))
             continue
         if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
                 codes, mention.start, mention.end, key, facts.place_names, resolver.world):

@@ -34,8 +34,8 @@ def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: Name
     titled = _titled_names(facts, runs, index)
     surnames = dict(facts.person_surnames)
     for mention in titled:
-        words = facts.span_text(mention.start, mention.end).split()
-        surnames[fold(words[-1])] = surnames.get(fold(words[-1]), frozenset()) | {fold(words[0])}
+        parts = facts.span_text(mention.start, mention.end).split()
+        surnames[fold(parts[-1])] = surnames.get(fold(parts[-1]), frozenset()) | {fold(parts[0])}
     if not surnames:
         return mentions
     mentions = _family_names_called_organizations(facts, mentions, surnames, index)
@@ -49,7 +49,7 @@ def untagged_surnames(facts: DocumentFacts, mentions: list[Mention], index: Name
 def _family_names_called_organizations(facts: DocumentFacts, mentions: list[Mention],
                                        surnames: dict[str, frozenset[str]], index: NameIndex) -> list[Mention]:
     """One-word ORG spans that are the family name of a person of the document, as written or in
-    another romanization of a name from Cyrillic, "Serhiy Hordiienko" ... "Gordienko"), maybe after
+    another romanization of a name from Cyrillic ("Serhiy Hordiienko" ... "Gordiienko"), maybe after
     titles NER took in ("Dr Okafor" -> "Okafor"): PERSON."""
     if not any(m.ner_label == "ORG" and len(m) <= FAMILY_NAME_WORDS for m in mentions):
         return mentions
@@ -81,23 +81,28 @@ def _from_cyrillic(surname: str, given: frozenset[str]) -> bool:
 
 @cache
 def _not_family_names() -> frozenset[str]:
-    """Last words that make a name a street's or a feature's ("King Edward Street", "Lake Mary Pond")."""
-    return words("street_words") | words("feature_words")
+    """Last words that make a name a street's, a feature's or an institution's ("King Edward Street",
+    "Lake Mary Pond", "Queen Mary Hospital")."""
+    return words("street_words") | words("feature_words") | words("generic_words")
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    return words("person_names") | words("slavic_given_names")
 
 
 def _titled_names(facts: DocumentFacts, runs: list[tuple[int, int]], index: NameIndex) -> list[Mention]:
     """Untagged names right after a person's title in a run of capitalized words, to the run's end:
     two or three words, the first a given name of the name lists ("Mayor Adaeze Okafor")."""
     doc = facts.doc
-    given = words("person_names") | words("slavic_given_names")
     out = []
     for start, end in runs:
         title = next((i for i in range(start, end - 2) if doc[i].lower_.rstrip(".") in titles_before_people()), None)
         if title is None:
             continue
-        name = title + 1 + (doc[title + 1].text == ".")  # "Gen. Jo Roe": the period may be a token
+        name = title + 1
         written = facts.span_text(name, end)
-        if (2 <= end - name <= 3 and fold(doc[name].text) in given and fold(written) not in index.by_fold
-                and doc[end - 1].lower_ not in _not_family_names()):
+        if (2 <= end - name <= 3 and fold(doc[name].text) in _given_names() and fold(written) not in index.by_fold
+                and doc[end - 1].is_alpha and doc[end - 1].lower_ not in _not_family_names()):
             out.append(Mention(name, end, "PERSON", why=(Why.UNTAGGED, Why.AFTER_TITLE)))
     return out

@@ -5,7 +5,8 @@ job title follows ("Fenland Defence Minister", "the Ashby Health Secretary"). Th
 is part of the title, not of a name (``portfolio_words`` before ``portfolio_titles``, as
 ``rules.is_title_part`` reads them); the words before it are a place mention of their own when
 they name a known place (the curated gazetteer has a place of that name, or the world layer a
-country or a prominent place of that very name); a nationality word and a portfolio word are all
+country or a prominent place of that very name), unless the whole span is a name the gazetteer knows
+or the word is "State" ("[Ohio State] officials": a university); a nationality word and a portfolio word are all
 title ("[British Home] Secretary"): no entity. Anything else stays as NER said.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .mention import Mention, Why
 from .resolve import Resolver
 
 TITLE_LABELS = frozenset({"ORG"})
+# After a place's name these make a university's or a team's ("Ohio State officials"), not a portfolio.
+NOT_AFTER_PLACES = frozenset({"state"})
 
 
 def places_in_titles(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
@@ -29,7 +32,7 @@ def places_in_titles(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     out = []
     for mention in mentions:
         portfolio = _portfolio_word(doc, mention)
-        if portfolio is None:
+        if portfolio is None or fold(facts.span_text(mention.start, mention.end)) in resolver.index.by_fold:
             out.append(mention)
         elif countries_of(facts.span_text(mention.start, portfolio)):
             continue  # a nationality word and a portfolio: all of it is the title
@@ -49,7 +52,8 @@ def _portfolio_word(doc, mention: Mention) -> int | None:
     for at in (mention.end - 1, mention.end - 2):
         after = at + 1
         if (at > mention.start and after < len(doc) and doc[at].lower_ in words("portfolio_words")
-                and doc[at].text[:1].isupper() and doc[after].lower_ in titles):
+                and doc[at].lower_ not in NOT_AFTER_PLACES and doc[at].text[:1].isupper()
+                and doc[after].lower_ in titles):
             return at
     return None
 

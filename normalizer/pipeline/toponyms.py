@@ -124,8 +124,9 @@ def motion_from(at: Around) -> bool:
 
 
 def visited(at: Around) -> bool:
-    """"visited Ashby", "toured Fenwick" (``visit_verbs``)."""
-    return at.prev in words("visit_verbs")
+    """"visited Ashby", "toured Fenwick" (``visit_verbs``); for a span NER tagged PERSON, only a
+    name that is no common person's name ("visited Jackson in hospital")."""
+    return at.prev in words("visit_verbs") and not (at.label == "PERSON" and at.key in words("person_names"))
 
 
 def _compound_preposition(at: Around) -> bool:

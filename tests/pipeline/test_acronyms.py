@@ -38,10 +38,13 @@ def _spans(pipeline, text, ner):
     # an unknown organization's acronym is an organization mention too (the corpus pass joins them)
     ("The Dunmore Grain Union (DGU) met.", [("Dunmore Grain Union", "ORG")],
      [("Dunmore Grain Union", "ORG", ""), ("DGU", "ORG", "")]),
-    # NER's unresolved span over the acronym takes the name's resolution
-    ("The Harbor Relief Front (HRF) met; HRF said no.", [("Harbor Relief Front", "ORG"), ("HRF said", "ORG")],
+    # NER's unresolved one-word span of the acronym takes the name's resolution
+    ("The Harbor Relief Front (HRF) met; later HRF said no.", [("Harbor Relief Front", "ORG"), ("HRF", "ORG")],
      [("Harbor Relief Front", "ORG", "org:harbor-relief-front"), ("HRF", "ORG", "org:harbor-relief-front"),
-      ("HRF said", "ORG", "")]),
+      ("HRF", "ORG", "org:harbor-relief-front")]),
+    # an acronym that is neither the name's initials nor its variant defines nothing ("LWA" is the Board's)
+    ("The Harbor Relief Front (LWA) met.", [("Harbor Relief Front", "ORG")],
+     [("Harbor Relief Front", "ORG", "org:harbor-relief-front")]),
 ])
 def test_a_defined_acronym_is_the_name(pipeline, text, ner, expected):
     assert _spans(pipeline, text, ner) == expected

@@ -27,6 +27,8 @@ def pipeline(tmp_path_factory):
     # a lone word is no person; prose is no credit line; a name of five words is no name
     ("Reporting by Acme; Editing by Tom Ward", [], ["Tom Ward/PERSON"]),
     ("According to reporting by Ola Berg the plan failed.", [], []),
+    ("Compiled by Varnholt Newsroom; Editing by Tom Ward", [], ["Varnholt/GPE", "Tom Ward/PERSON"]),  # a desk
+    ("Reporting by Nordic Wire Service", [("Nordic Wire Service", "ORG")], ["Nordic Wire Service/ORG"]),
     ("Editing by Tom Ward Ann Lee Kim Park", [], []),
 ])
 def test_credited_names(pipeline, text, ner, expected):

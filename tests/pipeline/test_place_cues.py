@@ -220,6 +220,12 @@ def test_visited(text, expected):
     assert visited(around(text, "Ashby")) is expected
 
 
+def test_visited_a_person_tagged_name_that_is_a_given_name():
+    text = "The mayor visited Jackson in hospital."
+    assert visited(around(text, "Jackson", label="PERSON")) is False
+    assert visited(around(text, "Jackson")) is True  # untagged: the world place decides
+
+
 @pytest.mark.parametrize(
     "text, name, label, expected",
     [

@@ -9,6 +9,8 @@ from .builders import gazetteer_normalizer
 GAZETTEER = """
 - {id: place:ashby, name: Ashby, type: city, country: GB}
 - {id: org:ashby-treasury-board, name: Ashby Treasury Board, type: organization}
+- {id: place:dunmore, name: Dunmore, type: city, country: GB}
+- {id: org:dunmore-treasury, name: Dunmore Treasury, type: organization}
 """
 
 
@@ -29,6 +31,11 @@ def pipeline(tmp_path_factory):
     ("Ashby Treasury staff spoke.", [("Ashby Treasury", "ORG")], [("Ashby Treasury", "ORG", "")]),
     ("Corliss Treasury Secretary Jo Roe spoke.", [("Corliss Treasury", "ORG"), ("Jo Roe", "PERSON")],
      [("Corliss Treasury", "ORG", ""), ("Jo Roe", "PERSON", "")]),
+    # "State" after a place makes a university's name, not a portfolio
+    ("Ashby State officials said no.", [("Ashby State", "ORG")], [("Ashby State", "ORG", "")]),
+    # a name the gazetteer knows stays whole, though it ends in a portfolio word before a title
+    ("The Dunmore Treasury spokesman spoke.", [("Dunmore Treasury", "ORG")],
+     [("Dunmore Treasury", "ORG", "org:dunmore-treasury")]),
     # a lone portfolio word is rules.is_title_part's case, and a name the gazetteer knows stays whole
     ("The Ashby Treasury Board chief spoke.", [("Ashby Treasury Board", "ORG")],
      [("Ashby Treasury Board", "ORG", "org:ashby-treasury-board")]),
