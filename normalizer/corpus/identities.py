@@ -25,13 +25,12 @@ get ``-2``, ``-3`` … in a fixed order.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..text.acronyms import acronym_of, stands_for
+from ..text.acronyms import acronym_of, defined_after
 from ..text.keys import fold, looks_slavic
 from ..text.words import words as word_list
 from .clustering import cluster
@@ -139,10 +138,9 @@ def _defined_acronyms(unresolved, text: str) -> dict[str, str]:
     for _, span, kind, form in unresolved:
         if kind != "org":
             continue
-        after = text[span["end"]:span["end"] + 12]
-        found = re.match(r"\s*\(([^()]{2,8})\)", after)
-        if found and stands_for(found.group(1), form):
-            out.setdefault(found.group(1), form)
+        acronym = defined_after(text, span["end"], form)
+        if acronym is not None:
+            out.setdefault(acronym, form)
     return out
 
 

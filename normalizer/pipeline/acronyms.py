@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from ..gazetteer.schema import PLACE_LABELS
-from ..text.acronyms import ACRONYM, stands_for
+from ..text.acronyms import ACRONYM, defined_after
 from ..text.keys import fold
 from .facts import DocumentFacts
 from .mention import Mention, Why
@@ -70,8 +70,8 @@ def _defined_by(facts: DocumentFacts, ends: dict[int, Mention], i: int, written:
     name = ends.get(i - 1)
     if name is None or name.label not in (DEFINED_LABELS if name.resolution else UNRESOLVED_LABELS):
         return None
-    if stands_for(written, facts.span_text(name.start, name.end)):
-        return name
+    if defined_after(text, facts.ends[name.end - 1], facts.span_text(name.start, name.end)) == written:
+        return name  # the one test of a definition, the corpus pass's too
     entry = name.resolution.entry if name.resolution else None
     if entry is not None and any(fold(v.name) == fold(written) for v in entry.variants):
         return name

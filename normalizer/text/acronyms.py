@@ -22,3 +22,13 @@ def acronym_of(form: str) -> str:
 def stands_for(acronym: str, form: str) -> bool:
     """Is ``acronym`` (as written: "NGC", "AT&T") the acronym of the name ``form``?"""
     return bool(ACRONYM.fullmatch(acronym)) and acronym_of(form) == acronym.replace("&", "")
+
+
+_IN_PARENTHESES = re.compile(r"\s*\(([^()]{2,8})\)")
+
+
+def defined_after(text: str, end: int, form: str) -> str | None:
+    """The acronym the text defines for the name ``form`` that ends at ``end``: "... Cooperative (NGC)"
+    -> "NGC" (in parentheses right after it, and the name's acronym), else None."""
+    found = _IN_PARENTHESES.match(text, end)
+    return found.group(1) if found and stands_for(found.group(1), form) else None

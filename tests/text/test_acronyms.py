@@ -1,7 +1,7 @@
 """The acronym of a name (normalizer.text.acronyms), one definition for the pipeline and the corpus."""
 import pytest
 
-from normalizer.text.acronyms import acronym_of, stands_for
+from normalizer.text.acronyms import acronym_of, defined_after, stands_for
 
 
 @pytest.mark.parametrize(("form", "acronym"), [
@@ -22,3 +22,14 @@ def test_acronym_of(form, acronym):
 ])
 def test_stands_for(acronym, form, expected):
     assert stands_for(acronym, form) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the Northern Grain Cooperative (NGC) said", "NGC"),
+    ("the Northern Grain Cooperative(NGC) said", "NGC"),
+    ("the Northern Grain Cooperative (XYZ) said", None),  # not its acronym
+    ("the Northern Grain Cooperative, NGC, said", None),  # no parentheses
+])
+def test_defined_after(text, expected):
+    form = "Northern Grain Cooperative"
+    assert defined_after(text, text.index(form) + len(form), form) == expected
