@@ -21,14 +21,15 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 
 DEFINED_LABELS = frozenset({"ORG", *PLACE_LABELS})  # names an acronym may stand for (not people's) ...
-_ACRONYM_WORD = re.compile(rf"(?<![\w&]){ACRONYM.pattern}(?![\w&])")
 UNRESOLVED_LABELS = frozenset({"ORG"})  # ... and unresolved: an organization (the corpus pass joins the two)
+_ACRONYM_WORD = re.compile(rf"(?<![\w&]){ACRONYM.pattern}(?![\w&])")
+_DEFINITION = re.compile(rf"\(\s*{ACRONYM.pattern}\s*\)")  # cheap: most texts define no acronym
 
 
 def defined_acronyms(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions, with the acronyms the text defines and their later uses as mentions of the name."""
     text = facts.text
-    if "(" not in text:
+    if _DEFINITION.search(text) is None:
         return mentions  # nothing defined
     starts = {m.start: m for m in mentions}
     ends = {m.end: m for m in mentions}

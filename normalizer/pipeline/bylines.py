@@ -20,16 +20,17 @@ from .mention import Mention, Why
 
 NAME_WORDS = (2, 4)  # the fewest and most words of a name in a credit
 JOINERS = frozenset({"and", ",", "&"})
-_WORD_BY = re.compile(r"\b([A-Za-z]+) by\b")
+_WORD_BY = re.compile(r"\b([A-Za-z]+) (by)\b")
 
 
 def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions with the names of the document's credit lines as PERSON mentions."""
-    if not _may_credit(facts.text):
+    credits = _credits(facts)
+    if not credits:
         return mentions
     doc = facts.doc
     out = [_before_credit(doc, m) for m in mentions]
-    for start, end in credited_names(doc):
+    for start, end in credited_names(doc, credits):
         same = next((m for m in out if (m.start, m.end) == (start, end)), None)
         if same is not None:
             continue  # NER has the name already, whatever it took it for
@@ -38,9 +39,15 @@ def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]
     return sorted(out, key=lambda m: m.start)
 
 
-def _may_credit(text: str) -> bool:
-    """Is there a credit word before "by" in the text (read without tokens)?"""
-    return any(m.group(1).lower() in words("byline_words") for m in _WORD_BY.finditer(text))
+def _credits(facts: DocumentFacts) -> list[int]:
+    """The tokens "by" after a credit word ("Editing by"), found in the text: no token is read elsewhere."""
+    out = []
+    for m in _WORD_BY.finditer(facts.text):
+        if m.group(1).lower() in words("byline_words"):
+            span = facts.doc.char_span(m.start(2), m.end(2))
+            if span is not None and _credit(facts.doc, span.start - 1):
+                out.append(span.start)
+    return out
 
 
 def _before_credit(doc: Doc, mention: Mention) -> Mention:
@@ -51,12 +58,10 @@ def _before_credit(doc: Doc, mention: Mention) -> Mention:
     return mention
 
 
-def credited_names(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the names after each credit ("Editing by Tom Ward") of the document."""
+def credited_names(doc: Doc, credits: list[int]) -> list[tuple[int, int]]:
+    """Token ranges of the names after each credit's "by" (token indices ``credits``: "Editing by Tom Ward")."""
     out = []
-    for i, token in enumerate(doc):
-        if token.lower_ != "by" or i == 0 or not _credit(doc, i - 1):
-            continue
+    for i in credits:
         k = i + 1
         while k < len(doc):
             end = _name_end(doc, k)
@@ -73,6 +78,8 @@ def credited_names(doc: Doc) -> list[tuple[int, int]]:
 
 def _credit(doc: Doc, i: int) -> bool:
     """Is doc[i] a credit word that opens a credit: capitalized, or after "Additional"?"""
+    if i < 0:
+        return False
     word = doc[i]
     if word.lower_ not in words("byline_words"):
         return False
