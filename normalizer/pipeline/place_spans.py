@@ -36,7 +36,7 @@ from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .place_lists import misread_name, relabel_coordinated, untagged_in_lists
 from .resolve import Resolution, Resolver
-from .rules import after_titles, in_ranges
+from .rules import after_titles, in_ranges, listed_given_names
 
 SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Ashby said" is a person; "Chicago said" may be its officials
 WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
@@ -304,7 +304,7 @@ def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, re
     place = world.place(found.entry.canonical_id) if world is not None else None
     prominent = place is None or place.feature in ("country", "admin1") or place.canonical_id in world.capitals \
         or place.population >= world.weights.score.strict_min_population
-    return not prominent or any(name in words("person_names") or name in words("slavic_given_names") for name in given)
+    return not prominent or not given.isdisjoint(listed_given_names())
 
 
 def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:

@@ -175,6 +175,12 @@ def _title_word(word: str) -> bool:
     return word in words("person_titles") or word in words("portfolio_words") or word in words("title_openers")
 
 
+@cache
+def listed_given_names() -> frozenset[str]:
+    """The given names of the name lists (``person_names``, ``slavic_given_names``), folded."""
+    return words("person_names") | words("slavic_given_names")
+
+
 def no_entity(span: Span, ner_label: str) -> bool:
     """An unresolved NER span that is no entity by the conventions: a nationality word before a
     person's title ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""

@@ -5,7 +5,7 @@ document names in full (``DocumentFacts.person_surnames``) is a PERSON mention; 
 give it that person's id. Place cues run first: a name they made a place stays one; a name the
 curated gazetteer knows is left to it (a curated person's surname alone is a weak name, which would
 give this one a person the document may not name). So is an untagged name right after a person's
-title whose first word is a given name of the name lists ("Mayor Adaeze Okafor"); its family name
+title whose first word is a given name of the name lists ("Mayor Maria Okafor"); its family name
 alone then counts too. A one-word ORG span that is such a family name (as written, or in another
 romanization of a name from Cyrillic) is a PERSON."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .facts import DocumentFacts
 from .mention import Mention, Why
 from .place_spans import titles_before_people
 from .resolve import alike_spellings
-from .rules import after_titles
+from .rules import after_titles, listed_given_names
 from .toponyms import capitalized_runs
 
 FAMILY_NAME_WORDS = 3  # an ORG span of up to this many words may be a family name after titles ("Dr. Okafor")
@@ -57,9 +57,11 @@ def _family_names_called_organizations(facts: DocumentFacts, mentions: list[Ment
                  if _from_cyrillic(surname, given)}
     out = []
     for mention in mentions:
+        if mention.ner_label != "ORG" or len(mention) > FAMILY_NAME_WORDS:
+            out.append(mention)
+            continue
         start = after_titles(facts.doc, mention.start, mention.end)  # "Dr Okafor", "Constable Okafor"
-        if mention.ner_label == "ORG" and len(mention) <= FAMILY_NAME_WORDS and mention.end - start == 1 \
-                and not _organizations_name(facts, mention, index):
+        if mention.end - start == 1 and not _organizations_name(facts, mention, index):
             written = facts.span_text(start, mention.end)
             key = fold(written)
             surname = key if key in surnames else skeletons.get(cyrillic_key(written))
@@ -86,14 +88,9 @@ def _not_family_names() -> frozenset[str]:
     return words("street_words") | words("feature_words") | words("generic_words")
 
 
-@cache
-def _given_names() -> frozenset[str]:
-    return words("person_names") | words("slavic_given_names")
-
-
 def _titled_names(facts: DocumentFacts, runs: list[tuple[int, int]], index: NameIndex) -> list[Mention]:
     """Untagged names right after a person's title in a run of capitalized words, to the run's end:
-    two or three words, the first a given name of the name lists ("Mayor Adaeze Okafor")."""
+    two or three words, the first a given name of the name lists ("Mayor Maria Okafor")."""
     doc = facts.doc
     out = []
     for start, end in runs:
@@ -102,7 +99,7 @@ def _titled_names(facts: DocumentFacts, runs: list[tuple[int, int]], index: Name
             continue
         name = title + 1
         written = facts.span_text(name, end)
-        if (2 <= end - name <= 3 and fold(doc[name].text) in _given_names() and fold(written) not in index.by_fold
+        if (2 <= end - name <= 3 and fold(doc[name].text) in listed_given_names() and fold(written) not in index.by_fold
                 and doc[end - 1].is_alpha and doc[end - 1].lower_ not in _not_family_names()):
             out.append(Mention(name, end, "PERSON", why=(Why.UNTAGGED, Why.AFTER_TITLE)))
     return out
