@@ -28,7 +28,9 @@ def organizations_of_events(facts: DocumentFacts, mentions: list[Mention], resol
             while end - 1 > mention.start and doc[end - 1].lower_ in words("portfolio_words"):
                 end -= 1
             key = fold(facts.span_text(mention.start, end))
-            if any(name.entry.label == "ORG" for name in resolver.index.by_fold.get(key, ())):
+            whole = fold(facts.span_text(mention.start, mention.end))
+            if whole not in resolver.index.by_fold and any(  # a name the gazetteer knows stays whole
+                    name.entry.label == "ORG" for name in resolver.index.by_fold.get(key, ())):
                 mention = mention.but(Why.EVENT, end=end, ner_label="ORG")
         out.append(mention)
     return out

@@ -8,6 +8,7 @@ from .builders import gazetteer_normalizer
 
 GAZETTEER = """
 - {id: org:harbor-league, name: Harbor League, type: organization, variants: [{name: HL, kind: abbreviation}]}
+- {id: org:harbor-league-conference, name: Harbor League Conference, type: organization}
 """
 
 
@@ -27,6 +28,9 @@ def pipeline(tmp_path_factory):
     ("Harbor League Summit Partners grew.", [("Harbor League Summit Partners", "ORG")],
      [("Harbor League Summit Partners", "ORG", "")]),
     ("Leaders met at the Dunmore Summit.", [("Dunmore Summit", "ORG")], [("Dunmore Summit", "ORG", "")]),
+    # a name the gazetteer knows as a whole stays whole
+    ("The Harbor League Conference voted.", [("Harbor League Conference", "ORG")],
+     [("Harbor League Conference", "ORG", "org:harbor-league-conference")]),
 ])
 def test_an_organizations_event(pipeline, text, ner, expected):
     nlp, normalizer = pipeline
