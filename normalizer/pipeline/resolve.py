@@ -232,7 +232,7 @@ class Refusal(StrEnum):
     WEAK = "weak"  # fuzzy: a weak name is never matched by a close spelling
     GENERIC_CLOSE = "generic-close"  # fuzzy: a generic name is never matched by a close spelling
     DERIVED = "derived"  # fuzzy: a word made from the name ("Kyivan"), not a misspelling
-    LONE_SURNAME = "lone-surname"  # fuzzy: one word is never a close spelling of a person's name ("Mauro", "Maduro")
+    LONE_SURNAME = "lone-surname"  # fuzzy: one word is no close spelling of a person's name ("Marowby", "Marrowby")
 
 
 class Rank(NamedTuple):

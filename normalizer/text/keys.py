@@ -203,7 +203,7 @@ def slavic_skeleton(key: str) -> str:
 def cyrillic_key(text: str) -> str:
     """The skeleton of a name known to be romanized from Cyrillic (a person's given name says so,
     where the family name alone does not): the Slavic merges applied whatever the name's ending
-    ("Gaidai" = "Haidai")."""
+    ("Gordiienko" = "Hordiienko")."""
     return slavic_skeleton(_latin_skeleton(fold(text)))
 
 
