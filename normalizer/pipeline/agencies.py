@@ -48,6 +48,7 @@ _BARE_DATELINE = re.compile(
     re.MULTILINE,
 )
 _BARE_HINT = re.compile(r"[A-Z][A-Z&]{2,7} ?(?:-{1,3}|[—–]) ")  # cheap: most texts have no bare dateline
+_DATELINE_HINT = re.compile(r"[/)] *[-—–:.]")  # what every _DATELINE match holds (its agency's close and dash)
 
 
 def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
@@ -66,7 +67,7 @@ def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
 
 def _datelines(text: str):
     """Each wire dateline's match, with the name of the group that holds its agency."""
-    if "/" in text or "(" in text:
+    if _DATELINE_HINT.search(text) is not None:
         for m in _DATELINE.finditer(text):
             yield m, "slashed" if m.group("slashed") is not None else "bracketed"
     if _BARE_HINT.search(text) is not None:

@@ -20,7 +20,7 @@ from .mention import Mention, Why
 
 NAME_WORDS = (2, 4)  # the fewest and most words of a name in a credit
 JOINERS = frozenset({"and", ",", "&"})
-_WORD_BY = re.compile(r"\b([A-Za-z]+) (by)\b")
+_BY = re.compile(r" by\b")  # where a credit word may end
 
 
 def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
@@ -42,12 +42,36 @@ def with_bylines(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]
 def _credits(facts: DocumentFacts) -> list[int]:
     """The tokens "by" after a credit word ("Editing by"), found in the text: no token is read elsewhere."""
     out = []
-    for m in _WORD_BY.finditer(facts.text):
-        if m.group(1).lower() in words("byline_words"):
-            span = facts.doc.char_span(m.start(2), m.end(2))
+    for word, by in words_before_by(facts.text):
+        if word.lower() in words("byline_words"):
+            span = facts.doc.char_span(by, by + 2)
             if span is not None and _credit(facts.doc, span.start - 1):
                 out.append(span.start)
     return out
+
+
+def words_before_by(text: str) -> list[tuple[str, int]]:
+    """Each whole word of ASCII letters before " by" (a word of its own), with where "by" starts: what
+    ``re.finditer(r"\\b([A-Za-z]+) (by)\\b", text)`` finds, read back from each " by" rather than tried
+    at every word of the text."""
+    out = []
+    taken = 0  # where the last one found ends: they do not overlap ("Written by by")
+    for m in _BY.finditer(text):
+        start = end = m.start()
+        while start > 0 and text[start - 1] in _ASCII_LETTERS:
+            start -= 1
+        if taken <= start < end and (start == 0 or not _word_character(text[start - 1])):
+            out.append((text[start:end], end + 1))
+            taken = end + 3
+    return out
+
+
+def _word_character(c: str) -> bool:
+    """What the regular expression ``\\w`` matches."""
+    return c.isalnum() or c == "_"
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _before_credit(doc: Doc, mention: Mention) -> Mention:

@@ -147,12 +147,15 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
 
 
 _PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
+_PARTY_HINT = re.compile(r"[DRI]-[A-Z]")  # what every _PARTY_STATE match holds: most texts have none
 
 
 def _party_homes(doc: Doc, world: WorldPlaces, *, text: str) -> list[tuple[int, int]]:
     """"Rep. Jane Doe, D-Ore.", "Sen. John Roe (R-Maple Grove)": a legislator's state or home town
     (``text`` is ``doc.text``)."""
     out = []
+    if _PARTY_HINT.search(text) is None:
+        return out
     for m in _PARTY_STATE.finditer(text):
         name = m.group(1)
         stripped = name.rstrip(".")

@@ -196,15 +196,20 @@ class GeoNamesIndex:
         then first-level regions, then cities, the most populous first. Answers are remembered per
         (fold key, skeleton, limit): names repeat across documents (``CANDIDATES_REMEMBERED``).
         """
-        folded = fold(name)
-        if not folded or limit <= 0:
-            return []
-        skeleton = translit_key(name) or None
-        known = self.known_keys()
-        if folded not in known and (skeleton is None or skeleton not in known):
+        if limit <= 0 or not self.may_name(name):
             return []  # no place has either key: no query needed
         # the answer depends on the two keys only (and on the file: a healed index starts afresh)
-        return list(self._candidates_of(folded, skeleton, limit, self._generation))
+        return list(self._candidates_of(fold(name), translit_key(name) or None, limit, self._generation))
+
+    def may_name(self, name: str) -> bool:
+        """False when no place surely has ``name`` (``candidates`` finds none): neither its fold key nor
+        its skeleton is among the index's keys (``known_keys``, answered in memory)."""
+        folded = fold(name)
+        if not folded:
+            return False
+        known = self.known_keys()
+        skeleton = translit_key(name)
+        return folded in known or bool(skeleton) and skeleton in known
 
     def known_keys(self) -> KeyFilter:
         """The keys of the index's names, as a :class:`~normalizer.world.key_filter.KeyFilter` read

@@ -56,6 +56,9 @@ class _Table(Candidates):
         self.found, self.priors = found, priors
 
 
+_NO_PLACES = _Table((), ())
+
+
 @dataclass
 class PlaceChoice:
     entry: Entry
@@ -131,8 +134,10 @@ class WorldPlaces:
         or more (``place_weights.toml``), makes the span a place; the document's context then picks
         among the places of that very name.
         """
-        table = self._lookups(text, following.startswith("."))
+        table = self._table(text, following.startswith("."))
         found, priors = table.found, table.priors
+        if not found and not prefer:
+            return None  # no place of the name, none to add: nothing to weigh
         within = self.containers(following)
         weights = self.weights
         key = fold(text)
@@ -195,7 +200,15 @@ class WorldPlaces:
         return _Ranking(weights, shares, sum(shares), ranked, order, compared)
 
     def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
-        return list(self._lookups(text, following.startswith(".")).found)
+        return list(self._table(text, following.startswith(".")).found)
+
+    def _table(self, text: str, dotted: bool) -> _Table:
+        """``_first_lookup``'s table, remembered between documents; for a name no place has (the index's
+        key filter says so, ``GeoNamesIndex.may_name``) that no period makes an AP-style abbreviation
+        ("Ore.", "Ore" before "."), the empty table at once: most names a text offers are no place."""
+        if not dotted and not self.index.may_name(text) and not text.rstrip().endswith("."):
+            return _NO_PLACES
+        return self._lookups(text, dotted)
 
     def _first_lookup(self, text: str, dotted: bool) -> _Table:
         key = fold(text)
@@ -298,7 +311,7 @@ class WorldPlaces:
         return self._neighbours(text)
 
     def _neighbour_points(self, text: str) -> tuple[tuple[float, float], ...]:
-        table = self._lookups(text, False)
+        table = self._table(text, False)
         likeliest = sorted(range(len(table.found)), key=lambda i: table.priors[i], reverse=True)
         places = [table.found[i][0] for i in likeliest[:NEIGHBOUR_CANDIDATES]]
         return tuple((p.lat, p.lon) for p in places if p.lat is not None)

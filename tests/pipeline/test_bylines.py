@@ -1,7 +1,13 @@
 """The people of a wire story's credit line (normalizer/pipeline/bylines.py), on our own sentences."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalizer.pipeline.bylines import words_before_by
 
 from ..conftest import annotate_with_ents
 from .builders import gazetteer_normalizer
@@ -35,3 +41,11 @@ def test_credited_names(pipeline, text, ner, expected):
     nlp, normalizer = pipeline
     doc = annotate_with_ents(nlp, normalizer, text, ner)
     assert [f"{e.text}/{e.label_}" for e in doc.ents] == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["by", " by", "x by", "By ", " ", "a", "Q", "y", "é", "5", "_", "-", "\n"]),
+                max_size=12).map("".join))
+def test_the_words_before_by_are_the_regular_expressions(text):
+    """Read back from each " by", the same words as the plain pattern tried at every word of the text."""
+    assert words_before_by(text) == [(m.group(1), m.start(2)) for m in re.finditer(r"\b([A-Za-z]+) (by)\b", text)]

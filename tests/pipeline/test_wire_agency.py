@@ -3,6 +3,8 @@
 A small GeoNames dump and a small gazetteer of our own; NER labels are set by hand on spacy.blank docs.
 """
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizer.pipeline.agencies import agency_ranges
 
@@ -102,3 +104,17 @@ def test_not_wire_agencies(normalizer, text, ents, expected):
 def test_agency_ranges_are_the_name_alone(normalizer):
     text = "OSLO, Jul 3 / Kestrel Press / - Talks resumed."
     assert [text[a:b] for a, b in agency_ranges(text, normalizer.resolver)] == ["Kestrel Press"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["OSLO", "Oslo", " ", "(Acme)", "(Acme", ")", "/Acme/", "/", " -", "-", " --", ":", ".",
+                                 " —", ", Pa.", " July 4", "\n", ". "]), max_size=10).map("".join))
+def test_the_hints_hold_wherever_the_full_patterns_match(text):
+    """A text without the hint is skipped: every match of the full pattern holds it (a dateline's agency closed
+    and a dash; a legislator's party letter, a hyphen and a capital)."""
+    from normalizer.pipeline import agencies, place_spans
+
+    for pattern, hint in ((agencies._DATELINE, agencies._DATELINE_HINT),
+                          (place_spans._PARTY_STATE, place_spans._PARTY_HINT)):
+        for m in pattern.finditer(text + " D-Ore. R-Ashby I-"):
+            assert hint.search(m.group(0))

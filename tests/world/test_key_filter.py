@@ -52,3 +52,10 @@ def test_an_index_without_a_filter_answers_every_name(index: GeoNamesIndex, tmp_
         assert len(older.known_keys()) == 0
         assert [p.canonical_id for p, _ in older.candidates("Izjum")] == [
             p.canonical_id for p, _ in index.candidates("Izjum")]
+
+
+def test_may_name_is_false_only_where_there_are_no_candidates(index: GeoNamesIndex) -> None:  # noqa: F811
+    for written in ["Izjum", "Izium", "Kharkov", "Nowhere Town", "Paris", "zz", "Kyiv", "", "  ", "Quellbrunn Vale"]:
+        assert index.may_name(written) or index.candidates(written, limit=500) == []
+    assert index.may_name("Kharkov") and index.may_name("Izjum")  # by its fold key; by its skeleton
+    assert not index.may_name("Quellbrunn Vale") and not index.may_name("") and not index.may_name("  ")

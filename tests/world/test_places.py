@@ -48,6 +48,16 @@ def test_ap_state_abbreviation_is_the_state(world):
     assert world.resolve("Ill", following=". officials").entry.canonical_id == "geonames:4896861"
 
 
+def test_a_name_no_place_has_is_answered_without_a_lookup(index):
+    world = WorldPlaces(index, {})
+    assert world.resolve("Quellbrunn Vale", following=", Ill., police said") is None
+    assert world.candidates("Quellbrunn Vale") == [] and world.neighbour_points("Quellbrunn Vale") == ()
+    assert world._lookups.cache_info().currsize == 0  # nothing looked up, nothing remembered
+    # a period still makes an AP-style abbreviation of a name the index does not hold as written
+    assert world.resolve("Ill", following=". officials").entry.canonical_id == "geonames:4896861"
+    assert world._lookups.cache_info().currsize == 1
+
+
 def test_imported_entry_carries_type_and_coordinates(world):
     choice = world.resolve("Kharkov")
     assert (choice.entry.canonical_id, choice.entry.name, choice.entry.type) == (
