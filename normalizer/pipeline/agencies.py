@@ -158,5 +158,5 @@ def with_agencies(facts: DocumentFacts, mentions: list[Mention], resolver: Resol
 
 def _names(facts: DocumentFacts, mention: Mention, start: int, end: int) -> list[Mention]:
     """What is left of NER's span ``mention`` in doc[start:end], outside a dateline's agency."""
-    return [mention.but(start=a, end=b) for a, b in clean_pieces(facts.doc[start:end])
+    return [mention.but(start=a, end=b) for a, b in clean_pieces(facts.doc[start:end], line_breaks=not facts.wrapped)
             if looks_like_proper_name(facts.span_text(a, b))]

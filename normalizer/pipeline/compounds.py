@@ -268,7 +268,7 @@ def _affixed(facts: DocumentFacts, found: list[Part], over: list[Mention], *, ca
 
 def _outside(facts: DocumentFacts, mention: Mention, start: int, end: int) -> list[Mention]:
     """The names of NER's span ``mention`` in doc[start:end], outside a compound, with NER's label."""
-    pieces = clean_pieces(facts.doc[start:end])
+    pieces = clean_pieces(facts.doc[start:end], line_breaks=not facts.wrapped)
     return [mention.but(Why.COMPOUND, start=a, end=b) for a, b in pieces
             if looks_like_proper_name(facts.span_text(a, b))]
 

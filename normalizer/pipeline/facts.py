@@ -23,7 +23,7 @@ from ..text.keys import fold
 from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 from ..world.demonyms import countries_of
-from .rules import menu_lines
+from .rules import hard_wrapped, menu_lines
 from .word_flags import NAME, flags, word_codes
 
 _TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH, POS)  # the columns of DocumentFacts._tokens, in this order
@@ -90,6 +90,11 @@ class DocumentFacts:
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``, from the text (no Span made)."""
         return self.text[self.starts[start] : self.ends[end - 1]]
+
+    @cached_property
+    def wrapped(self) -> bool:
+        """Is the text wrapped at a fixed width (``rules.hard_wrapped``)? Then a line break ends no name."""
+        return hard_wrapped(self.text)
 
     @cached_property
     def junk(self) -> list[tuple[int, int]]:

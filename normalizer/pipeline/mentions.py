@@ -45,19 +45,21 @@ from .name_lists import listed_names
 from .region_readings import region_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
+    BRACKETS,
     LEADING_WORDS,
     SEPARATORS,
     _is_filler,
-    _separates,
     after_place_part,
     after_titles,
     before_titles,
+    breaks_names,
     clean_pieces,
     coordinated_head,
     has_running_words,
     in_ranges,
     looks_like_proper_name,
     no_entity,
+    separates,
 )
 from .surnames import untagged_surnames
 from .twin_names import split_twin_names
@@ -115,7 +117,7 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
         if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
         whole = text[ent.start_char : ent.end_char]
-        pieces = _pieces(doc, ent.start, ent.end, edges, whole)
+        pieces = _pieces(doc, ent.start, ent.end, edges, whole, line_breaks=not facts.wrapped)
         if len(pieces) > 1 and fold(facts.span_text(pieces[0][0], pieces[-1][1])) in index.by_fold:
             pieces = [(pieces[0][0], pieces[-1][1])]  # a name with its separator inside: "RFE/RL"
         for start, end in (part for piece in pieces for part in listed_names(facts, index, *piece)):
@@ -141,7 +143,7 @@ def _edge_code(word) -> int:
     filler = _is_filler(word)
     code = _TRIM_START if filler or word.lower_ in LEADING_WORDS else 0
     code |= _TRIM_END if filler or word.lower_ in _TRIMMED_AT_END else 0
-    return code | _SPLITS if _separates(word) else code
+    return code | _SPLITS if separates(word) or word.text in BRACKETS else code  # a bracket may split
 
 
 @lru_cache(maxsize=EDGE_WORDS)
@@ -165,11 +167,12 @@ class _EdgeCodes(Sequence[int]):
         return _edge_code_of(self._vocab, self._orths[i])
 
 
-def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str) -> list[tuple[int, int]]:
-    """``rules.clean_pieces(doc[start:end])`` (its text: ``written``): without reading the span's tokens
-    when nothing splits it and its first and last words stay (most spans), else by clean_pieces itself."""
+def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, *,
+            line_breaks: bool = True) -> list[tuple[int, int]]:
+    """``rules.clean_pieces(doc[start:end], line_breaks=...)`` (its text: ``written``): without reading the
+    span's tokens when nothing splits it and its first and last words stay (most spans), else by clean_pieces."""
     if edges[start] & _TRIM_START or edges[end - 1] & _TRIM_END or max(edges[start:end]) >= _SPLITS:
-        return clean_pieces(doc[start:end])
+        return clean_pieces(doc[start:end], line_breaks=line_breaks)
     return [(start, end)] if any(c.isalpha() for c in written) else []
 
 
@@ -182,7 +185,7 @@ def _glued_slash(facts: DocumentFacts, i: int) -> bool:
 
 def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
     """Curated, free-matchable names in the text outside menu lines: longest match at each start, no overlaps."""
-    doc, text, starts, ends = facts.doc, facts.text, facts.starts, facts.ends
+    doc, text, starts, ends, line_breaks = facts.doc, facts.text, facts.starts, facts.ends, not facts.wrapped
     hits: list[Mention] = []
     limit = index.max_words * 2 + 1
     for i in name_starts(doc, index, orths=facts.orths):
@@ -191,8 +194,9 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
         best, first = None, starts[i]
         for end in range(i + 1, min(len(doc), i + limit) + 1):
             last = text[starts[end - 1] : ends[end - 1]]  # the word doc[end - 1], as written
-            if (last.isspace() and "\n\n" in last) or (last in SEPARATORS and not _glued_slash(facts, end - 1)):
-                break  # a name does not run across a paragraph, a comma or a slash (but "RFE/RL")
+            if (last.isspace() and breaks_names(last, line_breaks=line_breaks)) or (
+                    last in SEPARATORS and not _glued_slash(facts, end - 1)):
+                break  # a name does not run across a line break, a comma or a slash (but "RFE/RL")
             written = text[first : ends[end - 1]]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
@@ -204,7 +208,7 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
                 best = end
         if best is not None:
             hits.append(Mention(i, best, None, from_gazetteer=True))
-    return [m for m in hits if not in_ranges(*_chars(doc, m), facts.junk)]
+    return [m for m in hits if not in_ranges(starts[m.start], ends[m.end - 1], facts.junk)]
 
 
 def name_starts(doc: Doc, index: NameIndex, *, orths: list[int] | None = None) -> list[int]:
@@ -392,8 +396,3 @@ def _keep(doc: Doc, mention: Mention) -> bool:
     if mention.resolution:
         return True
     return mention.ner_label is not None and not no_entity(doc[mention.start : mention.end], mention.ner_label)
-
-
-def _chars(doc: Doc, mention: Mention) -> tuple[int, int]:
-    span = doc[mention.start : mention.end]
-    return span.start_char, span.end_char

@@ -17,6 +17,8 @@ from ..text.words import words
 from ..world.demonyms import countries_of
 
 SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\", ",", ";"})
+BRACKETS = ("(", ")")  # one that a span does not close or open splits it (clean_pieces)
+WRAPPED_MIN_SHARE = 0.1  # of a text's single line breaks inside sentences: it is wrapped at a fixed width
 LEADING_WORDS = frozenset({"the", "a", "an"})
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
 _SENTENCE_PUNCT = re.compile(r"[.!?,;:\"“”]")
@@ -25,6 +27,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MENU_MIN_WORDS = 8
 MENU_MIN_ITEMS = 4
 _MENU_SEPARATOR = re.compile(r"\s[|•·»/]\s|\t")
+_LINE_BREAK = re.compile(r"\n[ \t]*")
 MENU_MAX_STOPWORD_SHARE = 0.1
 
 
@@ -61,25 +64,69 @@ def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in ranges)
 
 
-def clean_pieces(span: Span) -> list[tuple[int, int]]:
+def clean_pieces(span: Span, *, line_breaks: bool = True) -> list[tuple[int, int]]:
     """Token ranges of the name(s) inside an NER span.
 
     A leading article, trailing possessive 's, and punctuation, symbols and emoji at either end
-    are trimmed ("Ashby 🙂" -> "Ashby"); separators such as
-    " / " or "|" and paragraph breaks split the span ("Agency / Country's" is two names).
+    are trimmed ("Ashby 🙂" -> "Ashby"); separators such as " / " or "|", line breaks and a
+    parenthesis the span does not close or open split it ("Agency / Country's" and "Ashby\nSpeaking"
+    are two names each, "Fenwick Trust (FT" is "Fenwick Trust" and "FT"); a parenthesis closed inside
+    it stays ("Fenwick Trust (FT)"). ``line_breaks`` False: a text wrapped at a fixed width, whose single
+    line breaks split nothing (``breaks_names``).
     """
     doc = span.doc
     pieces: list[tuple[int, int]] = []
     start = span.start
+    unmatched = unmatched_brackets([t.text for t in span], span.start)
     for i in range(span.start, span.end + 1):
-        if i == span.end or _separates(doc[i]):
+        if i == span.end or separates(doc[i], line_breaks=line_breaks) or i in unmatched:
             pieces.append(_trim(doc, start, i))
             start = i + 1
     return [(a, b) for a, b in pieces if b > a and any(c.isalpha() for c in doc[a:b].text)]
 
 
-def _separates(token) -> bool:
-    return token.text in SEPARATORS or (token.is_space and "\n\n" in token.text)
+def separates(token, *, line_breaks: bool = True) -> bool:
+    """A separator (``SEPARATORS``) or a break (``breaks_names``): no name runs across it."""
+    return token.text in SEPARATORS or (token.is_space and breaks_names(token.text, line_breaks=line_breaks))
+
+
+def breaks_names(space: str, *, line_breaks: bool = True) -> bool:
+    """Does this run of white space end a name? A paragraph break does; so does a line break, unless
+    the text is wrapped at a fixed width (``line_breaks`` False, see ``hard_wrapped``: its line breaks
+    fall between the words of a sentence, and of a name)."""
+    return "\n\n" in space or (line_breaks and "\n" in space)
+
+
+def hard_wrapped(text: str) -> bool:
+    """Is the text wrapped at a fixed width? Some of its single line breaks (``WRAPPED_MIN_SHARE`` of
+    them at least) fall inside a sentence, between a lower-case word or a comma and a lower-case word
+    ("the convoy\nleft at dawn"); a page's headings, captions and paragraphs break nowhere such."""
+    breaks = inside = 0
+    for m in _LINE_BREAK.finditer(text):
+        start, end = m.start(), m.end()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if before == "\n" or after == "\n":
+            continue  # a paragraph break
+        breaks += 1
+        inside += bool(before) and (before.islower() or before == ",") and after.islower()
+    return inside > 0 and inside >= WRAPPED_MIN_SHARE * breaks
+
+
+def unmatched_brackets(texts: list[str], first: int = 0) -> set[int]:
+    """Where among the tokens ``texts`` (numbered from ``first``) a parenthesis has no partner inside them."""
+    opened: list[int] = []
+    unmatched = set()
+    for i, text in enumerate(texts, first):
+        if text == BRACKETS[0]:
+            opened.append(i)
+        elif text == BRACKETS[1]:
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(i)
+    return unmatched.union(opened)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -94,7 +141,7 @@ def _is_filler(token) -> bool:
     """Space, punctuation, symbols and emoji: no part of a name at its edges (parentheses stay)."""
     if token.is_space or token.text in SEPARATORS:
         return True
-    return token.text not in ("(", ")") and not any(c.isalnum() for c in token.text)
+    return token.text not in BRACKETS and not any(c.isalnum() for c in token.text)
 
 
 def after_titles(doc: Doc, start: int, end: int) -> int:
@@ -182,8 +229,11 @@ def listed_given_names() -> frozenset[str]:
 
 
 def no_entity(span: Span, ner_label: str) -> bool:
-    """An unresolved NER span that is no entity by the conventions: a nationality word before a
-    person's title ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""
+    """An unresolved NER span that is no entity by the conventions: a description in lower case (kept
+    only for the gazetteer to resolve: "the harbour board"), a nationality word before a person's title
+    ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""
+    if not any(c.isupper() for c in span.text):
+        return True
     if ner_label == "PERSON":
         return nationality_before_title(span)
     return is_demonym(span) or (ner_label == "ORG" and is_title_part(span))

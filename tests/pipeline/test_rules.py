@@ -5,10 +5,12 @@ from normalizer.pipeline.rules import (
     after_place_part,
     clean_pieces,
     coordinated_head,
+    hard_wrapped,
     is_demonym,
     is_title_part,
     menu_lines,
     nationality_before_title,
+    no_entity,
 )
 
 
@@ -56,6 +58,13 @@ def span(nlp, text, part, label="ORG"):
         ("🇺🇦 Mariupol ✈ flights", "🇺🇦 Mariupol ✈", ["Mariupol"]),
         ("Acme ™ sold", "Acme ™", ["Acme"]),
         ("the AT&T deal", "AT&T", ["AT&T"]),  # a symbol inside a name stays
+        # a line break splits; so does a parenthesis the span does not close or open, not one it does
+        ("Ashby Council\nSpeaking today", "Ashby Council\nSpeaking", ["Ashby Council", "Speaking"]),
+        ("the Fenwick Trust (FT said", "Fenwick Trust (FT", ["Fenwick Trust", "FT"]),
+        ("the Fenwick Trust (FT) said", "Fenwick Trust (FT)", ["Fenwick Trust (FT)"]),
+        ("(Brackwell Harbour Board", "(Brackwell Harbour Board", ["Brackwell Harbour Board"]),
+        ("(Nordic Wire) reported", "Nordic Wire)", ["Nordic Wire"]),
+        ("Dunmore (Ashby (East) Ward", "Dunmore (Ashby (East) Ward", ["Dunmore", "Ashby (East) Ward"]),
     ],
 )
 def test_clean_pieces(nlp, text, part, pieces):
@@ -145,3 +154,38 @@ def test_is_demonym(nlp, text, part, tag, demonym):
 )
 def test_nationality_before_title(nlp, text, part, before_title):
     assert nationality_before_title(span(nlp, text, part, label="PERSON")) is before_title
+
+
+@pytest.mark.parametrize(
+    "text, part, label, none",
+    [
+        ("Officials of the harbour board said so.", "harbour board", "ORG", True),  # a description
+        ("Officials of the Harbour Board said so.", "Harbour Board", "ORG", False),
+        ("the ministry of fenwick", "ministry of fenwick", "GPE", True),
+        ("Jane Roe arrived.", "Jane Roe", "PERSON", False),
+        ("The Kenyan Prime Minister arrived.", "Kenyan", "PERSON", True),  # before a title
+    ],
+)
+def test_no_entity(nlp, text, part, label, none):
+    """Unresolved NER spans that are no entity: a description in lower case is one of them."""
+    assert no_entity(span(nlp, text, part, label=label), label) is none
+
+
+@pytest.mark.parametrize(
+    "text, wrapped",
+    [
+        ("The convoy left Ashby at dawn and\nreached the coast by noon, officials\nsaid on Tuesday.", True),
+        ("Harbour Board Meets\nThe board met on Tuesday.\nPhoto: Jane Roe", False),  # a heading, a caption
+        ("The board met.\n\nit rained all day.", False),  # a paragraph break is no wrapped line
+        ("no line breaks at all", False),
+        ("one, two,\nthree\nFour\nFive\nSix\nSeven\nEight\nNine\nTen\nEleven\nTwelve\nEnd", False),  # 1 of 11
+    ],
+)
+def test_hard_wrapped(text, wrapped):
+    assert hard_wrapped(text) is wrapped
+
+
+def test_a_wrapped_texts_line_break_ends_no_name(nlp):
+    ent = span(nlp, "the Ashby\nHarbour Board said", "Ashby\nHarbour Board")
+    assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == ["Ashby", "Harbour Board"]
+    assert [ent.doc[a:b].text for a, b in clean_pieces(ent, line_breaks=False)] == ["Ashby\nHarbour Board"]
