@@ -45,8 +45,8 @@ from .name_lists import listed_names
 from .region_readings import region_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
-    BRACKETS,
     LEADING_WORDS,
+    MAY_SPLIT,
     SEPARATORS,
     _is_filler,
     after_place_part,
@@ -143,7 +143,7 @@ def _edge_code(word) -> int:
     filler = _is_filler(word)
     code = _TRIM_START if filler or word.lower_ in LEADING_WORDS else 0
     code |= _TRIM_END if filler or word.lower_ in _TRIMMED_AT_END else 0
-    return code | _SPLITS if separates(word) or word.text in BRACKETS else code  # a bracket may split
+    return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may
 
 
 @lru_cache(maxsize=EDGE_WORDS)

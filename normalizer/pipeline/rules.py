@@ -15,9 +15,11 @@ from spacy.tokens import Doc, Span
 
 from ..text.words import words
 from ..world.demonyms import countries_of
+from .word_flags import HYPHEN
 
 SEPARATORS = frozenset({"/", "|", "•", "·", "©", "—", "–", "»", "«", ">", "<", "\\", ",", ";"})
 BRACKETS = ("(", ")")  # one that a span does not close or open splits it (clean_pieces)
+MAY_SPLIT = frozenset({*BRACKETS, HYPHEN})  # words that split a span in some places (clean_pieces)
 WRAPPED_MIN_SHARE = 0.1  # of a text's single line breaks inside sentences: it is wrapped at a fixed width
 LEADING_WORDS = frozenset({"the", "a", "an"})
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(ian|ean|ese|ish|ic)s?$")
@@ -68,10 +70,11 @@ def clean_pieces(span: Span, *, line_breaks: bool = True) -> list[tuple[int, int
     """Token ranges of the name(s) inside an NER span.
 
     A leading article, trailing possessive 's, and punctuation, symbols and emoji at either end
-    are trimmed ("Ashby 🙂" -> "Ashby"); separators such as " / " or "|", line breaks and a
-    parenthesis the span does not close or open split it ("Agency / Country's" and "Ashby\nSpeaking"
-    are two names each, "Fenwick Trust (FT" is "Fenwick Trust" and "FT"); a parenthesis closed inside
-    it stays ("Fenwick Trust (FT)"). ``line_breaks`` False: a text wrapped at a fixed width, whose single
+    are trimmed ("Ashby 🙂" -> "Ashby"); separators such as " / " or "|", line breaks, a dash (a hyphen
+    with spaces around it) and a parenthesis the span does not close or open split it ("Agency /
+    Country's", "Ashby\nSpeaking" and "Ashby - Route 9" are two names each, "Fenwick Trust (FT" is
+    "Fenwick Trust" and "FT"); a parenthesis closed inside it stays ("Fenwick Trust (FT)").
+    ``line_breaks`` False: a text wrapped at a fixed width, whose single
     line breaks split nothing (``breaks_names``).
     """
     doc = span.doc
@@ -79,7 +82,7 @@ def clean_pieces(span: Span, *, line_breaks: bool = True) -> list[tuple[int, int
     start = span.start
     unmatched = unmatched_brackets([t.text for t in span], span.start)
     for i in range(span.start, span.end + 1):
-        if i == span.end or separates(doc[i], line_breaks=line_breaks) or i in unmatched:
+        if i == span.end or separates(doc[i], line_breaks=line_breaks) or i in unmatched or spaced_dash(doc, i):
             pieces.append(_trim(doc, start, i))
             start = i + 1
     return [(a, b) for a, b in pieces if b > a and any(c.isalpha() for c in doc[a:b].text)]
@@ -88,6 +91,12 @@ def clean_pieces(span: Span, *, line_breaks: bool = True) -> list[tuple[int, int
 def separates(token, *, line_breaks: bool = True) -> bool:
     """A separator (``SEPARATORS``) or a break (``breaks_names``): no name runs across it."""
     return token.text in SEPARATORS or (token.is_space and breaks_names(token.text, line_breaks=line_breaks))
+
+
+def spaced_dash(doc: Doc, i: int) -> bool:
+    """Is token ``i`` a hyphen with a space on either side ("Ashby - Route 9"): a dash between two names,
+    not the hyphen inside one ("Ashby-Fenwick")?"""
+    return doc[i].text == HYPHEN and bool(doc[i].whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
 
 
 def breaks_names(space: str, *, line_breaks: bool = True) -> bool:

@@ -189,3 +189,16 @@ def test_a_wrapped_texts_line_break_ends_no_name(nlp):
     ent = span(nlp, "the Ashby\nHarbour Board said", "Ashby\nHarbour Board")
     assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == ["Ashby", "Harbour Board"]
     assert [ent.doc[a:b].text for a, b in clean_pieces(ent, line_breaks=False)] == ["Ashby\nHarbour Board"]
+
+
+@pytest.mark.parametrize(
+    "text, part, pieces",
+    [
+        ("north of Ashby Lake - Route 9 today", "Ashby Lake - Route", ["Ashby Lake", "Route"]),  # a dash
+        ("the Ashby-Fenwick line", "Ashby-Fenwick", ["Ashby-Fenwick"]),  # a hyphen inside a name
+        ("the Ashby -Fenwick line", "Ashby -Fenwick", ["Ashby -Fenwick"]),  # no space after it
+    ],
+)
+def test_a_dash_splits_a_span(nlp, text, part, pieces):
+    ent = span(nlp, text, part)
+    assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == pieces
