@@ -31,6 +31,7 @@ class Why(StrEnum):
     VISIT = "visit"  # after a verb of visiting ("toured Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
+    AREA = "area"  # a name NER called a person's that ends in an administrative area's word ("Ashby County")
     NATIONALITY = "nationality"  # a country whose nationality word the document uses ("for Chad ... Chadian")
     FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country
     DATELINE = "dateline"  # an all-caps dateline

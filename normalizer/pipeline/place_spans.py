@@ -82,6 +82,10 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             continue
         written = doc[mention.start:mention.end].text
         key = fold(written)
+        if mention.ner_label == "PERSON" and len(mention) > 1 and doc[mention.end - 1].text[:1].isupper() \
+                and doc[mention.end - 1].lower_ in words("area_words"):
+            out.append(mention.but(Why.AREA, ner_label="GPE"))  # no person's name ends in "County"
+            continue
         if mention.ner_label == "PERSON" and _country_of_its_people(facts, mention, written, resolver.world):
             out.append(mention.but(Why.NATIONALITY, ner_label="GPE"))
             continue

@@ -379,6 +379,11 @@ def test_proper_nouns_ner_called_a_work_of_art_or_an_event(blank_nlp, world_norm
         ("Chad met Chadian fans, and Chad Osei smiled.",
          [("Chad", "PERSON"), ("Chadian", "NORP"), ("Chad Osei", "PERSON")],
          [("Chad", "PERSON"), ("Chadian", "NORP"), ("Chad Osei", "PERSON")]),
+        # no person's name ends in an administrative area's word; a person's name may begin with one
+        ("Officials in Quellbrook County met.", [("Quellbrook County", "PERSON")], [("Quellbrook County", "GPE")]),
+        ("Officials in Fenwick Parish met.", [("Fenwick Parish", "PERSON")], [("Fenwick Parish", "GPE")]),
+        ("Dana County met them.", [("Dana County", "ORG")], [("Dana County", "ORG")]),
+        ("County Jones met them.", [("County Jones", "PERSON")], [("County Jones", "PERSON")]),
         # an honorific makes a person of a place name
         ("Ms Lindqvist wants answers.", [("Ms Lindqvist", "GPE")], [("Lindqvist", "PERSON")]),
         ("Dr. Frankfurt wants answers.", [("Frankfurt", "GPE")], [("Frankfurt", "PERSON")]),
