@@ -143,7 +143,7 @@ def _edge_code(word) -> int:
     filler = _is_filler(word)
     code = _TRIM_START if filler or word.lower_ in LEADING_WORDS else 0
     code |= _TRIM_END if filler or word.lower_ in _TRIMMED_AT_END else 0
-    return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may
+    return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may split
 
 
 @lru_cache(maxsize=EDGE_WORDS)

@@ -199,14 +199,9 @@ class WorldPlaces:
                 order.insert(0, mine)
         return _Ranking(weights, shares, sum(shares), ranked, order, compared)
 
-    def _candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
-        return list(self._table(text, following.startswith(".")).found)
-
     def _table(self, text: str, dotted: bool) -> _Table:
-        """``_first_lookup``'s table, remembered between documents; for a name no place has (the index's
-        key filter says so, ``GeoNamesIndex.may_name``) that no period makes an AP-style abbreviation
-        ("Ore.", "Ore" before "."), the empty table at once: most names a text offers are no place."""
-        if not dotted and not self.index.may_name(text) and not text.rstrip().endswith("."):
+        """``_first_lookup``'s table, remembered; the empty one, at once, for a name the key filter refuses."""
+        if not _ap_style(text, dotted) and not self.index.may_name(text):
             return _NO_PLACES
         return self._lookups(text, dotted)
 
@@ -227,7 +222,7 @@ class WorldPlaces:
 
     def _lookup(self, text: str, following: str, *, limit: int = MAX_CANDIDATES) -> list[tuple[Place, str]]:
         key = fold(text)
-        if text.rstrip().endswith(".") or following.startswith("."):  # AP style: "Ore.", "N.M.", "P.E.I."
+        if _ap_style(text, following.startswith(".")):
             abbreviated = abbreviated_region(self.index, key)
             if abbreviated:
                 return [(p, "fold") for p in abbreviated]
@@ -267,7 +262,7 @@ class WorldPlaces:
 
     def candidates(self, text: str, following: str = "") -> list[tuple[Place, str]]:
         """Every place ``text`` may denote and how it matched ("fold" or "translit")."""
-        return self._candidates(text, following)
+        return list(self._table(text, following.startswith(".")).found)
 
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
@@ -341,6 +336,11 @@ def _us_counties() -> dict[str, set[str]]:
     for state, key in county_fips():
         counties.setdefault(key, set()).add(state)
     return counties
+
+
+def _ap_style(text: str, dotted: bool) -> bool:
+    """May ``text`` be a state's AP abbreviation ("Ore.", "N.M.")? It ends in a period, or one follows."""
+    return dotted or text.rstrip().endswith(".")
 
 
 def _prominent(place: Place, weights: PlaceWeights) -> bool:
