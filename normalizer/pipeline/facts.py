@@ -87,6 +87,10 @@ class DocumentFacts:
         """The ``word_flags`` bits of every token (what each word may be to the stages' rules)."""
         return word_codes(self.doc, flags, orths=self.orths)
 
+    def token_text(self, i: int) -> str:
+        """``doc[i].text``, from the text (no Token made)."""
+        return self.text[self.starts[i] : self.ends[i]]
+
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``, from the text (no Span made)."""
         return self.text[self.starts[start] : self.ends[end - 1]]

@@ -1,0 +1,107 @@
+"""People named after a style of address: "Her Royal Highness Princess Ada", "His Excellency Jan Roe".
+
+A style is a possessive pronoun, maybe qualifiers and a style noun ("His", "Her", "Their", "Your";
+``style_qualifiers``; ``style_nouns``), all capitalized. What follows it, after any of a person's
+titles (``person_titles``: "Princess", "Ambassador", "Pope"), is a person's name when it is a run of
+capitalized name words (``word_flags.NAME``), with a regnal numeral at its end ("Olaf V") and hyphens
+glued inside ("Anna-Lena"). NER often misses such a name or takes the style into it ("[Majesty King]
+Olaf V"); the name becomes the PERSON mention (``Why.STYLE``) and the mentions over the style and the
+titles go; so does each titled name joined to the first ("Their Majesties King Olaf and Queen
+Ada"). A style with no name after it ("Her Majesty the Queen", "His Majesty's Treasury") makes no
+mention, and a PERSON span made of its words only is dropped.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import cache
+
+from ..text.words import words
+from .facts import DocumentFacts
+from .mention import Mention, Why
+from .word_flags import HYPHEN, NAME
+
+STYLE_PRONOUNS = ("His", "Her", "Their", "Your")  # a style's first word, capitalized
+COORDINATORS = ("and", "&")  # join two titled names after one style
+MAX_NAME_WORDS = 4  # name words after a style and its titles ("Maria Anna Josepha Roe")
+_NUMERAL = re.compile(r"[IVXL]+")  # a regnal numeral ("Olaf V", "Ada II"), after a name word only
+
+
+@cache
+def _style() -> re.Pattern[str]:
+    """A style of address, capitalized: pronoun, qualifiers, noun ("Her Royal Highness")."""
+    def alternatives(names: frozenset[str]) -> str:
+        return "|".join(sorted((w.capitalize() for w in names), key=len, reverse=True))
+    pronouns, qualifiers = "|".join(STYLE_PRONOUNS), alternatives(words("style_qualifiers"))
+    nouns = alternatives(words("style_nouns"))
+    return re.compile(rf"\b(?:{pronouns})(?:\s+(?:{qualifiers}))*\s+(?:{nouns})\b")
+
+
+def people_after_styles(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, with the name after each style of address a PERSON mention (see the module)."""
+    if not any(pronoun in facts.text for pronoun in STYLE_PRONOUNS):
+        return mentions
+    out = list(mentions)
+    for match in _style().finditer(facts.text):
+        first = bisect_left(facts.starts, match.start())  # the style's first token
+        after = bisect_left(facts.starts, match.end())  # the token after it
+        if first >= len(facts.starts) or facts.starts[first] != match.start():
+            continue  # the style does not begin a token ("Ms.Her Majesty")
+        name = _after_titles(facts, after)
+        end = _name_end(facts, name)
+        if end == name:
+            out = _without_style_people(out, first, name)
+        while end > name:  # and each titled name joined to it: "Their Majesties King Olaf and Queen Ada"
+            out = _with_person(out, first, name, end)
+            first = end + 1
+            name = _after_titles(facts, first) if first < len(facts.starts) and _joins(facts, end) else first
+            end = _name_end(facts, name) if name > first else name
+    return out
+
+
+def _joins(facts: DocumentFacts, i: int) -> bool:
+    return facts.token_text(i) in COORDINATORS
+
+
+def _after_titles(facts: DocumentFacts, i: int) -> int:
+    """The first token from ``i`` that is no person's title (nor a title's period)."""
+    titles, n = words("person_titles"), len(facts.orths)
+    while i < n and facts.token_text(i).lower().rstrip(".") in titles:
+        i += 1
+        if i < n and facts.token_text(i) == ".":
+            i += 1
+    return i
+
+
+def _name_end(facts: DocumentFacts, i: int) -> int:
+    """Where the run of name words from token ``i`` ends (``i``: no name there)."""
+    n, flags, starts, ends = len(facts.orths), facts.flags, facts.starts, facts.ends
+    end, count = i, 0
+    while end < n and count < MAX_NAME_WORDS:
+        text = facts.token_text(end)
+        if flags[end] & NAME and text.lower() not in words("style_nouns"):
+            end, count = end + 1, count + 1
+        elif count and _NUMERAL.fullmatch(text):
+            return end + 1  # a regnal numeral ends the name
+        elif (count and text == HYPHEN and end + 1 < n and ends[end - 1] == starts[end] == ends[end] - 1
+              and ends[end] == starts[end + 1] and flags[end + 1] & NAME):
+            end += 1  # the hyphen inside "Anna-Lena"; the word after it is the next name word
+        else:
+            break
+    return end
+
+
+def _with_person(mentions: list[Mention], first: int, start: int, end: int) -> list[Mention]:
+    """``mentions`` with doc[start:end] a PERSON mention, and none left over the style or the titles."""
+    same = next((m for m in mentions if (m.start, m.end) == (start, end)), None)
+    if same is not None and same.ner_label == "PERSON":
+        return mentions
+    person = (same.but(Why.STYLE, ner_label="PERSON") if same is not None
+              else Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.STYLE)))
+    kept = [m for m in mentions if not (m.start < end and first < m.end)]
+    return sorted([*kept, person], key=lambda m: m.start)
+
+
+def _without_style_people(mentions: list[Mention], first: int, stop: int) -> list[Mention]:
+    """``mentions`` without the PERSON spans inside doc[first:stop] (a style and titles, no name)."""
+    return [m for m in mentions if not (m.ner_label == "PERSON" and first <= m.start and m.end <= stop)]
