@@ -168,6 +168,10 @@ def test_fuzzy_guards(blank_nlp, normalizer, text, label):
         ("Today Gen. Lloyd Austin spoke.", [("Gen. Lloyd Austin", "PERSON")],
          [("Lloyd Austin", "PERSON", "person:lloyd-austin", "exact")]),
         ("Mr Austin spoke.", [("Mr Austin", "PERSON")], [("Austin", "PERSON", "person:lloyd-austin", "exact")]),
+        # local offices and clergy are titles too
+        ("Councilwoman Jo Fenn spoke.", [("Councilwoman Jo Fenn", "PERSON")], [("Jo Fenn", "PERSON", None, "none")]),
+        ("Rabbi Eli Marsh spoke.", [("Rabbi Eli Marsh", "PERSON")], [("Eli Marsh", "PERSON", None, "none")]),
+        ("Commissioner Ada Bell spoke.", [("Commissioner Ada Bell", "PERSON")], [("Ada Bell", "PERSON", None, "none")]),
     ],
 )
 def test_titles_stay_outside_person_spans(blank_nlp, normalizer, text, ents, expected):

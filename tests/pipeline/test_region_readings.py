@@ -86,3 +86,10 @@ def test_a_person_span_ending_in_a_title_is_the_place_whose_head_it_is(pipeline)
                              [("Dunmore Governor", "PERSON"), ("Jane Roe", "PERSON")])
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Dunmore", "GPE", "place:dunmore-oblast"), ("Jane Roe", "PERSON", "")]
+
+
+def test_a_title_that_heads_a_place_ends_a_person_span_before_it(pipeline):
+    nlp, normalizer = pipeline
+    doc = annotate_with_ents(nlp, normalizer, "Fenwick County Sheriff Jo Roe spoke.",
+                             [("Fenwick County Sheriff", "PERSON"), ("Jo Roe", "PERSON")])
+    assert [e.text for e in doc.ents] == ["Fenwick County", "Jo Roe"]
