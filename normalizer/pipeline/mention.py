@@ -55,7 +55,7 @@ class Why(StrEnum):
     SPEAKS = "speaks"  # a small town's name before "said"
     PERSON_PART = "person-part"  # a word of a person's name in the document
     HONORIFIC = "honorific"  # "Ms Corliss"
-    STYLE = "style"  # the name after a style of address ("Her Royal Highness Princess Ada"; pipeline/styles.py)
+    STYLE = "style"  # the name after a style of address ("Her Royal Highness Princess Ada"; pipeline/titled_people.py)
     # resolution
     ONE_SENSE = "one-sense"  # the best-informed mention of the same name decided
 

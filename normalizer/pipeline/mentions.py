@@ -61,8 +61,8 @@ from .rules import (
     no_entity,
     separates,
 )
-from .styles import people_after_styles
 from .surnames import untagged_surnames
+from .titled_people import titled_people
 from .twin_names import split_twin_names
 
 POSSESSIVES = ("'s", "’s")
@@ -90,7 +90,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = possessives.split_possessives(facts, ner, resolver)
     ner = events.organizations_of_events(facts, title_places.places_in_titles(facts, ner, resolver), resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
-    mentions = people_after_styles(facts, mentions) if "PERSON" in labels else mentions
+    mentions = titled_people(facts, mentions) if "PERSON" in labels else mentions
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)

@@ -1,5 +1,6 @@
-"""People named after a style of address: "Her Royal Highness Princess Ada", "His Excellency Jan Roe".
+"""People named after a style of address or an office's title, where NER missed or mislabeled them.
 
+``titled_people`` runs both rules. Styles: "Her Royal Highness Princess Ada", "His Excellency Jan Roe".
 A style is a possessive pronoun, maybe qualifiers and a style noun ("His", "Her", "Their", "Your";
 ``style_qualifiers``; ``style_nouns``), all capitalized. What follows it, after any of a person's
 titles (``person_titles``: "Princess", "Ambassador", "Pope"), is a person's name when it is a run of
@@ -9,6 +10,11 @@ Olaf V"); the name becomes the PERSON mention (``Why.STYLE``) and the mentions o
 titles go; so does each titled name joined to the first ("Their Majesties King Olaf and Queen
 Ada"). A style with no name after it ("Her Majesty the Queen", "His Majesty's Treasury") makes no
 mention, and a PERSON span made of its words only is dropped.
+
+Offices: NER often joins the portfolio of "Secretary of Defense" to the name after it and calls the
+whole an organization ("Secretary of [Defense Jan Roe]"). A span that opens with a portfolio word of
+such a title (``rules.is_title_part``) and goes on with two or three name words, the first a given name
+of the name lists, is that person (``Why.AFTER_TITLE``); the portfolio is no entity.
 """
 from __future__ import annotations
 
@@ -16,14 +22,18 @@ import re
 from bisect import bisect_left
 from functools import cache
 
+from ..text.keys import fold
 from ..text.words import words
 from .facts import DocumentFacts
 from .mention import Mention, Why
+from .rules import is_title_part, listed_given_names
 from .word_flags import HYPHEN, NAME
 
 STYLE_PRONOUNS = ("His", "Her", "Their", "Your")  # a style's first word, capitalized
 COORDINATORS = ("and", "&")  # join two titled names after one style
 MAX_NAME_WORDS = 4  # name words after a style and its titles ("Maria Anna Josepha Roe")
+OFFICE_NAME_WORDS = (2, 3)  # name words after an office's portfolio: a given name and one or two more
+OFFICE_LABELS = frozenset({"ORG", "PERSON"})  # what NER calls a portfolio joined to a name
 _NUMERAL = re.compile(r"[IVXL]+")  # a regnal numeral ("Olaf V", "Ada II"), after a name word only
 
 
@@ -35,6 +45,26 @@ def _style() -> re.Pattern[str]:
     pronouns, qualifiers = "|".join(STYLE_PRONOUNS), alternatives(words("style_qualifiers"))
     nouns = alternatives(words("style_nouns"))
     return re.compile(rf"\b(?:{pronouns})(?:\s+(?:{qualifiers}))*\s+(?:{nouns})\b")
+
+
+def titled_people(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, with the people named after a style of address or an office's title (see the module)."""
+    return people_after_offices(facts, people_after_styles(facts, mentions))
+
+
+def people_after_offices(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each NER span of an office's portfolio and a name after it that name only, a PERSON."""
+    out = []
+    for mention in mentions:
+        name = mention.start + 1
+        if (mention.ner_label in OFFICE_LABELS and mention.end - name in OFFICE_NAME_WORDS
+                and facts.token_text(mention.start).lower() in words("portfolio_words")
+                and all(code & NAME for code in facts.flags[name : mention.end])
+                and fold(facts.token_text(name)) in listed_given_names()
+                and is_title_part(facts.doc[mention.start : name])):
+            mention = mention.but(Why.AFTER_TITLE, start=name, ner_label="PERSON")
+        out.append(mention)
+    return out
 
 
 def people_after_styles(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:

@@ -1,4 +1,4 @@
-"""People named after a style of address (normalizer/pipeline/styles.py), own examples."""
+"""People named after a style of address (normalizer.pipeline.titled_people.py), own examples."""
 import pytest
 import spacy
 
@@ -7,7 +7,7 @@ from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import Mention, Why
 from normalizer.pipeline.records import doc_records
-from normalizer.pipeline.styles import people_after_styles
+from normalizer.pipeline.titled_people import people_after_offices, people_after_styles
 
 NLP = spacy.blank("en")
 
@@ -72,3 +72,32 @@ def test_a_document_without_a_pronoun_is_not_read():
     facts = DocumentFacts(tagged("Majesty Highness Olaf.", []))
     mentions = [Mention(0, 1, "PERSON")]
     assert people_after_styles(facts, mentions) is mentions
+
+
+@pytest.mark.parametrize(
+    "text, ents, found",
+    [
+        # NER joined the portfolio to the name and called the whole an organization
+        ("Secretary of State Dana Roe arrived.", [("State Dana Roe", "ORG")], [("Dana Roe", "PERSON")]),
+        ("The Secretary of Defense Mark Lindqvist Holt spoke.", [("Defense Mark Lindqvist Holt", "PERSON")],
+         [("Mark Lindqvist Holt", "PERSON")]),
+        # not after "<title> of": the portfolio word begins an organization's name
+        ("The State Dana Roe Fund grew.", [("State Dana Roe", "ORG")], [("State Dana Roe", "ORG")]),
+        # what follows the portfolio is no given name of the name lists, or one word only, or too long
+        ("Secretary of State Department Office staff met.", [("State Department Office", "ORG")],
+         [("State Department Office", "ORG")]),
+        ("Secretary of State Roe arrived.", [("State Roe", "ORG")], [("State Roe", "ORG")]),
+        ("Secretary of State Dana Maria Anna Roe arrived.", [("State Dana Maria Anna Roe", "ORG")],
+         [("State Dana Maria Anna Roe", "ORG")]),
+        # a lower-case word inside is no name
+        ("Secretary of State Dana and Roe met.", [("State Dana and Roe", "ORG")], [("State Dana and Roe", "ORG")]),
+    ],
+)
+def test_people_after_offices(component, text, ents, found):
+    assert annotate(component, text, ents) == found
+
+
+def test_a_person_after_an_office_says_why():
+    facts = DocumentFacts(tagged("Secretary of State Dana Roe arrived.", []))
+    (person,) = people_after_offices(facts, [Mention(2, 5, "ORG")])
+    assert (person.start, person.end, person.ner_label, person.why) == (3, 5, "PERSON", (Why.AFTER_TITLE,))
