@@ -26,7 +26,7 @@ from ..text.keys import fold
 from ..text.words import words
 from .facts import DocumentFacts
 from .mention import Mention, Why
-from .rules import is_title_part, listed_given_names
+from .rules import after_titles, is_title_part, listed_given_names
 from .word_flags import HYPHEN, NAME
 
 STYLE_PRONOUNS = ("His", "Her", "Their", "Your")  # a style's first word, capitalized
@@ -69,38 +69,26 @@ def people_after_offices(facts: DocumentFacts, mentions: list[Mention]) -> list[
 
 def people_after_styles(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions, with the name after each style of address a PERSON mention (see the module)."""
-    if not any(pronoun in facts.text for pronoun in STYLE_PRONOUNS):
-        return mentions
-    out = list(mentions)
+    doc, starts, out = facts.doc, facts.starts, mentions
+    n = len(starts)
     for match in _style().finditer(facts.text):
-        first = bisect_left(facts.starts, match.start())  # the style's first token
-        after = bisect_left(facts.starts, match.end())  # the token after it
-        if first >= len(facts.starts) or facts.starts[first] != match.start():
+        first = bisect_left(starts, match.start())  # the style's first token
+        if first >= n or starts[first] != match.start():
             continue  # the style does not begin a token ("Ms.Her Majesty")
-        name = _after_titles(facts, after)
+        name = after_titles(doc, bisect_left(starts, match.end()), n)
         end = _name_end(facts, name)
         if end == name:
             out = _without_style_people(out, first, name)
-        while end > name:  # and each titled name joined to it: "Their Majesties King Olaf and Queen Ada"
-            out = _with_person(out, first, name, end)
+            continue
+        out = _with_person(out, first, name, end)
+        while end + 1 < n and facts.token_text(end) in COORDINATORS:  # "Their Majesties King Olaf and Queen Ada"
             first = end + 1
-            name = _after_titles(facts, first) if first < len(facts.starts) and _joins(facts, end) else first
-            end = _name_end(facts, name) if name > first else name
+            name = after_titles(doc, first, n)
+            end = _name_end(facts, name) if name > first else name  # a titled name only
+            if end == name:
+                break
+            out = _with_person(out, first, name, end)
     return out
-
-
-def _joins(facts: DocumentFacts, i: int) -> bool:
-    return facts.token_text(i) in COORDINATORS
-
-
-def _after_titles(facts: DocumentFacts, i: int) -> int:
-    """The first token from ``i`` that is no person's title (nor a title's period)."""
-    titles, n = words("person_titles"), len(facts.orths)
-    while i < n and facts.token_text(i).lower().rstrip(".") in titles:
-        i += 1
-        if i < n and facts.token_text(i) == ".":
-            i += 1
-    return i
 
 
 def _name_end(facts: DocumentFacts, i: int) -> int:
@@ -113,7 +101,7 @@ def _name_end(facts: DocumentFacts, i: int) -> int:
             end, count = end + 1, count + 1
         elif count and _NUMERAL.fullmatch(text):
             return end + 1  # a regnal numeral ends the name
-        elif (count and text == HYPHEN and end + 1 < n and ends[end - 1] == starts[end] == ends[end] - 1
+        elif (count and text == HYPHEN and end + 1 < n and ends[end - 1] == starts[end]
               and ends[end] == starts[end + 1] and flags[end + 1] & NAME):
             end += 1  # the hyphen inside "Anna-Lena"; the word after it is the next name word
         else:
@@ -124,10 +112,10 @@ def _name_end(facts: DocumentFacts, i: int) -> int:
 def _with_person(mentions: list[Mention], first: int, start: int, end: int) -> list[Mention]:
     """``mentions`` with doc[start:end] a PERSON mention, and none left over the style or the titles."""
     same = next((m for m in mentions if (m.start, m.end) == (start, end)), None)
-    if same is not None and same.ner_label == "PERSON":
-        return mentions
-    person = (same.but(Why.STYLE, ner_label="PERSON") if same is not None
-              else Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.STYLE)))
+    if same is None:
+        person = Mention(start, end, "PERSON", why=(Why.UNTAGGED, Why.STYLE))
+    else:
+        person = same if same.ner_label == "PERSON" else same.but(Why.STYLE, ner_label="PERSON")
     kept = [m for m in mentions if not (m.start < end and first < m.end)]
     return sorted([*kept, person], key=lambda m: m.start)
 
