@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from itertools import compress
 
-from spacy.tokens import Doc
-
 from ..text.words import words
 from ..world.places import WorldPlaces
 from .facts import DocumentFacts
@@ -23,46 +21,47 @@ DATELINE_MIN_LETTERS = 4
 
 def datelines(facts: DocumentFacts, world: WorldPlaces) -> list[tuple[int, int]]:
     """Token ranges of all-caps datelines naming a world place: "ASHBY (Reuters) —", "DUNMORE, Pa."."""
-    doc = facts.doc
+    word = facts.token_text
     out = []
-    n = len(doc)
+    n = len(facts.orths)
     caps = [code & CAPS for code in facts.flags]
     resume = 0  # a dateline's words are not looked at again as the start of another
     for i in compress(range(n), caps):
-        if i < resume or (i > 0 and not _opens(doc, i)):
+        if i < resume or (i > 0 and not _opens(facts, i)):
             continue
         j = i
-        while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and doc[j].text == ".")):
+        while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and word(j) == ".")):
             j += 1
         end = j
-        if end < n and doc[end].text == "." and doc[end - 1].lower_ in words("dateline_abbreviations"):
+        if end < n and word(end) == "." and word(end - 1).lower() in words("dateline_abbreviations"):
             end += 1  # "PIKE CO. -"
-        written = doc[i:end].text
-        if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(doc, end)
+        written = facts.span_text(i, end)
+        if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(facts, end)
                 and named(world, written)):
             out.append((i, end))
         resume = max(j, i + 1)
     return out
 
 
-def _opens(doc: Doc, i: int) -> bool:
-    """Start of a line, a sentence, or after a date ("March 24, 2009 ASHBY --")."""
-    prev = doc[i - 1]
-    if prev.is_space and "\n" in prev.text:
+def _opens(facts: DocumentFacts, i: int) -> bool:
+    """Start of a line, a sentence, or after a date ("March 24, 2009 ASHBY --"): read from the text
+    before token ``i`` (of the document's ``facts``)."""
+    prev = facts.token_text(i - 1)
+    if prev.isspace() and "\n" in prev:
         return True
-    if prev.text in (".", "!", "?", "\n") or prev.text.endswith("\n"):
+    if prev in (".", "!", "?", "\n") or prev.endswith("\n"):
         return True
-    return prev.like_num
+    return facts.doc[i - 1].like_num
 
 
-def _dateline_tail(doc: Doc, end: int) -> bool:
+def _dateline_tail(facts: DocumentFacts, end: int) -> bool:
     """What follows a dateline: a dash, "(Agency)", or ", State" then either."""
-    n = len(doc)
+    word, n = facts.token_text, len(facts.orths)
     k = end
-    while k < n and doc[k].is_space:
+    while k < n and word(k).isspace():
         k += 1
-    if k < n and doc[k].text == ",":
-        return k + 1 < n and doc[k + 1].text[:1].isupper()
-    if k < n and doc[k].text in ("(", ":"):
+    if k < n and word(k) == ",":
+        return k + 1 < n and word(k + 1)[:1].isupper()
+    if k < n and word(k) in ("(", ":"):
         return True
-    return k < n and (doc[k].text in DASHES or set(doc[k].text) <= set("-—–"))
+    return k < n and (word(k) in DASHES or set(word(k)) <= set("-—–"))

@@ -19,13 +19,13 @@ EVENT_LABELS = frozenset({"ORG", "FAC"})  # NER calls an event either ("the [G7 
 def organizations_of_events(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, each ORG or FAC span "<known organization> [portfolio words] <event word>" cut to
     the organization (an ORG)."""
-    doc = facts.doc
+    word = facts.token_text
     out = []
     for mention in mentions:
         end = mention.end - 1
-        if mention.ner_label in EVENT_LABELS and len(mention) > 1 and doc[end].lower_ in words("event_words") \
-                and doc[end].text[:1].isupper():
-            while end - 1 > mention.start and doc[end - 1].lower_ in words("portfolio_words"):
+        if mention.ner_label in EVENT_LABELS and len(mention) > 1 and word(end).lower() in words("event_words") \
+                and word(end)[:1].isupper():
+            while end - 1 > mention.start and word(end - 1).lower() in words("portfolio_words"):
                 end -= 1
             key = fold(facts.span_text(mention.start, end))
             whole = fold(facts.span_text(mention.start, mention.end))

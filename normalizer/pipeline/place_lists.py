@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from spacy.tokens import Doc
-
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from ..text.words import words
@@ -37,15 +35,14 @@ def misread_name(ent) -> bool:
 
 def relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """"Ashby and Fenwick": a PERSON/ORG name in a list with a place is a place."""
-    doc = facts.doc
     mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
     changed = True
     while changed:
         changed = False
         for i, mention in enumerate(mentions):
             if mention.ner_label not in toponyms.RELABELED_LABELS or not any(
-                    0 <= j < len(mentions) and _a_place(facts, mentions[j], resolver)
-                    and coordinated(doc, mention, mentions[j]) for j in (i - 1, i + 1)):
+                    0 <= j < len(mentions) and coordinated(facts, mention, mentions[j])
+                    and _a_place(facts, mentions[j], resolver) for j in (i - 1, i + 1)):
                 continue  # the list first (the words between), then whether its very name is a place
             if not _place_name(facts, mention, resolver):
                 continue
@@ -61,8 +58,7 @@ def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: R
     all). So is one listed with a name of any label when both are the very names of places of one
     country ("Ashby and Fenwick", one of them tagged a person): the list says what each name alone
     does not. ``runs``: the names NER did not tag (capitalized runs outside every mention)."""
-    doc = facts.doc
-    runs = [Mention(start, end, None) for start, end in runs if _next_to_coordinator(doc, start, end)]
+    runs = [Mention(start, end, None) for start, end in runs if _next_to_coordinator(facts, start, end)]
     out = list(mentions)
     changed = True
     while changed and runs:  # each name added may make the case of the next one in the list
@@ -71,7 +67,7 @@ def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: R
         starts = [m.start for m in listed]
         for run in runs:
             at = bisect_left(starts, run.start)
-            neighbours = [m for m in listed[max(0, at - 1): at + 1] if coordinated(doc, run, m)]
+            neighbours = [m for m in listed[max(0, at - 1): at + 1] if coordinated(facts, run, m)]
             if not neighbours or not _place_name(facts, run, resolver):
                 continue
             if any(_a_place(facts, m, resolver) or _one_country(facts, run, m, resolver) for m in neighbours):
@@ -82,15 +78,16 @@ def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: R
     return sorted(out, key=lambda m: m.start)
 
 
-def _next_to_coordinator(doc: Doc, start: int, end: int) -> bool:
+def _next_to_coordinator(facts: DocumentFacts, start: int, end: int) -> bool:
     """Is the first word before doc[start:end] or after it, spaces aside, a coordinator ("," "and")?"""
+    word, n = facts.token_text, len(facts.orths)
     before, after = start - 1, end
-    while before >= 0 and doc[before].is_space:
+    while before >= 0 and word(before).isspace():
         before -= 1
-    while after < len(doc) and doc[after].is_space:
+    while after < n and word(after).isspace():
         after += 1
-    return (before >= 0 and doc[before].lower_ in word_flags.COORDINATORS) or (
-        after < len(doc) and doc[after].lower_ in word_flags.COORDINATORS)
+    return (before >= 0 and word(before).lower() in word_flags.COORDINATORS) or (
+        after < n and word(after).lower() in word_flags.COORDINATORS)
 
 
 def _one_country(facts: DocumentFacts, one: Mention, other: Mention, resolver: Resolver) -> bool:
@@ -104,7 +101,7 @@ def _place_name(facts: DocumentFacts, run: Mention, resolver: Resolver) -> bool:
     """Could the name be a place at all (``toponyms.candidate``), and is it a curated place's name (a
     weak one too: "Lyman") or a world place's very name?"""
     written = facts.span_text(run.start, run.end)
-    if not toponyms.candidate(facts.doc, run.start, run.end, facts.person_parts, written=written):
+    if not toponyms.candidate(facts, run.start, run.end, facts.person_parts, written=written):
         return False
     curated = resolver.index.by_fold.get(fold(written))
     if curated is not None:
@@ -120,15 +117,16 @@ def _a_place(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> bool
     return any(name.entry.label in PLACE_LABELS and not name.variant.weak for name in names)
 
 
-def coordinated(doc: Doc, one: Mention, other: Mention) -> bool:
-    """Only one or two coordinators ("," "and" "or" "&") and spaces between the two mentions."""
-    a, b = sorted((one, other), key=lambda m: m.start)
+def coordinated(facts: DocumentFacts, one: Mention, other: Mention) -> bool:
+    """Only one or two coordinators ("," "and" "or" "&") and spaces between the two mentions of the
+    document (its ``facts``)."""
+    a, b = (one, other) if one.start <= other.start else (other, one)
     between = 0
     for k in range(a.end, b.start):
-        token = doc[k]
-        if token.is_space:
+        word = facts.token_text(k)
+        if word.isspace():
             continue
-        if between == 2 or token.lower_ not in word_flags.COORDINATORS:
+        if between == 2 or word.lower() not in word_flags.COORDINATORS:
             return False
         between += 1
     return between > 0

@@ -58,9 +58,8 @@ def before_places() -> frozenset[str]:
 
 def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Mention]:
     """All-caps datelines naming a place ("ASHBY (Reuters) -") are places, whatever NER said."""
-    doc = facts.doc
     for start, end in datelines.datelines(facts, world):
-        if in_ranges(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), facts.junk):
+        if in_ranges(facts.starts[start], facts.ends[end - 1], facts.junk):
             continue
         dateline = Mention(start, end, "GPE", why=(Why.DATELINE,))
         overlapping = [m for m in ner if m.overlaps(dateline)]
@@ -73,17 +72,15 @@ def with_datelines(facts: DocumentFacts, ner: list[Mention], world) -> list[Ment
 def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
     did not tag, and names in a list with a place."""
-    doc = facts.doc
     codes = facts.flags  # name words, and words that may give a cue
     out = []
     for mention in mentions:
         if mention.ner_label not in toponyms.RELABELED_LABELS:
             out.append(mention)
             continue
-        written = doc[mention.start:mention.end].text
+        written = facts.span_text(mention.start, mention.end)
         key = fold(written)
-        if mention.ner_label == "PERSON" and len(mention) > 1 and doc[mention.end - 1].text[:1].isupper() \
-                and doc[mention.end - 1].lower_ in words("area_words"):
+        if mention.ner_label == "PERSON" and len(mention) > 1 and _area_word(facts, mention.end - 1):
             out.append(mention.but(Why.AREA, ner_label="GPE"))  # no person's name ends in "County"
             continue
         if mention.ner_label == "PERSON" and _country_of_its_people(facts, mention, written, resolver.world):
@@ -92,7 +89,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
         if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
                 codes, mention.start, mention.end, key, facts.place_names, resolver.world):
             cue = toponyms.place_cue(
-                doc, mention.start, mention.end, world=resolver.world,
+                facts, mention.start, mention.end, world=resolver.world,
                 following=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
                 place_names=facts.place_names, person_parts=facts.person_parts, label=mention.ner_label,
                 written=written,
@@ -106,11 +103,17 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
 
 
+def _area_word(facts: DocumentFacts, i: int) -> bool:
+    """Is token ``i`` a capitalized ``area_words`` word ("County")?"""
+    word = facts.token_text(i)
+    return word[:1].isupper() and word.lower() in words("area_words")
+
+
 def _country_of_its_people(facts: DocumentFacts, mention: Mention, written: str, world: WorldPlaces | None) -> bool:
     """A PERSON span that is the very name of a country whose nationality word the document uses
     ("aid for Chad ... the Chadian envoy"), though the name is a common given name too: not
     after a person's title, and no part of a person's name in the document ("Chad Miller")."""
-    if world is None or not facts.nationalities or _after_person_title(facts.doc, mention.start):
+    if world is None or not facts.nationalities or _after_person_title(facts, mention.start):
         return False
     key = fold(written)
     if key not in world.index.names_of("country") or key in facts.person_parts:
@@ -126,22 +129,24 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     the names NER did not tag that are no such place (capitalized runs outside every mention)."""
     doc, codes = facts.doc, facts.flags
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    taken.update(i for e in facts.ents if not misread_name(e) for i in range(e.start, e.end))  # dates, events
+    for ent in facts.ents:
+        if not misread_name(ent):
+            taken.update(range(ent.start, ent.end))  # dates, events
     added = []
     for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
-    text = facts.text
+    text, by_fold, place_names, world = facts.text, resolver.index.by_fold, facts.place_names, resolver.world
     left = []
     for start, end in toponyms.capitalized_runs(facts, taken):
         stop = facts.ends[end - 1]
-        written = facts.span_text(start, end)
+        written = text[facts.starts[start] : stop]
         key = fold(written)
-        cue = None if key in resolver.index.by_fold or not toponyms.may_have_cue(
-            codes, start, end, key, facts.place_names, resolver.world) else toponyms.place_cue(
-            doc, start, end, world=resolver.world, following=text[stop : stop + FOLLOWING_CHARS],
-            place_names=facts.place_names, person_parts=facts.person_parts, written=written,
+        cue = None if key in by_fold or not toponyms.may_have_cue(
+            codes, start, end, key, place_names, world) else toponyms.place_cue(
+            facts, start, end, world=world, following=text[stop : stop + FOLLOWING_CHARS],
+            place_names=place_names, person_parts=facts.person_parts, written=written,
         )
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
@@ -180,49 +185,49 @@ def _state_name(world: WorldPlaces, name: str) -> bool:
 def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The state or province abbreviation after a place that NER left untagged ("Dunmore, Alta.")
     or tagged as a person or an organization ("Ashby, Ont.")."""
-    doc = facts.doc
+    n, word = len(facts.orths), facts.token_text
     mentions = list(mentions)
     taken = {i for m in mentions for i in range(m.start, m.end)}
     by_token = {m.start: k for k, m in enumerate(mentions) if len(m) == 1}
     added = []
     for mention in mentions:
         i = mention.end
-        if mention.ner_label not in PLACE_LABELS or i + 1 >= len(doc) or doc[i].text != ",":
+        if mention.ner_label not in PLACE_LABELS or i + 1 >= n or word(i) != ",":
             continue
-        token = doc[i + 1]
-        key = fold(token.text).replace(" ", "")
-        dotted = token.text.endswith(".") or (i + 2 < len(doc) and doc[i + 2].text == "." and not token.whitespace_)
-        if not (token.text[:1].isupper() and dotted and is_region_abbreviation(key)):
+        at, written = i + 1, word(i + 1)  # the word after the comma
+        key = fold(written).replace(" ", "")
+        dotted = written.endswith(".") or (i + 2 < n and word(i + 2) == "." and not toponyms.spaced(facts, at))
+        if not (written[:1].isupper() and dotted and is_region_abbreviation(key)):
             continue
-        if token.i not in taken:
-            added.append(Mention(token.i, token.i + 1, "GPE", why=(Why.UNTAGGED, Why.ABBREVIATION)))
-            taken.add(token.i)
-        elif token.i in by_token and mentions[by_token[token.i]].ner_label in toponyms.RELABELED_LABELS:
-            mentions[by_token[token.i]] = mentions[by_token[token.i]].but(Why.ABBREVIATION, ner_label="GPE")
+        if at not in taken:
+            added.append(Mention(at, at + 1, "GPE", why=(Why.UNTAGGED, Why.ABBREVIATION)))
+            taken.add(at)
+        elif at in by_token and mentions[by_token[at]].ner_label in toponyms.RELABELED_LABELS:
+            mentions[by_token[at]] = mentions[by_token[at]].but(Why.ABBREVIATION, ner_label="GPE")
     return sorted(mentions + added, key=lambda m: m.start)
 
 
 def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> list[Mention]:
     """NER cut a place's name short ("WEST [FARGO]", "[Maple] Grove", "[Elk] Grove Village"): widen
     a place span over the capitalized words next to it when together they are a place's very name."""
-    doc = facts.doc
     mentions = list(mentions)  # widened one by one: a widened name takes words from its neighbours
     taken = {i for m in mentions for i in range(m.start, m.end)}
+    n, word = len(facts.orths), facts.token_text
     for k, mention in enumerate(mentions):
         if mention.ner_label not in PLACE_LABELS or mention.from_gazetteer:
             continue
         best = None
-        original = fold(doc[mention.start : mention.end].text)
+        original = fold(facts.span_text(mention.start, mention.end))
         for start in range(mention.start, max(-1, mention.start - WIDEN_TOKENS - 1), -1):
-            if start < mention.start and not _name_word(doc[start], taken):
+            if start < mention.start and not _name_word(facts, start, taken):
                 break
-            for end in range(min(len(doc), mention.end + WIDEN_TOKENS), mention.end - 1, -1):
+            for end in range(min(n, mention.end + WIDEN_TOKENS), mention.end - 1, -1):
                 if (start, end) == (mention.start, mention.end) or not all(
-                        _name_word(t, taken) for t in doc[mention.end:end]):
+                        _name_word(facts, i, taken) for i in range(mention.end, end)):
                     continue
-                written = doc[start:end].text
+                written = facts.span_text(start, end)
                 key = fold(written)
-                if key == original or doc[start].text == "-" or doc[end - 1].text in NAME_JOINERS:
+                if key == original or word(start) == "-" or word(end - 1) in NAME_JOINERS:
                     continue  # "The Ashby", "ASHBY -" add nothing to the name
                 if any(m == "fold" and fold(p.name) == key for p, m in world.candidates(written)):
                     if best is None or end - start > best[1] - best[0]:
@@ -234,10 +239,13 @@ def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> l
     return mentions
 
 
-def _name_word(token, taken: set[int]) -> bool:
-    """A word that may continue a place's name: capitalized, or "St."-like, not in another mention."""
-    return token.i not in taken and not token.is_space and (
-        (token.is_alpha and token.text[:1].isupper()) or token.text in NAME_JOINERS)
+def _name_word(facts: DocumentFacts, i: int, taken: set[int]) -> bool:
+    """Is token ``i`` a word that may continue a place's name: capitalized, or "St."-like, not in another
+    mention?"""
+    if i in taken:
+        return False
+    word = facts.token_text(i)
+    return (word.isalpha() and word[:1].isupper()) or word in NAME_JOINERS
 
 
 def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
@@ -245,13 +253,13 @@ def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
 
     spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
     """
-    doc = facts.doc
-    if mention.end >= len(doc) or doc[mention.end].text != "." or doc[mention.end - 1].whitespace_:
+    if mention.end >= len(facts.orths) or facts.token_text(mention.end) != "." \
+            or toponyms.spaced(facts, mention.end - 1):
         return mention
     if mention.label not in PLACE_LABELS:
         return mention
-    last = doc[mention.end - 1].text
-    key = fold(doc[mention.start : mention.end].text).replace(" ", "")
+    last = facts.token_text(mention.end - 1)
+    key = fold(facts.span_text(mention.start, mention.end)).replace(" ", "")
     if "." in last or is_region_abbreviation(key):
         return mention.but(Why.PERIOD, end=mention.end + 1)
     return mention
@@ -269,13 +277,12 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
     * an unresolved name after an honorific ("Ms Corliss": the title stays outside);
     * a state abbreviation after a person's name is a credential ("Jane Roe, M.D."): no entity.
     """
-    doc = facts.doc
     out = list(mentions)  # a credential is judged by the mentions before it, as changed so far
     for k, mention in enumerate(mentions):
         found = mention.resolution
         if mention.ner_label not in PLACE_LABELS:
             continue
-        key = fold(doc[mention.start : mention.end].text)
+        key = fold(facts.span_text(mention.start, mention.end))
         if found is not None and found.entry.label in PLACE_LABELS and len(mention) == 1 \
                 and _family_name_of_person(facts, key, found, resolver) \
                 and not (mention.start > 0 and facts.flags[mention.start - 1] & word_flags.CUE_BEFORE):
@@ -283,19 +290,19 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
             continue
         if found is not None and found.variant_kind != "geonames":
             continue
-        if _after_person_title(doc, mention.start):
+        if _after_person_title(facts, mention.start):
             out[k] = mention.but(Why.AFTER_TITLE, ner_label="PERSON", resolution=None)
-        elif found is not None and _speaks(doc, mention, found, resolver):
+        elif found is not None and _speaks(facts, mention, found, resolver):
             out[k] = mention.but(Why.SPEAKS, ner_label="PERSON", resolution=None)
-        elif _credential(doc, out, mention, key):
+        elif _credential(facts, out, mention, key):
             out[k] = mention.but(ner_label=None, resolution=None)
         elif found is not None:
             continue
         elif key in facts.person_parts:
             out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON")
-        elif len(mention) > 1 and doc[mention.start].lower_.rstrip(".") in words("honorifics"):
+        elif len(mention) > 1 and toponyms.lower(facts, mention.start).rstrip(".") in words("honorifics"):
             out[k] = mention.but(Why.HONORIFIC, ner_label="PERSON",
-                                 start=after_titles(doc, mention.start, mention.end))
+                                 start=after_titles(facts.doc, mention.start, mention.end))
     return out
 
 
@@ -314,10 +321,10 @@ def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, re
     return not prominent or not given.isdisjoint(listed_given_names())
 
 
-def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
-    if mention.end >= len(doc) or doc[mention.end].lower_ not in words("reporting_verbs"):
+def _speaks(facts: DocumentFacts, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
+    if mention.end >= len(facts.orths) or toponyms.lower(facts, mention.end) not in words("reporting_verbs"):
         return False
-    before = doc[mention.start - 1] if mention.start > 0 else None
+    before = facts.doc[mention.start - 1] if mention.start > 0 else None
     if before is not None and (before.pos_ == "ADP" or before.lower_ in before_places()):
         return False  # "a resident near Ashby said", "crews at Fenwick said"
     place = resolver.world.place(found.entry.canonical_id) if resolver.world is not None else None
@@ -325,13 +332,14 @@ def _speaks(doc: Doc, mention: Mention, found: Resolution, resolver: Resolver) -
             and place.canonical_id not in resolver.world.capitals)
 
 
-def _credential(doc: Doc, mentions: list[Mention], mention: Mention, key: str) -> bool:
-    if key.replace(" ", "") not in state_abbreviations() or mention.start < 2 or doc[mention.start - 1].text != ",":
+def _credential(facts: DocumentFacts, mentions: list[Mention], mention: Mention, key: str) -> bool:
+    if key.replace(" ", "") not in state_abbreviations() or mention.start < 2 \
+            or facts.token_text(mention.start - 1) != ",":
         return False
     return any(m.end == mention.start - 1 and m.label == "PERSON" for m in mentions)
 
 
-def _after_person_title(doc: Doc, start: int) -> bool:
+def _after_person_title(facts: DocumentFacts, start: int) -> bool:
     """A title that makes a person right before ("Dr. Fenwick", "coach Ashby"; not ``ambiguous_titles``: "Miss
     Vermont"). Stricter than ``toponyms.candidate``'s test: any title keeps a name from becoming a place."""
-    return start > 0 and doc[start - 1].lower_.rstrip(".") in titles_before_people()
+    return start > 0 and toponyms.lower(facts, start - 1).rstrip(".") in titles_before_people()

@@ -19,16 +19,17 @@ SPLIT_LABELS = frozenset({"PERSON", "ORG"})
 
 def split_possessives(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, each NER span with a known name before an inner possessive cut there."""
-    doc = facts.doc
+    word = facts.token_text
     out = []
     for mention in mentions:
-        cut = next((i for i in range(mention.start + 1, mention.end - 1) if doc[i].lower_ in POSSESSIVES), None)
-        if cut is None or mention.ner_label not in SPLIT_LABELS or not _known(facts, mention.start, cut, resolver):
+        cut = next((i for i in range(mention.start + 1, mention.end - 1) if word(i).lower() in POSSESSIVES), None) \
+            if mention.ner_label in SPLIT_LABELS else None
+        if cut is None or not _known(facts, mention.start, cut, resolver):
             out.append(mention)
             continue
         out.append(mention.but(Why.POSSESSIVE, end=cut))
         rest = cut + 1
-        if rest < mention.end and doc[rest].text[:1].isupper():
+        if rest < mention.end and word(rest)[:1].isupper():
             out.append(mention.but(Why.POSSESSIVE, start=rest))
     return out
 

@@ -37,19 +37,18 @@ MAX_DESIGNATOR_WORDS = 3  # "people 's republics"
 
 def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, with each bare city name the text uses for its region resolved to the region."""
-    doc = facts.doc
-    if not any(code & REGION_CUE for code in facts.flags):  # most documents: no word that could give a cue
+    if not any(map(REGION_CUE.__and__, facts.flags)):  # most documents: no word that could give a cue
         return mentions
     mentions = list(mentions)
     ordered = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
-    for chain in _chains(doc, [mentions[k] for k in ordered], [k for k in ordered]):
+    for chain in _chains(facts, [mentions[k] for k in ordered], [k for k in ordered]):
         last = mentions[chain[-1]]
-        trailing = _trailing_designator(doc, last)  # NER took the designator in: "[Dunmore oblasts]"
+        trailing = _trailing_designator(facts, last)  # NER took the designator in: "[Dunmore oblasts]"
         if trailing is not None:
             mentions[chain[-1]] = last = last.but(end=last.end - trailing[0])
-        designator = (trailing[1] if trailing else _designator_after(doc, last)) \
-            or _designator_before(doc, mentions[chain[0]])
-        heads = designator is None and len(chain) == 1 and _head_next_to(doc, mentions[chain[0]])
+        designator = (trailing[1] if trailing else _designator_after(facts, last)) \
+            or _designator_before(facts, mentions[chain[0]])
+        heads = designator is None and len(chain) == 1 and _head_next_to(facts, mentions[chain[0]])
         if designator is None and not heads:
             if trailing is not None:
                 mentions[chain[-1]] = last.but(end=last.end + trailing[0])  # as it was
@@ -72,14 +71,18 @@ def with_designators(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     such a district is an official unit named after its centre and news names it so; elsewhere
     "the Lancaster district" is an area of the town, and geoparsing corpora mark the town's name
     alone (measured on LGL and TR-News: 14 of their toponyms lost when every place took the word)."""
-    doc = facts.doc
-    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken: set[int] | None = None  # the tokens of the mentions, gathered when first asked
+    n, word = len(facts.orths), facts.token_text
     out = []
     for mention in mentions:
         end = mention.end
-        if (end < len(doc) and doc[end].lower_ in words("place_designators") and end not in taken
-                and _placeish(mention, doc) and doc[end - 1].whitespace_ and _slavic_unit(facts, mention)
-                and not (end + 1 < len(doc) and doc[end + 1].text[:1].isupper())):  # "Ashby Region Council"
+        if end >= n or word(end).lower() not in words("place_designators"):
+            out.append(mention)
+            continue
+        taken = {i for m in mentions for i in range(m.start, m.end)} if taken is None else taken
+        if (end not in taken and _placeish(mention, facts) and facts.ends[end - 1] < facts.starts[end]
+                and _slavic_unit(facts, mention)
+                and not (end + 1 < n and word(end + 1)[:1].isupper())):  # "Ashby Region Council"
             name = facts.span_text(mention.start, end + 1)
             found = resolver.resolve(name, label="GPE")
             if found is not None and found.entry.type in SETTLEMENT_TYPES:
@@ -96,16 +99,17 @@ def _slavic_unit(facts: DocumentFacts, mention: Mention) -> bool:
     return looks_slavic(facts.span_text(mention.start, mention.end))
 
 
-def _chains(doc, ordered: list[Mention], indexes: list[int]) -> list[list[int]]:
+def _chains(facts: DocumentFacts, ordered: list[Mention], indexes: list[int]) -> list[list[int]]:
     """Runs of place mentions joined by commas, "and", "or" ("Ashby, Dunmore and Fenwick")."""
     chains: list[list[int]] = []
     previous: Mention | None = None
     for mention, k in zip(ordered, indexes):
-        if not _placeish(mention, doc):
+        if not _placeish(mention, facts):
             previous = None
             continue
-        between = [t.text.lower() for t in doc[previous.end:mention.start]] if previous is not None else None
-        if between and len(between) <= 2 and all(w in JOINERS for w in between):
+        between = [facts.token_text(i).lower() for i in range(previous.end, mention.start)] \
+            if previous is not None and 0 < mention.start - previous.end <= 2 else None
+        if between and all(w in JOINERS for w in between):
             chains[-1].append(k)
         else:
             chains.append([k])
@@ -113,62 +117,64 @@ def _chains(doc, ordered: list[Mention], indexes: list[int]) -> list[list[int]]:
     return chains
 
 
-def _placeish(mention: Mention, doc) -> bool:
+def _placeish(mention: Mention, facts: DocumentFacts) -> bool:
     found = mention.resolution
     if found is not None:
         return found.entry.type in SETTLEMENT_TYPES | REGION_TYPES
-    return mention.ner_label in PLACE_LABELS or _trailing_designator(doc, mention) is not None
+    return mention.ner_label in PLACE_LABELS or _trailing_designator(facts, mention) is not None
 
 
-def _trailing_designator(doc, mention: Mention) -> tuple[int, str] | None:
+def _trailing_designator(facts: DocumentFacts, mention: Mention) -> tuple[int, str] | None:
     """(words, singular) of a plural designator that ends an unresolved mention ("Dunmore Oblasts")."""
-    if mention.resolution is not None:
-        return None
+    if mention.resolution is not None or not facts.flags[mention.end - 1] & REGION_CUE:
+        return None  # a designator ends in a REGION_CUE word
     designators = table("region_designators")
     for size in range(min(MAX_DESIGNATOR_WORDS, len(mention) - 1), 0, -1):
-        written = _words(doc[mention.end - size:mention.end])
+        written = _words(facts, mention.end - size, mention.end)
         if written in designators and written != designators[written].lower():
             return size, designators[written]
     return None
 
 
-def _designator_after(doc, mention: Mention) -> str | None:
+def _designator_after(facts: DocumentFacts, mention: Mention) -> str | None:
     """The singular of a plural designator right after the chain's last name ("... and Dunmore oblasts")."""
     designators = table("region_designators")
     for size in range(MAX_DESIGNATOR_WORDS, 0, -1):
-        if mention.end + size <= len(doc):
-            written = _words(doc[mention.end:mention.end + size])
+        if mention.end + size <= len(facts.orths) and facts.flags[mention.end + size - 1] & REGION_CUE:
+            written = _words(facts, mention.end, mention.end + size)
             if written in designators and written != designators[written].lower():
                 return designators[written]
     return None
 
 
-def _designator_before(doc, mention: Mention) -> str | None:
+def _designator_before(facts: DocumentFacts, mention: Mention) -> str | None:
     """A designator and "of" right before the chain ("the provinces of Ashby and ...")."""
-    if mention.start < 2 or doc[mention.start - 1].lower_ != "of":
+    if mention.start < 2 or facts.token_text(mention.start - 1).lower() != "of" \
+            or not facts.flags[mention.start - 2] & REGION_CUE:  # a designator ends in a REGION_CUE word
         return None
     designators = table("region_designators")
     for size in range(MAX_DESIGNATOR_WORDS, 0, -1):
         start = mention.start - 1 - size
-        if start >= 0 and (written := _words(doc[start:mention.start - 1])) in designators:
+        if start >= 0 and (written := _words(facts, start, mention.start - 1)) in designators:
             return designators[written]
     return None
 
 
-def _head_next_to(doc, mention: Mention) -> bool:
+def _head_next_to(facts: DocumentFacts, mention: Mention) -> bool:
     """"the governor of Ashby", "Ashby governor", "Ashby's governor", "the Ashby regional council"."""
-    heads = words("region_heads")
-    before = doc[mention.start - 2:mention.start] if mention.start >= 2 else []
-    if len(before) == 2 and before[1].lower_ == "of" and before[0].lower_ in heads:
+    heads, n = words("region_heads"), len(facts.orths)
+    if mention.start >= 2 and facts.token_text(mention.start - 1).lower() == "of" \
+            and facts.token_text(mention.start - 2).lower() in heads:
         return True
-    after = [t.lower_ for t in doc[mention.end:mention.end + 2]]
+    after = [facts.token_text(i).lower() for i in range(mention.end, min(n, mention.end + 2))]
     if after[:1] and after[0] in ("'s", "’s"):
         after = after[1:]
     return bool(after) and after[0] in heads
 
 
-def _words(span) -> str:
-    return " ".join(t.lower_ for t in span).replace(" 's", "'s").replace(" ’s", "’s")
+def _words(facts: DocumentFacts, start: int, end: int) -> str:
+    """The words of doc[start:end], lower case, joined by spaces, a possessive glued to its word."""
+    return " ".join(facts.token_text(i).lower() for i in range(start, end)).replace(" 's", "'s").replace(" ’s", "’s")
 
 
 def _region(facts: DocumentFacts, mention: Mention, designator: str, resolver: Resolver) -> Resolution | None:

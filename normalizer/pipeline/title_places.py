@@ -28,10 +28,9 @@ def places_in_titles(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     """The mentions, each ORG span "<place> <portfolio word>" before a job title (or ending in one)
     cut to the place; one whose words before the portfolio are a nationality word is no entity
     ("[British Home] Secretary")."""
-    doc = facts.doc
     out = []
     for mention in mentions:
-        portfolio = _portfolio_word(doc, mention)
+        portfolio = _portfolio_word(facts, mention)
         if portfolio is None or fold(facts.span_text(mention.start, mention.end)) in resolver.index.by_fold:
             out.append(mention)
         elif countries_of(facts.span_text(mention.start, portfolio)):
@@ -43,17 +42,17 @@ def places_in_titles(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     return out
 
 
-def _portfolio_word(doc, mention: Mention) -> int | None:
+def _portfolio_word(facts: DocumentFacts, mention: Mention) -> int | None:
     """Where the title's portfolio word is in an ORG span that ends with it (the title right after
     the span) or with it and the title: not at the span's start."""
     if mention.ner_label not in TITLE_LABELS or len(mention) < 2:
         return None
-    titles = words("portfolio_titles")
+    titles, word = words("portfolio_titles"), facts.token_text
     for at in (mention.end - 1, mention.end - 2):
         after = at + 1
-        if (at > mention.start and after < len(doc) and doc[at].lower_ in words("portfolio_words")
-                and doc[at].lower_ not in NOT_AFTER_PLACES and doc[at].text[:1].isupper()
-                and doc[after].lower_ in titles):
+        if (at > mention.start and after < len(facts.orths) and word(at).lower() in words("portfolio_words")
+                and word(at).lower() not in NOT_AFTER_PLACES and word(at)[:1].isupper()
+                and word(after).lower() in titles):
             return at
     return None
 

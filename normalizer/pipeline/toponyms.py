@@ -32,8 +32,6 @@ import weakref
 from collections.abc import Callable, Set
 from functools import cache
 
-from spacy.tokens import Doc, Token
-
 from ..text.keys import fold, looks_like_acronym
 from ..text.translit import CYRILLIC_COUNTRIES
 from ..text.words import words
@@ -51,21 +49,23 @@ COMPOUND_PREPOSITION_HEADS = ("according", "due")  # "according to", "due to": n
 
 
 class Around:
-    """What the cues read around a name doc[start:end] (its text: ``written``, folded: ``key``): the word
-    before it (``prev``, lower case, "" at the start) and the token before that (``second_before``), the
-    text after it (``following``), the names NER tagged as places in the document, NER's ``label`` for
-    the name (None if untagged), and the places it names (``places``, looked up when a cue first asks)."""
+    """What the cues read around a name doc[start:end] of a document (its ``facts``; the name's text:
+    ``written``, folded: ``key``): the word before it (``prev``, lower case, "" at the start) and the
+    word before that (``second_before``, lower case, None at the start), the text after it
+    (``following``), the names NER tagged as places in the document, NER's ``label`` for the name (None
+    if untagged), and the places it names (``places``, looked up when a cue first asks). Words are read
+    from the document's text, not from ``Token`` objects."""
 
-    __slots__ = ("doc", "start", "end", "written", "world", "following", "place_names", "label",
+    __slots__ = ("facts", "start", "end", "written", "world", "following", "place_names", "label",
                  "key", "prev", "second_before", "_places")
 
-    def __init__(self, doc: Doc, start: int, end: int, written: str, world: WorldPlaces, following: str = "",
-                 place_names: Set[str] = frozenset(), label: str | None = None) -> None:
-        self.doc, self.start, self.end, self.written, self.world = doc, start, end, written, world
+    def __init__(self, facts: DocumentFacts, start: int, end: int, written: str, world: WorldPlaces,
+                 following: str = "", place_names: Set[str] = frozenset(), label: str | None = None) -> None:
+        self.facts, self.start, self.end, self.written, self.world = facts, start, end, written, world
         self.following, self.place_names, self.label = following, place_names, label
         self.key = fold(written)
-        self.prev = doc[start - 1].lower_ if start > 0 else ""
-        self.second_before: Token | None = doc[start - 2] if start > 1 else None
+        self.prev = lower(facts, start - 1) if start > 0 else ""
+        self.second_before: str | None = lower(facts, start - 2) if start > 1 else None
         self._places: list[Place] | None = None
 
     @property
@@ -74,6 +74,17 @@ class Around:
         if self._places is None:
             self._places = named(self.world, self.written)
         return self._places
+
+
+def lower(facts: DocumentFacts, i: int) -> str:
+    """``doc[i].lower_``, from the text (no Token made)."""
+    return facts.text[facts.starts[i] : facts.ends[i]].lower()
+
+
+def spaced(facts: DocumentFacts, i: int) -> bool:
+    """Is there white space after token ``i`` (``doc[i].whitespace_``), from the token offsets?"""
+    ends, starts = facts.ends, facts.starts
+    return ends[i] < (starts[i + 1] if i + 1 < len(starts) else len(facts.text))
 
 
 def in_container(at: Around) -> bool:
@@ -94,23 +105,24 @@ def tagged_as_place_elsewhere(at: Around) -> bool:
 
 def before_local_noun(at: Around) -> bool:
     """"Ashby police", "a Millbrook man": ``local_nouns``."""
-    return at.end < len(at.doc) and at.doc[at.end].lower_ in words("local_nouns")
+    return at.end < len(at.facts.orths) and lower(at.facts, at.end) in words("local_nouns")
 
 
 def before_plural_place_noun(at: Around) -> bool:
     """"Ashby, Dunmore and Fenwick counties": ``plural_place_nouns``."""
-    return _before_plural_noun(at.doc, at.end)
+    return _before_plural_noun(at.facts, at.end)
 
 
 def of_residence(at: Around) -> bool:
     """"Jane Roe, 41, of Ashby", "the driver, from Ashby,": after a comma, or a person's name ("Jane Roe of Ashby")."""
     before = at.second_before
-    return at.prev in ("of", "from") and before is not None and (before.text == "," or before.ent_type_ == "PERSON")
+    return at.prev in ("of", "from") and before is not None and (
+        before == "," or at.facts.doc[at.start - 2].ent_type_ == "PERSON")
 
 
 def after_place_head(at: Around) -> bool:
     """"the village of Spirit Lake": ``place_heads`` and "of"."""
-    return at.prev == "of" and at.second_before is not None and at.second_before.lower_ in words("place_heads")
+    return at.prev == "of" and at.second_before is not None and at.second_before in words("place_heads")
 
 
 def motion_to(at: Around) -> bool:
@@ -130,7 +142,7 @@ def visited(at: Around) -> bool:
 
 
 def _compound_preposition(at: Around) -> bool:
-    return at.second_before is not None and at.second_before.lower_ in COMPOUND_PREPOSITION_HEADS
+    return at.second_before is not None and at.second_before in COMPOUND_PREPOSITION_HEADS
 
 
 def capital(at: Around) -> bool:
@@ -175,22 +187,24 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
 
 
 def place_cue(
-    doc: Doc, start: int, end: int, *, world: WorldPlaces, following: str,
+    facts: DocumentFacts, start: int, end: int, *, world: WorldPlaces, following: str,
     place_names: Set[str], person_parts: Set[str], label: str | None = None, written: str | None = None,
 ) -> Why | None:
-    """The first of ``CUES`` that says the span doc[start:end] (NER's ``label``, None if untagged) is a
-    place, or None; none counts unless the name is a world place's very name. ``written``: the span's
-    text, when the caller has it.
+    """The first of ``CUES`` that says the span doc[start:end] of the document (its ``facts``; NER's
+    ``label``, None if untagged) is a place, or None; none counts unless the name is a world place's
+    very name. ``written``: the span's text, when the caller has it.
 
     The places the name names are looked up only when a cue holds, or when "comma" (a state or
     country after the name) or "capital" (a country's or capital's name) asks: most names need none.
     """
-    written = doc[start:end].text if written is None else written
-    if not candidate(doc, start, end, person_parts, written=written):
+    written = facts.span_text(start, end) if written is None else written
+    if not candidate(facts, start, end, person_parts, written=written):
         return None
-    at = Around(doc, start, end, written, world, following, place_names, label)
-    cue = next((why for why, holds in CUES if holds(at)), None)
-    return cue if cue is not None and at.places else None
+    at = Around(facts, start, end, written, world, following, place_names, label)
+    for why, holds in CUES:
+        if holds(at):
+            return why if at.places else None
+    return None
 
 
 _CAPITAL_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -218,29 +232,33 @@ def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
     return national
 
 
-def _before_plural_noun(doc: Doc, end: int) -> bool:
+def _before_plural_noun(facts: DocumentFacts, end: int) -> bool:
     """"Ashby and Fenwick counties": capitalized names and coordinators, then a plural place noun."""
     k = end
     plurals = words("plural_place_nouns")
-    while k < len(doc) and k - end < 30:
-        token = doc[k]
-        if token.lower_ in plurals:
+    text, starts, ends = facts.text, facts.starts, facts.ends
+    while k < len(starts) and k - end < 30:
+        word = text[starts[k] : ends[k]]
+        folded = word.lower()
+        if folded in plurals:
             return True
-        if not (token.lower_ in COORDINATORS or token.text[:1].isupper() or token.is_space):
+        if not (folded in COORDINATORS or word[:1].isupper() or word.isspace()):
             return False
         k += 1
     return False
 
 
-def candidate(doc: Doc, start: int, end: int, person_parts: set[str], *, written: str | None = None) -> bool:
-    """Could doc[start:end] (its text: ``written``) be a place at all, whatever the cue? Not an acronym
-    ("SEC"), not a person's name elsewhere, not after a title, not the speaker of "said"."""
-    written = doc[start:end].text if written is None else written
+def candidate(facts: DocumentFacts, start: int, end: int, person_parts: Set[str], *,
+              written: str | None = None) -> bool:
+    """Could doc[start:end] of the document (its ``facts``; the span's text: ``written``) be a place at
+    all, whatever the cue? Not an acronym ("SEC"), not a person's name elsewhere, not after a title,
+    not the speaker of "said"."""
+    written = facts.span_text(start, end) if written is None else written
     if written.isupper() and looks_like_acronym(written):
         return False
-    if fold(written) in person_parts or _after_title(doc, start):
+    if fold(written) in person_parts or _after_title(facts, start):
         return False
-    return not (end < len(doc) and doc[end].lower_ in words("reporting_verbs"))
+    return not (end < len(facts.orths) and lower(facts, end) in words("reporting_verbs"))
 
 
 def named(world: WorldPlaces, written: str):
@@ -249,12 +267,12 @@ def named(world: WorldPlaces, written: str):
     return [p for p, match in world.candidates(written) if match == "fold" and fold(p.name) == key]
 
 
-def _after_title(doc: Doc, start: int) -> bool:
+def _after_title(facts: DocumentFacts, start: int) -> bool:
     """Any of ``person_titles`` right before, with or without its period ("Mayor Ashby", "Sen . Ashby")."""
     i = start - 1
-    if i >= 0 and doc[i].text == ".":
+    if i >= 0 and facts.token_text(i) == ".":
         i -= 1
-    return i >= 0 and doc[i].lower_.rstrip(".") in words("person_titles")
+    return i >= 0 and lower(facts, i).rstrip(".") in words("person_titles")
 
 
 def _in_container(world: WorldPlaces, places, following: str) -> bool:
@@ -270,29 +288,28 @@ def _lies_in(places: list[Place], containers: list[Place]) -> bool:
 def capitalized_runs(facts: DocumentFacts, taken: set[int]) -> list[tuple[int, int]]:
     """Runs of capitalized words outside every mention ("in Spirit Lake"): names NER missed (their
     words: ``facts.name_words``)."""
-    doc = facts.doc
     runs = []
     start = last = -2  # the run being read: doc[start:last + 1]
     for i in facts.name_words:
         if i in taken:
             continue
         if i != last + 1:
-            if start >= 0 and not _glued(doc, start, last + 1):
+            if start >= 0 and not _glued(facts, start, last + 1):
                 runs.append((start, last + 1))
             start = i
         last = i
-    if start >= 0 and not _glued(doc, start, last + 1):
+    if start >= 0 and not _glued(facts, start, last + 1):
         runs.append((start, last + 1))
     return runs
 
 
-def _glued(doc: Doc, start: int, end: int) -> bool:
-    """A run that is part of a hyphenated name ("Ashby-Fenwick", "the Smith-Ashby report")."""
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    if before is not None and not before.whitespace_ and before.text == "-":
+def _glued(facts: DocumentFacts, start: int, end: int) -> bool:
+    """A run that is part of a hyphenated name ("Ashby-Fenwick", "the Smith-Ashby report"): a hyphen
+    right before it or right after it, with no space between (read from the token offsets)."""
+    text, starts, ends = facts.text, facts.starts, facts.ends
+    if start > 0 and ends[start - 1] == starts[start] and text[starts[start - 1] : ends[start - 1]] == "-":
         return True
-    return after is not None and not doc[end - 1].whitespace_ and after.text == "-"
+    return end < len(starts) and ends[end - 1] == starts[end] and text[starts[end] : ends[end]] == "-"
 
 
 def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: set[str],

@@ -23,22 +23,27 @@ MAX_TOKENS = 6
 def split_twin_names(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, each unresolved one that is two names of one place split in two."""
     out = []
+    prominent = None  # the names _may_be_a_place asks about, read when first needed
     for mention in mentions:
-        halves = _halves(facts, mention, resolver) if mention.resolution is None else None
+        halves = None
+        if mention.resolution is None and 2 <= len(mention) <= MAX_TOKENS:
+            prominent = _prominent_names(resolver) if prominent is None else prominent
+            halves = _halves(facts, mention, resolver, prominent)
         out.extend(halves or [mention])
     return out
 
 
-def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> list[Mention] | None:
-    doc = facts.doc
-    if not 2 <= len(mention) <= MAX_TOKENS:
-        return None
+def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver,
+            prominent: tuple[frozenset[str], ...]) -> list[Mention] | None:
+    text, starts, ends = facts.text, facts.starts, facts.ends
     for cut in range(mention.start + 1, mention.end):
-        if not doc[cut - 1].whitespace_ or not doc[cut].text[:1].isupper():
-            continue
+        if ends[cut - 1] == starts[cut] or not text[starts[cut] : starts[cut] + 1].isupper():
+            continue  # no space before the cut, or no capital after it
         left_text, right_text = facts.span_text(mention.start, cut), facts.span_text(cut, mention.end)
-        if not (_may_be_a_place(left_text, resolver) or _may_be_a_place(right_text, resolver)) \
-                or not _place_ids(left_text, resolver) & _place_ids(right_text, resolver):
+        if not (_may_be_a_place(left_text, resolver, prominent) or _may_be_a_place(right_text, resolver, prominent)):
+            continue
+        left_ids = _place_ids(left_text, resolver)
+        if not left_ids or not left_ids & _place_ids(right_text, resolver):
             continue
         left = resolver.resolve(left_text, label=PLACE_LABEL)
         right = resolver.resolve(right_text, label=PLACE_LABEL)
@@ -49,15 +54,20 @@ def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver) -> list[
     return None
 
 
-def _may_be_a_place(text: str, resolver: Resolver) -> bool:
-    """A curated place's name, or a world country's, capital's or prominent city's (as prominent as NER's
-    organizations must be to be places: ``strict_min_population``); set look-ups, no query."""
-    key = fold(text)
-    if key in resolver.index.by_fold:
-        return True
+def _prominent_names(resolver: Resolver) -> tuple[frozenset[str], ...]:
+    """The folded names of the world's countries and capitals, and of its prominent cities (as prominent
+    as NER's organizations must be to be places: ``strict_min_population``); none without a world."""
     world = resolver.world
-    return world is not None and (key in capital_names(world) or key in world.index.names_of_cities(
-        place_weights().score.strict_min_population))
+    if world is None:
+        return ()
+    return capital_names(world), world.index.names_of_cities(place_weights().score.strict_min_population)
+
+
+def _may_be_a_place(text: str, resolver: Resolver, prominent: tuple[frozenset[str], ...]) -> bool:
+    """A curated place's name, or one of the ``prominent`` names (``_prominent_names``); set look-ups,
+    no query."""
+    key = fold(text)
+    return key in resolver.index.by_fold or any(key in names for names in prominent)
 
 
 def _place_ids(text: str, resolver: Resolver) -> set[str]:

@@ -7,6 +7,7 @@ import pytest
 import spacy
 
 from normalizer.pipeline import toponyms
+from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import FOLLOWING_CHARS, Why
 from normalizer.pipeline.toponyms import (
     CUES,
@@ -68,7 +69,8 @@ def around(text: str, name: str, *, world=None, ents=(), place_names=(), label=N
     start = text.index(name)
     span = doc.char_span(start, start + len(name))
     following = text[span.end_char : span.end_char + FOLLOWING_CHARS]
-    return Around(doc, span.start, span.end, span.text, world, following, frozenset(place_names), label)
+    return Around(DocumentFacts(doc), span.start, span.end, span.text, world, following, frozenset(place_names),
+                  label)
 
 
 def test_the_cues_are_tried_in_this_order():
@@ -261,8 +263,9 @@ def test_place_cue_gives_the_first_cue_that_holds_for_a_world_place(world, text,
     start = text.index(name)
     span = doc.char_span(start, start + len(name))
     person_parts = {"ashby", "smith"} if ents else set()
-    cue = place_cue(doc, span.start, span.end, world=world, following=text[span.end_char:][:FOLLOWING_CHARS],
-                    place_names=frozenset(), person_parts=person_parts)
+    cue = place_cue(DocumentFacts(doc), span.start, span.end, world=world,
+                    following=text[span.end_char:][:FOLLOWING_CHARS], place_names=frozenset(),
+                    person_parts=person_parts)
     assert cue is expected
 
 
@@ -270,6 +273,6 @@ def test_a_name_with_no_cue_is_not_looked_up(world, monkeypatch):
     looked_up = []
     monkeypatch.setattr(toponyms, "named", lambda w, written: looked_up.append(written) or [])
     doc = NLP.make_doc("Ashby thanked the crew.")
-    assert place_cue(doc, 0, 1, world=world, following=" thanked the crew.", place_names=frozenset(),
+    assert place_cue(DocumentFacts(doc), 0, 1, world=world, following=" thanked the crew.", place_names=frozenset(),
                      person_parts=set()) is None
     assert looked_up == []

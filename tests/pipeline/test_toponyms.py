@@ -16,7 +16,7 @@ from normalizer.pipeline.component import EntityNormalizer
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import FOLLOWING_CHARS
 from normalizer.pipeline.records import doc_records
-from normalizer.text.keys import fold
+from normalizer.text.keys import fold, looks_like_acronym
 from normalizer.text.words import words
 from normalizer.world.dump import import_geonames_dump
 from normalizer.world.index import GeoNamesIndex
@@ -190,7 +190,7 @@ def test_missed_places(normalizer, text, ents, expected):
 )
 def test_candidate_guards(text, start, end, expected):
     doc = spacy.blank("en")(text)
-    assert toponyms.candidate(doc, start, end, set()) is expected
+    assert toponyms.candidate(DocumentFacts(doc), start, end, set()) is expected
 
 
 def test_person_name_parts():
@@ -223,7 +223,10 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
     """``place_cue`` as it was: the places looked up first, then each cue in turn."""
     written = doc[start:end].text
     key = fold(written)
-    if not toponyms.candidate(doc, start, end, person_parts):
+    i = start - 1 if start < 1 or doc[start - 1].text != "." else start - 2  # a title, maybe with its period
+    if (written.isupper() and looks_like_acronym(written)) or key in person_parts or (
+            i >= 0 and doc[i].lower_.rstrip(".") in words("person_titles")) or (
+            end < len(doc) and doc[end].lower_ in words("reporting_verbs")):
         return None
     places = toponyms.named(world, written)
     if not places:
@@ -238,7 +241,7 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
     nxt = doc[end].lower_ if end < len(doc) else ""
     if nxt in words("local_nouns"):
         return "noun"
-    if toponyms._before_plural_noun(doc, end):
+    if before_plural_noun_token_by_token(doc, end):
         return "plural"
     if prev in ("of", "from") and start > 1 and (doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
         return "residence"
@@ -252,9 +255,19 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
     if label == "PERSON" and key not in words("person_names") and any(
             p.feature == "city" and p.population >= toponyms.MAJOR_CITY_MIN_PEOPLE for p in places):
         return "capital"
-    if toponyms.slavic_place_form(toponyms.Around(doc, start, end, written, world, following, place_names, label)):
+    if toponyms.slavic_place_form(toponyms.Around(DocumentFacts(doc), start, end, written, world, following,
+                                                  place_names, label)):
         return "form"
     return None
+
+
+def before_plural_noun_token_by_token(doc, end):
+    """Names, coordinators and spaces after doc[:end], then a plural place noun."""
+    k = end
+    while k < len(doc) and k - end < 30 and (doc[k].lower_ in word_flags.COORDINATORS or doc[k].text[:1].isupper()
+                                              or doc[k].is_space) and doc[k].lower_ not in words("plural_place_nouns"):
+        k += 1
+    return k < len(doc) and k - end < 30 and doc[k].lower_ in words("plural_place_nouns")
 
 
 def _name_word(token) -> bool:
@@ -289,7 +302,7 @@ def datelines_token_by_token(doc, world):
 
     out, i, n = [], 0, len(doc)
     while i < n:
-        if not caps(doc[i]) or (i > 0 and not datelines._opens(doc, i)):
+        if not caps(doc[i]) or (i > 0 and not datelines._opens(DocumentFacts(doc), i)):
             i += 1
             continue
         j = i
@@ -300,7 +313,8 @@ def datelines_token_by_token(doc, world):
         if end < n and doc[end].text == "." and doc[end - 1].text.upper() in ("CO", "ST", "MT", "FT"):
             end += 1
         written = doc[i:end].text
-        if (sum(c.isalpha() for c in written) >= datelines.DATELINE_MIN_LETTERS and datelines._dateline_tail(doc, end)
+        if (sum(c.isalpha() for c in written) >= datelines.DATELINE_MIN_LETTERS
+                and datelines._dateline_tail(DocumentFacts(doc), end)
                 and toponyms.named(world, written)):
             out.append((i, end))
         i = max(j, i + 1)
@@ -345,7 +359,7 @@ def test_cues_runs_and_datelines_as_read_token_by_token(normalizer, doc, data):
         kwargs = dict(world=world, following=facts.following(start, end, FOLLOWING_CHARS),
                       place_names=facts.place_names, person_parts=facts.person_parts, label=label)
         cue = place_cue_in_text_order(doc, start, end, **kwargs)
-        assert toponyms.place_cue(doc, start, end, **kwargs) == cue
+        assert toponyms.place_cue(facts, start, end, **kwargs) == cue
         if cue is not None:  # the pre-filter of untagged runs never drops a name with a cue
             key = fold(doc[start:end].text)
             assert toponyms.may_have_cue(words, start, end, key, facts.place_names, world), cue
@@ -381,4 +395,4 @@ def test_a_list_is_read_as_before(doc, data):
     a, b = sorted((one, other), key=lambda m: m.start)
     between = [t.lower_ for t in doc[a.end : b.start] if not t.is_space]
     listed = bool(between) and all(w in word_flags.COORDINATORS for w in between) and len(between) <= 2
-    assert _coordinated(doc, one, other) is listed
+    assert _coordinated(DocumentFacts(doc), one, other) is listed
