@@ -29,8 +29,8 @@ Measured and rejected: "at" as a cue (more false than true places).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Set
-from functools import cache
+from collections.abc import Callable, Sequence, Set
+from functools import cache, lru_cache, partial
 
 from ..text.keys import fold, looks_like_acronym
 from ..text.translit import CYRILLIC_COUNTRIES
@@ -46,6 +46,7 @@ CAPITAL_CUE_MIN_PEOPLE = 1_000_000
 MAJOR_CITY_MIN_PEOPLE = 250_000  # a city NER tagged PERSON is a place by its size alone (not a person's name)
 
 COMPOUND_PREPOSITION_HEADS = ("according", "due")  # "according to", "due to": no motion
+NAMES_REMEMBERED = 20_000  # names whose ``named`` places are kept, per world layer
 
 
 class Around:
@@ -64,12 +65,13 @@ class Around:
         self.facts, self.start, self.end, self.written, self.world = facts, start, end, written, world
         self.following, self.place_names, self.label = following, place_names, label
         self.key = fold(written)
-        self.prev = lower(facts, start - 1) if start > 0 else ""
-        self.second_before: str | None = lower(facts, start - 2) if start > 1 else None
-        self._places: list[Place] | None = None
+        text, starts, ends = facts.text, facts.starts, facts.ends
+        self.prev = text[starts[start - 1] : ends[start - 1]].lower() if start > 0 else ""
+        self.second_before: str | None = text[starts[start - 2] : ends[start - 2]].lower() if start > 1 else None
+        self._places: tuple[Place, ...] | None = None
 
     @property
-    def places(self) -> list[Place]:
+    def places(self) -> tuple[Place, ...]:
         """The places whose very name the name is (``named``)."""
         if self._places is None:
             self._places = named(self.world, self.written)
@@ -105,7 +107,8 @@ def tagged_as_place_elsewhere(at: Around) -> bool:
 
 def before_local_noun(at: Around) -> bool:
     """"Ashby police", "a Millbrook man": ``local_nouns``."""
-    return at.end < len(at.facts.orths) and lower(at.facts, at.end) in words("local_nouns")
+    end, codes = at.end, at.facts.flags
+    return end < len(codes) and bool(codes[end] & CUE_AFTER) and lower(at.facts, end) in words("local_nouns")
 
 
 def before_plural_place_noun(at: Around) -> bool:
@@ -184,6 +187,13 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.CAPITAL, capital),
     (Why.FORM, slavic_place_form),
 )
+# The word_flags bit a cue's word has: the word before the name (``CUE_BEFORE``) or the one after it
+# (``CUE_AFTER``: the comma or space before a container too). Without it the cue cannot hold.
+NEEDS: dict[Why, int] = {
+    Why.COMMA: CUE_AFTER, Why.PREP: CUE_BEFORE, Why.NOUN: CUE_AFTER, Why.PLURAL: CUE_AFTER,
+    Why.RESIDENCE: CUE_BEFORE, Why.TOWN_OF: CUE_BEFORE, Why.TO: CUE_BEFORE, Why.FROM: CUE_BEFORE,
+    Why.VISIT: CUE_BEFORE,
+}
 
 
 def place_cue(
@@ -196,14 +206,18 @@ def place_cue(
 
     The places the name names are looked up only when a cue holds, or when "comma" (a state or
     country after the name) or "capital" (a country's or capital's name) asks: most names need none.
+    Whether the name could be a place at all (``candidate``) is asked once a cue holds (most names
+    have none).
     """
     written = facts.span_text(start, end) if written is None else written
-    if not candidate(facts, start, end, person_parts, written=written):
-        return None
     at = Around(facts, start, end, written, world, following, place_names, label)
+    codes = facts.flags
+    present = (CUE_BEFORE if start > 0 and codes[start - 1] & CUE_BEFORE else 0) | (
+        CUE_AFTER if end < len(codes) and codes[end] & CUE_AFTER else 0)  # the cue words around it, as bits
     for why, holds in CUES:
-        if holds(at):
-            return why if at.places else None
+        needs = NEEDS.get(why, 0)
+        if (not needs or needs & present) and holds(at):
+            return why if candidate(facts, start, end, person_parts, written=written) and at.places else None
     return None
 
 
@@ -233,11 +247,14 @@ def _capital_cue(world: WorldPlaces, place, label: str | None) -> bool:
 
 
 def _before_plural_noun(facts: DocumentFacts, end: int) -> bool:
-    """"Ashby and Fenwick counties": capitalized names and coordinators, then a plural place noun."""
+    """"Ashby and Fenwick counties": capitalized names and coordinators, then a plural place noun (each
+    a word with the ``CUE_AFTER`` bit)."""
     k = end
     plurals = words("plural_place_nouns")
-    text, starts, ends = facts.text, facts.starts, facts.ends
+    text, starts, ends, codes = facts.text, facts.starts, facts.ends, facts.flags
     while k < len(starts) and k - end < 30:
+        if not codes[k] & CUE_AFTER:
+            return False
         word = text[starts[k] : ends[k]]
         folded = word.lower()
         if folded in plurals:
@@ -261,10 +278,21 @@ def candidate(facts: DocumentFacts, start: int, end: int, person_parts: Set[str]
     return not (end < len(facts.orths) and lower(facts, end) in words("reporting_verbs"))
 
 
-def named(world: WorldPlaces, written: str):
-    """Places whose very name (not an alternate name) is ``written``."""
+def named(world: WorldPlaces, written: str) -> tuple[Place, ...]:
+    """Places whose very name (not an alternate name) is ``written``: remembered per world layer and
+    name (``NAMES_REMEMBERED``), as the world layer's own look-ups are (names repeat across documents)."""
+    lookup = _NAMED.get(world)
+    if lookup is None:
+        lookup = _NAMED[world] = lru_cache(maxsize=NAMES_REMEMBERED)(partial(_named, world))
+    return lookup(written)
+
+
+_NAMED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _named(world: WorldPlaces, written: str) -> tuple[Place, ...]:
     key = fold(written)
-    return [p for p, match in world.candidates(written) if match == "fold" and fold(p.name) == key]
+    return tuple(p for p, match in world.candidates(written) if match == "fold" and fold(p.name) == key)
 
 
 def _after_title(facts: DocumentFacts, start: int) -> bool:
@@ -280,7 +308,7 @@ def _in_container(world: WorldPlaces, places, following: str) -> bool:
     return _lies_in(places, world.containers(following))
 
 
-def _lies_in(places: list[Place], containers: list[Place]) -> bool:
+def _lies_in(places: Sequence[Place], containers: list[Place]) -> bool:
     return any(p.country == c.country and (c.feature == "country" or p.admin1 == c.admin1)
                for p in places for c in containers)
 
