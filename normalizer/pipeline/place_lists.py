@@ -24,10 +24,11 @@ def misread_name(ent) -> bool:
     in Fenwick" as LANGUAGE), or two or more proper nouns only that it called a work of art or an
     event (an unfamiliar name of several words, "in Port Ashby Vale"): the place cues may take it like an
     untagged name. Month and weekday names and nationality words ("English") stay what NER said."""
-    if ent.label_ in MISREAD_LABELS:
+    label = ent.label_
+    if label in MISREAD_LABELS:
         if len(ent) != 1:
             return False
-    elif ent.label_ not in MISREAD_TITLE_LABELS or len(ent) < 2:
+    elif label not in MISREAD_TITLE_LABELS or len(ent) < 2:
         return False  # one word NER called a title may well be one ("starred in Hamilton")
     return (all(t.tag_ == "NNP" and t.is_alpha and t.lower_ not in words("calendar_words") for t in ent)
             and not countries_of(ent.text))
@@ -36,13 +37,16 @@ def misread_name(ent) -> bool:
 def relabel_coordinated(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """"Ashby and Fenwick": a PERSON/ORG name in a list with a place is a place."""
     mentions = list(mentions)  # relabelled one by one below: each may make its neighbour's case
+    codes = facts.flags  # the word after a mention is a coordinator or a space only with CUE_AFTER
+    joined = [a.end < b.start and bool(codes[a.end] & word_flags.CUE_AFTER) and coordinated(facts, a, b)
+              for a, b in zip(mentions, mentions[1:])]  # is each mention listed with the next? (spans stay)
     changed = True
     while changed:
         changed = False
         for i, mention in enumerate(mentions):
-            if mention.ner_label not in toponyms.RELABELED_LABELS or not any(
-                    0 <= j < len(mentions) and coordinated(facts, mention, mentions[j])
-                    and _a_place(facts, mentions[j], resolver) for j in (i - 1, i + 1)):
+            if mention.ner_label not in toponyms.RELABELED_LABELS or not (
+                    (i > 0 and joined[i - 1] and _a_place(facts, mentions[i - 1], resolver))
+                    or (i < len(joined) and joined[i] and _a_place(facts, mentions[i + 1], resolver))):
                 continue  # the list first (the words between), then whether its very name is a place
             if not _place_name(facts, mention, resolver):
                 continue
@@ -127,8 +131,10 @@ def coordinated(facts: DocumentFacts, one: Mention, other: Mention) -> bool:
     """Only one or two coordinators ("," "and" "or" "&") and spaces between the two mentions of the
     document (its ``facts``)."""
     a, b = (one, other) if one.start <= other.start else (other, one)
-    between = 0
+    between, codes = 0, facts.flags
     for k in range(a.end, b.start):
+        if not codes[k] & word_flags.CUE_AFTER:
+            return False  # neither a space nor a coordinator
         word = facts.token_text(k)
         if word.isspace():
             continue

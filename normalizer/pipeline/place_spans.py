@@ -34,13 +34,14 @@ from ..world.places import WorldPlaces
 from . import datelines, toponyms, word_flags
 from .facts import DocumentFacts
 from .mention import FOLLOWING_CHARS, Mention, Why
-from .place_lists import misread_name, relabel_coordinated, untagged_in_lists
+from .place_lists import MISREAD_LABELS, MISREAD_TITLE_LABELS, misread_name, relabel_coordinated, untagged_in_lists
 from .resolve import Resolution, Resolver
 from .rules import after_titles, in_ranges, listed_given_names
 
 SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Ashby said" is a person; "Chicago said" may be its officials
 WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
 NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Fenwick", "Ashby-Fenwick"
+MISREAD_NAME_LABELS = MISREAD_LABELS | MISREAD_TITLE_LABELS  # the labels of the entities misread_name may take
 
 
 @cache
@@ -128,10 +129,11 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes. Also
     the names NER did not tag that are no such place (capitalized runs outside every mention)."""
     doc, codes = facts.doc, facts.flags
-    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken = set(facts.entity_tokens)  # dates, events: NER's entities but the names it misread
     for ent in facts.ents:
-        if not misread_name(ent):
-            taken.update(range(ent.start, ent.end))  # dates, events
+        if ent.label_ in MISREAD_NAME_LABELS and misread_name(ent):
+            taken.difference_update(range(ent.start, ent.end))
+    taken.update(i for m in mentions for i in range(m.start, m.end))
     added = []
     for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):

@@ -8,8 +8,11 @@ place's name or a country's, capital's or prominent city's (set look-ups), and t
 place in common (one look-up each) before either is resolved."""
 from __future__ import annotations
 
+import weakref
+
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
+from ..world.places import WorldPlaces
 from ..world.weights import place_weights
 from .facts import DocumentFacts
 from .mention import Mention, Why
@@ -23,25 +26,30 @@ MAX_TOKENS = 6
 def split_twin_names(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
     """The mentions, each unresolved one that is two names of one place split in two."""
     out = []
-    prominent = None  # the names _may_be_a_place asks about, read when first needed
+    prominent = None  # the world's names _may_be_a_place asks about, read when first needed
     for mention in mentions:
         halves = None
-        if mention.resolution is None and 2 <= len(mention) <= MAX_TOKENS:
-            prominent = _prominent_names(resolver) if prominent is None else prominent
+        if mention.resolution is None and 2 <= mention.end - mention.start <= MAX_TOKENS:
+            prominent = _prominent_names(resolver.world) if prominent is None else prominent
             halves = _halves(facts, mention, resolver, prominent)
-        out.extend(halves or [mention])
+        if halves:
+            out.extend(halves)
+        else:
+            out.append(mention)
     return out
 
 
 def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver,
-            prominent: tuple[frozenset[str], ...]) -> list[Mention] | None:
-    text, starts, ends = facts.text, facts.starts, facts.ends
+            prominent: frozenset[str]) -> list[Mention] | None:
+    text, starts, ends, curated = facts.text, facts.starts, facts.ends, resolver.index.by_fold
+    first, stop = starts[mention.start], ends[mention.end - 1]
     for cut in range(mention.start + 1, mention.end):
         if ends[cut - 1] == starts[cut] or not text[starts[cut] : starts[cut] + 1].isupper():
             continue  # no space before the cut, or no capital after it
-        left_text, right_text = facts.span_text(mention.start, cut), facts.span_text(cut, mention.end)
-        if not (_may_be_a_place(left_text, resolver, prominent) or _may_be_a_place(right_text, resolver, prominent)):
-            continue
+        left_text, right_text = text[first : ends[cut - 1]], text[starts[cut] : stop]
+        left_key, right_key = fold(left_text), fold(right_text)
+        if not (left_key in curated or left_key in prominent or right_key in curated or right_key in prominent):
+            continue  # neither a curated place's name nor a prominent world place's
         left_ids = _place_ids(left_text, resolver)
         if not left_ids or not left_ids & _place_ids(right_text, resolver):
             continue
@@ -54,20 +62,20 @@ def _halves(facts: DocumentFacts, mention: Mention, resolver: Resolver,
     return None
 
 
-def _prominent_names(resolver: Resolver) -> tuple[frozenset[str], ...]:
-    """The folded names of the world's countries and capitals, and of its prominent cities (as prominent
-    as NER's organizations must be to be places: ``strict_min_population``); none without a world."""
-    world = resolver.world
+def _prominent_names(world: WorldPlaces | None) -> frozenset[str]:
+    """The folded names of the world's countries and capitals and of its prominent cities (as prominent
+    as NER's organizations must be to be places: ``strict_min_population``): set look-ups, no query.
+    Gathered once per world layer."""
     if world is None:
-        return ()
-    return capital_names(world), world.index.names_of_cities(place_weights().score.strict_min_population)
+        return frozenset()
+    names = _PROMINENT_NAMES.get(world)
+    if names is None:
+        names = capital_names(world) | world.index.names_of_cities(place_weights().score.strict_min_population)
+        _PROMINENT_NAMES[world] = names
+    return names
 
 
-def _may_be_a_place(text: str, resolver: Resolver, prominent: tuple[frozenset[str], ...]) -> bool:
-    """A curated place's name, or one of the ``prominent`` names (``_prominent_names``); set look-ups,
-    no query."""
-    key = fold(text)
-    return key in resolver.index.by_fold or any(key in names for names in prominent)
+_PROMINENT_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _place_ids(text: str, resolver: Resolver) -> set[str]:
