@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from spacy.attrs import ENT_IOB, IDX, IS_LOWER, LENGTH, ORTH, POS
+from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH, POS
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
@@ -167,9 +167,3 @@ class DocumentFacts:
         """The ``chars`` characters of text before token ``start``."""
         first = self.starts[start]
         return self.text[max(0, first - chars): first]
-
-    @cached_property
-    def entity_tokens(self) -> list[int]:
-        """The tokens inside NER's entities (``ents``), in order, from one ``doc.to_array`` (their IOB tags)."""
-        iob = self.doc.to_array(ENT_IOB)
-        return np.flatnonzero((iob == 1) | (iob == 3)).tolist()  # 1: inside an entity, 3: its first token

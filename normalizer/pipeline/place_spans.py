@@ -129,11 +129,10 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes. Also
     the names NER did not tag that are no such place (capitalized runs outside every mention)."""
     doc, codes = facts.doc, facts.flags
-    taken = set(facts.entity_tokens)  # dates, events: NER's entities but the names it misread
+    taken = {i for m in mentions for i in range(m.start, m.end)}
     for ent in facts.ents:
-        if ent.label_ in MISREAD_NAME_LABELS and misread_name(ent):
-            taken.difference_update(range(ent.start, ent.end))
-    taken.update(i for m in mentions for i in range(m.start, m.end))
+        if ent.label_ not in MISREAD_NAME_LABELS or not misread_name(ent):
+            taken.update(range(ent.start, ent.end))  # dates, events
     added = []
     for start, end in _party_homes(doc, resolver.world, text=facts.text):
         if not taken.intersection(range(start, end)):
