@@ -31,7 +31,7 @@ def datelines(facts: DocumentFacts, world: WorldPlaces) -> list[tuple[int, int]]
     caps = [code & CAPS for code in facts.flags]
     resume = 0  # a dateline's words are not looked at again as the start of another
     for i in compress(range(n), caps):
-        if i < resume or (i > 0 and not _opens(facts, i)):
+        if i < resume:
             continue
         j = i
         while j < n and (caps[j] or (j > i and caps[j - 1] and j + 1 < n and caps[j + 1] and word(j) == ".")):
@@ -40,8 +40,11 @@ def datelines(facts: DocumentFacts, world: WorldPlaces) -> list[tuple[int, int]]
         if end < n and word(end) == "." and word(end - 1).lower() in words("dateline_abbreviations"):
             end += 1  # "PIKE CO. -"
         written = facts.span_text(i, end)
-        if (sum(c.isalpha() for c in written) >= DATELINE_MIN_LETTERS and _dateline_tail(facts, end)
-                and named(world, written)):
+        if len(written) < DATELINE_MIN_LETTERS or sum(c.isalpha() for c in written) < DATELINE_MIN_LETTERS:
+            continue  # too short for a dateline, and so is every run that starts inside it ("I", "AP")
+        if i > 0 and not _opens(facts, i):
+            continue
+        if _dateline_tail(facts, end) and named(world, written):
             out.append((i, end))
         resume = max(j, i + 1)
     return out

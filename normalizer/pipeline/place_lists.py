@@ -85,19 +85,17 @@ def untagged_in_lists(facts: DocumentFacts, mentions: list[Mention], resolver: R
 def _next_to_coordinator(facts: DocumentFacts, start: int, end: int) -> bool:
     """Is the first word before doc[start:end] or after it, spaces aside, a coordinator ("," "and")? Only a
     word with the ``CUE_AFTER`` bit may be one (a space token is one that starts with a space)."""
-    text, starts, n = facts.text, facts.starts, len(facts.orths)
+    text, starts, ends, codes = facts.text, facts.starts, facts.ends, facts.flags
     before, after = start - 1, end
     while before >= 0 and text[starts[before]].isspace():
         before -= 1
-    while after < n and text[starts[after]].isspace():
+    if before >= 0 and codes[before] & word_flags.CUE_AFTER \
+            and text[starts[before] : ends[before]].lower() in word_flags.COORDINATORS:
+        return True
+    while after < len(codes) and text[starts[after]].isspace():
         after += 1
-    return _coordinator(facts, before) or _coordinator(facts, after)
-
-
-def _coordinator(facts: DocumentFacts, k: int) -> bool:
-    """Is token ``k`` a coordinator? Only a word with the ``CUE_AFTER`` bit may be one."""
-    return 0 <= k < len(facts.orths) and bool(facts.flags[k] & word_flags.CUE_AFTER) \
-        and facts.token_text(k).lower() in word_flags.COORDINATORS
+    return after < len(codes) and bool(codes[after] & word_flags.CUE_AFTER) \
+        and text[starts[after] : ends[after]].lower() in word_flags.COORDINATORS
 
 
 def _one_country(facts: DocumentFacts, one: Mention, other: Mention, resolver: Resolver) -> bool:

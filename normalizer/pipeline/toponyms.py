@@ -91,6 +91,8 @@ def spaced(facts: DocumentFacts, i: int) -> bool:
 
 def in_container(at: Around) -> bool:
     """"Millbrook, Ala.": a state or country follows the comma, and a place of the name lies in it."""
+    if not at.following.lstrip().startswith(","):
+        return False  # no comma after the name, so no container (``WorldPlaces.containers``)
     containers = at.world.containers(at.following)
     return bool(containers) and _lies_in(at.places, containers)
 
@@ -151,6 +153,8 @@ def _compound_preposition(at: Around) -> bool:
 def capital(at: Around) -> bool:
     """A country's or national capital's very name ("Tbilisi wants answers"; see ``_capital_cue``),
     or, for a span NER tagged PERSON, a major city's that is no common person's name."""
+    if at.key not in own_cue_names(at.world):
+        return False
     if at.key in capital_names(at.world) and any(_capital_cue(at.world, p, at.label) for p in at.places):
         return True
     return (at.label == "PERSON" and at.key in at.world.index.names_of_cities(MAJOR_CITY_MIN_PEOPLE)
@@ -232,6 +236,18 @@ def capital_names(world: WorldPlaces) -> frozenset[str]:
         capitals = (world.index.get(canonical_id) for canonical_id in world.capitals)
         names = world.index.names_of("country") | {fold(p.name) for p in capitals if p is not None}
         _CAPITAL_NAMES[world] = names
+    return names
+
+
+_OWN_CUE_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def own_cue_names(world: WorldPlaces) -> frozenset[str]:
+    """Folded names that may give the "capital" cue by themselves: ``capital_names`` and the major
+    cities' (``MAJOR_CITY_MIN_PEOPLE``). Found once per layer."""
+    names = _OWN_CUE_NAMES.get(world)
+    if names is None:
+        names = _OWN_CUE_NAMES[world] = capital_names(world) | world.index.names_of_cities(MAJOR_CITY_MIN_PEOPLE)
     return names
 
 
@@ -348,5 +364,5 @@ def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: 
     a name NER tagged as a place elsewhere ("vote") nor a country's, capital's or major city's name."""
     if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
-    return key in place_names or key in capital_names(world) or key in world.index.names_of_cities(
-        MAJOR_CITY_MIN_PEOPLE) or (" " not in key and key.endswith(_slavic_place_endings()))
+    return key in place_names or key in own_cue_names(world) or (
+        " " not in key and key.endswith(_slavic_place_endings()))
