@@ -191,10 +191,10 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.CAPITAL, capital),
     (Why.FORM, slavic_place_form),
 )
-# The word_flags bit a cue's word has: the word before the name (``CUE_BEFORE``) or the one after it
-# (``CUE_AFTER``: the comma or space before a container too). Without it the cue cannot hold.
+# The word_flags bit the word a cue reads has: the word before the name (``CUE_BEFORE``) or the one
+# after it (``CUE_AFTER``). Without it the cue cannot hold, and ``place_cue`` does not ask it.
 NEEDS: dict[Why, int] = {
-    Why.COMMA: CUE_AFTER, Why.PREP: CUE_BEFORE, Why.NOUN: CUE_AFTER, Why.PLURAL: CUE_AFTER,
+    Why.PREP: CUE_BEFORE, Why.NOUN: CUE_AFTER, Why.PLURAL: CUE_AFTER,
     Why.RESIDENCE: CUE_BEFORE, Why.TOWN_OF: CUE_BEFORE, Why.TO: CUE_BEFORE, Why.FROM: CUE_BEFORE,
     Why.VISIT: CUE_BEFORE,
 }
