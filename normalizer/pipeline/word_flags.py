@@ -34,6 +34,7 @@ CAPS = 8  # all capitals, maybe with periods or apostrophes ("U.S.", "O'HARE"): 
 HYPHENATED = 16  # a hyphen inside, a capital somewhere and no slash ("U.S.-led"): a compound's token
 SLASHED = 32  # a slash and a letter ("/Acme/."): a wire agency's token
 REGION_CUE = 64  # the last word of a region designator, or a region's head ("oblasts", "regions")
+NAME_START = 128  # a capitalized alphabetic word or a number: a free name may start there (``NameIndex.can_start``)
 
 
 @cache
@@ -78,10 +79,13 @@ def flags(lexeme) -> int:
         bits |= SLASHED
     if lexeme.lower_ in region_cue_words():
         bits |= REGION_CUE
+    if lexeme.like_num or (lexeme.is_alpha and text[:1].isupper()):
+        bits |= NAME_START
     return bits
 
 
 _WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}
+_WORDS: list[tuple[object, dict[int, tuple[str, str, int]]]] = [(None, {})]  # word_entries', for one vocabulary
 
 
 def word_codes(doc: Doc, test: Callable, *, orths: list[int] | None = None) -> list[int]:
@@ -102,3 +106,23 @@ def word_codes(doc: Doc, test: Callable, *, orths: list[int] | None = None) -> l
                     known[orth] = int(test(doc.vocab[orth]))
                 codes[i] = known[orth]
     return codes
+
+
+def word_entries(doc: Doc, orths: list[int]) -> list[tuple[str, str, int]]:
+    """Each token's text, its text and a space, and its ``flags`` (its word ids: ``orths``), remembered per
+    word of the vocabulary like ``word_codes``, in one entry: a document costs one look-up per token, no
+    ``Token`` made."""
+    vocab, known = _WORDS[0]
+    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
+        known = {}
+        _WORDS[0] = (doc.vocab, known)
+    entries = list(map(known.get, orths))
+    if None in entries:  # words not met before
+        for i, entry in enumerate(entries):
+            if entry is None:
+                orth = orths[i]
+                if orth not in known:
+                    lexeme = doc.vocab[orth]
+                    known[orth] = (lexeme.orth_, lexeme.orth_ + " ", flags(lexeme))
+                entries[i] = known[orth]
+    return entries

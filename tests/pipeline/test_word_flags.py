@@ -11,6 +11,7 @@ from normalizer.pipeline.word_flags import (
     CUE_BEFORE,
     HYPHENATED,
     NAME,
+    NAME_START,
     REGION_CUE,
     SLASHED,
     flags,
@@ -21,8 +22,8 @@ NLP = spacy.blank("en")
 
 
 @pytest.mark.parametrize("word, expected", [
-    ("Ashby", NAME | CUE_AFTER),  # a capitalized word: a name's word, and after a name it may be another's
-    ("The", CUE_AFTER),  # a stop word is no name word
+    ("Ashby", NAME | CUE_AFTER | NAME_START),  # a capitalized word: a name's word, and after a name it may be another's
+    ("The", CUE_AFTER | NAME_START),  # a stop word is no name word, but a free name may start with it
     ("near", CUE_BEFORE),
     ("of", CUE_BEFORE),
     ("council", CUE_AFTER),  # a local noun: "the Ashby council"
@@ -30,7 +31,8 @@ NLP = spacy.blank("en")
     ("county", 0),
     ("and", CUE_AFTER),
     (",", CUE_AFTER),
-    ("DUNMORE", NAME | CUE_AFTER | CAPS),
+    ("DUNMORE", NAME | CUE_AFTER | CAPS | NAME_START),
+    ("2024", NAME_START),  # a number may start a name too
     ("U.S.", CUE_AFTER),  # periods inside: neither a name word nor a dateline's
     ("O'HARE", CUE_AFTER | CAPS),
     ("U.S.-led", CUE_AFTER | HYPHENATED),
