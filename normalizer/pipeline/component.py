@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -142,24 +143,27 @@ class EntityNormalizer:
         if split_names(facts, self.resolver):  # names glued to punctuation: "/Acme/.", "U.S.-led"
             facts = DocumentFacts(doc)  # other tokens: other facts
         mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
-        self.set_annotations(doc, mentions, ents=facts.ents)
+        self.set_annotations(doc, mentions, ents=facts.ents, facts=facts)
         if self.conventions == "geoparse":
             from .geoparse import geoparse_spans  # opt-in: loaded only by pipelines that use it
 
             doc.spans[SPAN_GROUP] = geoparse_spans(doc, self.resolver, entries=self.gazetteer.entries)
         return doc
 
-    def set_annotations(self, doc: Doc, mentions: list[Mention], *, ents: tuple[Span, ...] | None = None) -> None:
+    def set_annotations(self, doc: Doc, mentions: list[Mention], *, ents: tuple[Span, ...] | None = None,
+                        facts: DocumentFacts | None = None) -> None:
         """Write the mentions to ``doc.ents`` (keeping NER's other entities they do not overlap) and
-        their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand."""
-        spans = []
+        their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand;
+        ``facts``: the document's facts, if at hand (the mentions' character offsets)."""
+        facts = DocumentFacts(doc) if facts is None else facts
+        spans: list[tuple[int, Span | tuple[str, int, int, int]]] = []  # (first token, entity) per mention
+        add = doc.vocab.strings.add
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
         direct = _direct_extension_keys()
         for number, mention in enumerate(mentions):
             found = mention.resolution
             nil_id, nil_name = provisional.get(number, ("", None))
-            span = Span(doc, mention.start, mention.end, label=mention.label,
-                        kb_id=found.entry.canonical_id if found else nil_id)
+            kb_id = found.entry.canonical_id if found else nil_id
             values: dict[str, Any] = {"canonical_name": nil_name} if nil_name else {}
             values["ner_label"] = mention.ner_label
             values["why"] = [str(rule) for rule in mention.why] or None
@@ -173,20 +177,23 @@ class EntityNormalizer:
                 values["entity_type"] = entry.type
                 values["lat"], values["lon"] = entry.lat, entry.lon
                 values["alternatives"] = found.alternatives or None
-            if direct:  # one update of doc.user_data, as spaCy itself keys the values
-                start, end = span.start_char, span.end_char
+            if direct:  # one update of doc.user_data, as spaCy itself keys the values; no Span made
+                start, end = facts.starts[mention.start], facts.ends[mention.end - 1]  # span.start_char, end_char
                 doc.user_data.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
+                spans.append((mention.start, (mention.label, add(kb_id), mention.start, mention.end)))
             else:
+                span = Span(doc, mention.start, mention.end, label=mention.label, kb_id=kb_id)
                 ext = span._  # one Underscore per span: each ``span._`` makes a new one
                 for name, value in values.items():
                     setattr(ext, name, value)
-            spans.append(span)
+                spans.append((mention.start, span))
         taken = {i for mention in mentions for i in range(mention.start, mention.end)}
         others = [
-            e for e in (doc.ents if ents is None else ents)
+            (e.start, e) for e in (facts.ents if ents is None else ents)
             if e.label_ not in self.labels and not taken.intersection(range(e.start, e.end))
         ]
-        doc.ents = sorted(spans + others, key=lambda s: s.start)
+        # spaCy makes each entity's Span anew from a Span or from (label, kb_id's hash, start, end), in this order
+        doc.ents = [entity for _, entity in sorted(spans + others, key=itemgetter(0))]
 
     # -- serialization: the gazetteer's YAML texts travel with the pipeline -----------------
     def _sources(self) -> list[dict[str, Any]]:
