@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
@@ -34,6 +35,7 @@ from .nil import provisional_ids
 from .resolve import Resolver
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+_OUTSIDE = 2  # the ENT_IOB of a token outside every entity ("O": Token.iob_strings())
 _UNDERSCORE = "._."  # the first part of spaCy's doc.user_data keys for Span._ values (_direct_extension_keys)
 
 
@@ -156,14 +158,14 @@ class EntityNormalizer:
         their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand;
         ``facts``: the document's facts, if at hand (the mentions' character offsets)."""
         facts = DocumentFacts(doc) if facts is None else facts
-        spans: list[tuple[int, Span | tuple[str, int, int, int]]] = []  # (first token, entity) per mention
-        add = doc.vocab.strings.add
+        spans = []
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
         direct = _direct_extension_keys()
         for number, mention in enumerate(mentions):
             found = mention.resolution
             nil_id, nil_name = provisional.get(number, ("", None))
-            kb_id = found.entry.canonical_id if found else nil_id
+            span = Span(doc, mention.start, mention.end, label=mention.label,
+                        kb_id=found.entry.canonical_id if found else nil_id)
             values: dict[str, Any] = {"canonical_name": nil_name} if nil_name else {}
             values["ner_label"] = mention.ner_label
             values["why"] = [str(rule) for rule in mention.why] or None
@@ -177,23 +179,20 @@ class EntityNormalizer:
                 values["entity_type"] = entry.type
                 values["lat"], values["lon"] = entry.lat, entry.lon
                 values["alternatives"] = found.alternatives or None
-            if direct:  # one update of doc.user_data, as spaCy itself keys the values; no Span made
+            if direct:  # one update of doc.user_data, as spaCy itself keys the values
                 start, end = facts.starts[mention.start], facts.ends[mention.end - 1]  # span.start_char, end_char
                 doc.user_data.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
-                spans.append((mention.start, (mention.label, add(kb_id), mention.start, mention.end)))
             else:
-                span = Span(doc, mention.start, mention.end, label=mention.label, kb_id=kb_id)
                 ext = span._  # one Underscore per span: each ``span._`` makes a new one
                 for name, value in values.items():
                     setattr(ext, name, value)
-                spans.append((mention.start, span))
+            spans.append(span)
         taken = {i for mention in mentions for i in range(mention.start, mention.end)}
         others = [
-            (e.start, e) for e in (facts.ents if ents is None else ents)
+            e for e in (facts.ents if ents is None else ents)
             if e.label_ not in self.labels and not taken.intersection(range(e.start, e.end))
         ]
-        # spaCy makes each entity's Span anew from a Span or from (label, kb_id's hash, start, end), in this order
-        doc.ents = [entity for _, entity in sorted(spans + others, key=itemgetter(0))]
+        _set_entities(doc, sorted(spans + others, key=lambda s: s.start))
 
     # -- serialization: the gazetteer's YAML texts travel with the pipeline -----------------
     def _sources(self) -> list[dict[str, Any]]:
@@ -219,6 +218,17 @@ class EntityNormalizer:
         from_disk(ensure_path(path), deserializers, exclude)
         return self
 
+
+
+def _set_entities(doc: Doc, entities: list[Span]) -> None:
+    """``doc.ents = entities`` as spaCy sets them, without its Python step per token: first every token is
+    outside an entity (one ``from_array``: what ``doc.ents =`` makes of the tokens no entity covers; their
+    kb and entity ids stay), then the entities' own tokens are set (``set_ents``, which also checks that
+    no two overlap, leaving the other tokens as they are)."""
+    outside = np.zeros((len(doc), 2), dtype=np.uint64)
+    outside[:, 0] = _OUTSIDE
+    doc.from_array([ENT_IOB, ENT_TYPE], outside)
+    doc.set_ents(entities, default="unmodified")
 
 
 @cache
