@@ -5,17 +5,18 @@ mentions and returns a new list; none of them walks the document again for the s
 text as one string, NER's entities, the word ids of the tokens, the menu lines, the names NER
 tagged as places, the words of people's names, the words the document writes in lower case, the
 countries of its nationality words). Token-level facts, the text too, come from one ``doc.to_array``
-pass (``_tokens``; a costlier column when asked for), not from ``Token`` objects.
+pass (``_tokens``) and the words' entries (``word_flags.word_entries``), not from ``Token`` objects.
 """
 from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property, reduce
+from itertools import compress
 from operator import getitem, itemgetter, or_
 
 import numpy as np
-from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH, POS, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, POS, SPACY
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
@@ -25,7 +26,7 @@ from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 from ..world.demonyms import countries_of
 from .rules import hard_wrapped, menu_lines
-from .word_flags import NAME, word_entries
+from .word_flags import LOWER, NAME, word_entries
 
 _TOKEN_ATTRS = (ORTH, IDX, LENGTH, SPACY, POS)  # the columns of DocumentFacts._tokens, in this order
 
@@ -59,7 +60,7 @@ class DocumentFacts:
 
     @cached_property
     def _tokens(self) -> np.ndarray:
-        """One row per token: its ``_TOKEN_ATTRS`` (``IS_LOWER``, costlier and seldom asked for, is read then)."""
+        """One row per token: its ``_TOKEN_ATTRS``."""
         return self.doc.to_array(list(_TOKEN_ATTRS))
 
     @cached_property
@@ -159,8 +160,7 @@ class DocumentFacts:
     @cached_property
     def lowered(self) -> LowerWords:
         """The words the document writes in lower case somewhere (only ``in`` is asked of it)."""
-        lower = self.doc.to_array(IS_LOWER) != 0
-        return LowerWords(self.doc, set(self._tokens[lower, 0].tolist()))
+        return LowerWords(self.doc, set(compress(self.orths, map(LOWER.__and__, self.flags))))
 
     @cached_property
     def nationalities(self) -> list[str]:

@@ -35,6 +35,7 @@ HYPHENATED = 16  # a hyphen inside, a capital somewhere and no slash ("U.S.-led"
 SLASHED = 32  # a slash and a letter ("/Acme/."): a wire agency's token
 REGION_CUE = 64  # the last word of a region designator, or a region's head ("oblasts", "regions")
 NAME_START = 128  # a capitalized alphabetic word or a number: a free name may start there (``NameIndex.can_start``)
+LOWER = 256  # written in lower case (``Lexeme.is_lower``): ``DocumentFacts.lowered``
 
 
 @cache
@@ -81,7 +82,7 @@ def flags(lexeme) -> int:
         bits |= REGION_CUE
     if lexeme.like_num or (lexeme.is_alpha and text[:1].isupper()):
         bits |= NAME_START
-    return bits
+    return bits | LOWER if lexeme.is_lower else bits
 
 
 _WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}

@@ -10,6 +10,7 @@ from normalizer.pipeline.word_flags import (
     CUE_AFTER,
     CUE_BEFORE,
     HYPHENATED,
+    LOWER,
     NAME,
     NAME_START,
     REGION_CUE,
@@ -24,12 +25,12 @@ NLP = spacy.blank("en")
 @pytest.mark.parametrize("word, expected", [
     ("Ashby", NAME | CUE_AFTER | NAME_START),  # a capitalized word: a name's word, and after a name it may be another's
     ("The", CUE_AFTER | NAME_START),  # a stop word is no name word, but a free name may start with it
-    ("near", CUE_BEFORE),
-    ("of", CUE_BEFORE),
-    ("council", CUE_AFTER),  # a local noun: "the Ashby council"
-    ("counties", CUE_AFTER),  # a plural place noun: "Ashby and Fenwick counties"
-    ("county", 0),
-    ("and", CUE_AFTER),
+    ("near", CUE_BEFORE | LOWER),
+    ("of", CUE_BEFORE | LOWER),
+    ("council", CUE_AFTER | LOWER),  # a local noun: "the Ashby council"
+    ("counties", CUE_AFTER | LOWER),  # a plural place noun: "Ashby and Fenwick counties"
+    ("county", LOWER),
+    ("and", CUE_AFTER | LOWER),
     (",", CUE_AFTER),
     ("DUNMORE", NAME | CUE_AFTER | CAPS | NAME_START),
     ("2024", NAME_START),  # a number may start a name too
@@ -37,12 +38,12 @@ NLP = spacy.blank("en")
     ("O'HARE", CUE_AFTER | CAPS),
     ("U.S.-led", CUE_AFTER | HYPHENATED),
     ("pro-Lisbon", HYPHENATED),
-    ("well-known", 0),  # no capital
+    ("well-known", LOWER),  # no capital
     ("A-B", CUE_AFTER),  # too short to be a compound's token
     ("/Acme/.", SLASHED),
-    ("and/or", SLASHED),
-    ("oblasts", REGION_CUE),
-    ("walked", 0),
+    ("and/or", SLASHED | LOWER),
+    ("oblasts", REGION_CUE | LOWER),
+    ("walked", LOWER),
 ])
 def test_flags_of_a_word(word: str, expected: int) -> None:
     assert flags(NLP.vocab[word]) == expected
