@@ -26,7 +26,7 @@ from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 from ..world.demonyms import countries_of
 from .rules import hard_wrapped, menu_lines
-from .word_flags import LOWER, NAME, word_entries
+from .word_flags import ALPHA, LOWER, NAME, word_entries
 
 _TOKEN_ATTRS = (ORTH, IDX, LENGTH, SPACY, POS)  # the columns of DocumentFacts._tokens, in this order
 
@@ -133,7 +133,7 @@ class DocumentFacts:
         for ent in self.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
-            words = [t.text for t in ent if t.is_alpha]
+            words = self._alpha_words(ent)
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + (i > 0)):
                     if j - i < len(words):
@@ -148,7 +148,7 @@ class DocumentFacts:
         a title ("Sgt."), nor a word the document also writes in lower case ("Marsh", "Brook")."""
         found: dict[str, set[str]] = {}
         for ent in self.ents:
-            words = [t.text for t in ent if t.is_alpha] if ent.label_ == "PERSON" and len(ent) >= 2 else []
+            words = self._alpha_words(ent) if ent.label_ == "PERSON" and len(ent) >= 2 else []
             if len(words) < 2 or any(w.islower() for w in words[1:-1]):
                 continue
             surname = family_name(words)
@@ -156,6 +156,11 @@ class DocumentFacts:
                 continue
             found.setdefault(fold(surname), set()).update(fold(w) for w in given_names(words))
         return {surname: frozenset(given) for surname, given in found.items()}
+
+    def _alpha_words(self, span: Span) -> list[str]:
+        """``[t.text for t in span if t.is_alpha]``, from the words' entries (no Token made)."""
+        words, flags = self._words, self.flags
+        return [words[i][0] for i in range(span.start, span.end) if flags[i] & ALPHA]
 
     @cached_property
     def lowered(self) -> LowerWords:

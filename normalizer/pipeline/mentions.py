@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import accumulate
 
 from spacy.tokens import Doc
@@ -64,7 +63,7 @@ from .titled_people import titled_people
 from .twin_names import split_twin_names
 
 POSSESSIVES = ("'s", "’s")
-EDGE_WORDS = 200_000  # words whose _edge_code is remembered (an lru_cache)
+EDGE_WORDS = 200_000  # words whose _edge_code is remembered (_EdgeCodes)
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Brackwell Council")
 PART_OF_PLACE_LABELS = frozenset({"GPE", "LOC"})  # spans that may begin with a part of the place: "east of Ashby"
@@ -146,25 +145,33 @@ def _edge_code(word) -> int:
     return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may split
 
 
-@lru_cache(maxsize=EDGE_WORDS)
-def _edge_code_of(vocab: Vocab, orth: int) -> int:
-    """``_edge_code`` of a word of a vocabulary, by its id."""
-    return _edge_code(vocab[orth])
+_EDGES: list[tuple[object, dict[int, int]]] = [(None, {})]  # _edge_code per word id, for one vocabulary at a time
 
 
 class _EdgeCodes(Sequence[int]):
-    """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read."""
+    """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read and
+    remembered per word of the vocabulary (up to ``EDGE_WORDS`` words, then afresh)."""
 
     def __init__(self, vocab: Vocab, orths: list[int]) -> None:
-        self._vocab, self._orths = vocab, orths
+        known_vocab, known = _EDGES[0]
+        if known_vocab is not vocab or len(known) > EDGE_WORDS:
+            known = {}
+            _EDGES[0] = (vocab, known)
+        self._vocab, self._orths, self._known = vocab, orths, known
 
     def __len__(self) -> int:
         return len(self._orths)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_edge_code_of(self._vocab, orth) for orth in self._orths[i]]
-        return _edge_code_of(self._vocab, self._orths[i])
+            return [self._code(orth) for orth in self._orths[i]]
+        return self._code(self._orths[i])
+
+    def _code(self, orth: int) -> int:
+        code = self._known.get(orth)
+        if code is None:
+            code = self._known[orth] = _edge_code(self._vocab[orth])
+        return code
 
 
 def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, *,
@@ -348,6 +355,6 @@ def _keep(facts: DocumentFacts, mention: Mention) -> bool:
         return True
     if mention.ner_label is None:
         return False
-    if not any(c.isupper() for c in facts.span_text(mention.start, mention.end)):
+    if not looks_like_proper_name(facts.span_text(mention.start, mention.end)):
         return False  # a description in lower case
     return mention.end - mention.start > 1 or not no_entity(facts.doc[mention.start : mention.end], mention.ner_label)

@@ -36,6 +36,7 @@ SLASHED = 32  # a slash and a letter ("/Acme/."): a wire agency's token
 REGION_CUE = 64  # the last word of a region designator, or a region's head ("oblasts", "regions")
 NAME_START = 128  # a capitalized alphabetic word or a number: a free name may start there (``NameIndex.can_start``)
 LOWER = 256  # written in lower case (``Lexeme.is_lower``): ``DocumentFacts.lowered``
+ALPHA = 512  # letters only (``Lexeme.is_alpha``): the words of a person's name (``DocumentFacts.person_parts``)
 
 
 @cache
@@ -82,6 +83,8 @@ def flags(lexeme) -> int:
         bits |= REGION_CUE
     if lexeme.like_num or (lexeme.is_alpha and text[:1].isupper()):
         bits |= NAME_START
+    if lexeme.is_alpha:
+        bits |= ALPHA
     return bits | LOWER if lexeme.is_lower else bits
 
 

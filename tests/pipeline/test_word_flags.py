@@ -6,6 +6,7 @@ import spacy
 
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.word_flags import (
+    ALPHA,
     CAPS,
     CUE_AFTER,
     CUE_BEFORE,
@@ -23,16 +24,16 @@ NLP = spacy.blank("en")
 
 
 @pytest.mark.parametrize("word, expected", [
-    ("Ashby", NAME | CUE_AFTER | NAME_START),  # a capitalized word: a name's word, and after a name it may be another's
-    ("The", CUE_AFTER | NAME_START),  # a stop word is no name word, but a free name may start with it
-    ("near", CUE_BEFORE | LOWER),
-    ("of", CUE_BEFORE | LOWER),
-    ("council", CUE_AFTER | LOWER),  # a local noun: "the Ashby council"
-    ("counties", CUE_AFTER | LOWER),  # a plural place noun: "Ashby and Fenwick counties"
-    ("county", LOWER),
-    ("and", CUE_AFTER | LOWER),
+    ("Ashby", NAME | CUE_AFTER | NAME_START | ALPHA),  # a capitalized word: a name's word; after a name maybe another's
+    ("The", CUE_AFTER | NAME_START | ALPHA),  # a stop word is no name word, but a free name may start with it
+    ("near", CUE_BEFORE | LOWER | ALPHA),
+    ("of", CUE_BEFORE | LOWER | ALPHA),
+    ("council", CUE_AFTER | LOWER | ALPHA),  # a local noun: "the Ashby council"
+    ("counties", CUE_AFTER | LOWER | ALPHA),  # a plural place noun: "Ashby and Fenwick counties"
+    ("county", LOWER | ALPHA),
+    ("and", CUE_AFTER | LOWER | ALPHA),
     (",", CUE_AFTER),
-    ("DUNMORE", NAME | CUE_AFTER | CAPS | NAME_START),
+    ("DUNMORE", NAME | CUE_AFTER | CAPS | NAME_START | ALPHA),
     ("2024", NAME_START),  # a number may start a name too
     ("U.S.", CUE_AFTER),  # periods inside: neither a name word nor a dateline's
     ("O'HARE", CUE_AFTER | CAPS),
@@ -42,8 +43,8 @@ NLP = spacy.blank("en")
     ("A-B", CUE_AFTER),  # too short to be a compound's token
     ("/Acme/.", SLASHED),
     ("and/or", SLASHED | LOWER),
-    ("oblasts", REGION_CUE | LOWER),
-    ("walked", LOWER),
+    ("oblasts", REGION_CUE | LOWER | ALPHA),
+    ("walked", LOWER | ALPHA),
 ])
 def test_flags_of_a_word(word: str, expected: int) -> None:
     assert flags(NLP.vocab[word]) == expected
