@@ -5,8 +5,9 @@ an all-caps dateline word, a hyphenated compound, a word glued to a slash, a wor
 place cue or a region reading) and then look only there. The bits below name those word tests; ``flags``
 computes all of them for one word (a spaCy ``Lexeme``), and ``word_codes`` gives a test's value for
 every token of a document, remembered per word of the vocabulary, so that a document costs one array
-of word ids and one look-up per token. :class:`normalizer.pipeline.facts.DocumentFacts` keeps the
-document's flags (``facts.flags``); a stage reads its bits from there.
+of word ids and one look-up per token; ``word_entries`` gives each token's text and flags in that one
+look-up. :class:`normalizer.pipeline.facts.DocumentFacts` keeps the document's flags (``facts.flags``,
+and ``facts.flagged``: the bits some token has); a stage reads its bits from there.
 """
 from __future__ import annotations
 
