@@ -120,7 +120,7 @@ def cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where the document's tokens must be split for its wire agencies to be spans
     ("/Acme/." is one token): at each end of the name and after the closing slash. The tokenizer splits
     parentheses off, so only a document with a word glued to a slash, or a bare dateline, is read."""
-    if not any(code & SLASHED for code in facts.flags) and _BARE_HINT.search(facts.text) is None:
+    if not facts.flagged & SLASHED and _BARE_HINT.search(facts.text) is None:
         return []
     out = []
     for start, end in agency_ranges(facts.text, resolver):

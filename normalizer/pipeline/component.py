@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
@@ -33,6 +35,7 @@ from .nil import provisional_ids
 from .resolve import Resolver
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+_OUTSIDE = 2  # the ENT_IOB of a token outside every entity ("O": Token.iob_strings())
 _UNDERSCORE = "._."  # the first part of spaCy's doc.user_data keys for Span._ values (_direct_extension_keys)
 
 
@@ -142,16 +145,19 @@ class EntityNormalizer:
         if split_names(facts, self.resolver):  # names glued to punctuation: "/Acme/.", "U.S.-led"
             facts = DocumentFacts(doc)  # other tokens: other facts
         mentions = find_mentions(doc, self.resolver, labels=self.labels, facts=facts)
-        self.set_annotations(doc, mentions, ents=facts.ents)
+        self.set_annotations(doc, mentions, ents=facts.ents, facts=facts)
         if self.conventions == "geoparse":
             from .geoparse import geoparse_spans  # opt-in: loaded only by pipelines that use it
 
             doc.spans[SPAN_GROUP] = geoparse_spans(doc, self.resolver, entries=self.gazetteer.entries)
         return doc
 
-    def set_annotations(self, doc: Doc, mentions: list[Mention], *, ents: tuple[Span, ...] | None = None) -> None:
+    def set_annotations(self, doc: Doc, mentions: list[Mention], *, ents: tuple[Span, ...] | None = None,
+                        facts: DocumentFacts | None = None) -> None:
         """Write the mentions to ``doc.ents`` (keeping NER's other entities they do not overlap) and
-        their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand."""
+        their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand;
+        ``facts``: the document's facts, if at hand (the mentions' character offsets)."""
+        facts = DocumentFacts(doc) if facts is None else facts
         spans = []
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
         direct = _direct_extension_keys()
@@ -174,7 +180,7 @@ class EntityNormalizer:
                 values["lat"], values["lon"] = entry.lat, entry.lon
                 values["alternatives"] = found.alternatives or None
             if direct:  # one update of doc.user_data, as spaCy itself keys the values
-                start, end = span.start_char, span.end_char
+                start, end = facts.starts[mention.start], facts.ends[mention.end - 1]  # span.start_char, end_char
                 doc.user_data.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
             else:
                 ext = span._  # one Underscore per span: each ``span._`` makes a new one
@@ -183,10 +189,10 @@ class EntityNormalizer:
             spans.append(span)
         taken = {i for mention in mentions for i in range(mention.start, mention.end)}
         others = [
-            e for e in (doc.ents if ents is None else ents)
+            e for e in (facts.ents if ents is None else ents)
             if e.label_ not in self.labels and not taken.intersection(range(e.start, e.end))
         ]
-        doc.ents = sorted(spans + others, key=lambda s: s.start)
+        _set_entities(doc, sorted(spans + others, key=lambda s: s.start))
 
     # -- serialization: the gazetteer's YAML texts travel with the pipeline -----------------
     def _sources(self) -> list[dict[str, Any]]:
@@ -212,6 +218,17 @@ class EntityNormalizer:
         from_disk(ensure_path(path), deserializers, exclude)
         return self
 
+
+
+def _set_entities(doc: Doc, entities: list[Span]) -> None:
+    """``doc.ents = entities`` as spaCy sets them, without its Python step per token: first every token is
+    outside an entity (one ``from_array``: what ``doc.ents =`` makes of the tokens no entity covers; their
+    kb and entity ids stay), then the entities' own tokens are set (``set_ents``, which also checks that
+    no two overlap, leaving the other tokens as they are)."""
+    outside = np.zeros((len(doc), 2), dtype=np.uint64)
+    outside[:, 0] = _OUTSIDE
+    doc.from_array([ENT_IOB, ENT_TYPE], outside)
+    doc.set_ents(entities, default="unmodified")
 
 
 @cache

@@ -115,6 +115,8 @@ class Names:
 def glued_cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where tokens the tokenizer left whole ("U.S.-led", "U.K.-Acme") must be split
     for the names in them: around each hyphen of a token that is a compound with a known name."""
+    if not facts.flagged & HYPHENATED:  # most documents: no such token
+        return []
     doc = facts.doc
     cuts: list[int] = []
     names = Names(resolver)
@@ -167,7 +169,7 @@ def compounds(facts: DocumentFacts) -> list[list[int]]:
     orths, starts, ends, text = facts.orths, facts.starts, facts.ends, facts.text
     hyphen = facts.doc.vocab.strings[HYPHEN]
     out: list[list[int]] = []
-    for i in [i for i, orth in enumerate(orths) if orth == hyphen]:
+    for i in _indexes(orths, hyphen):
         if not (0 < i < len(orths) - 1 and ends[i - 1] == starts[i] and ends[i] == starts[i + 1]):
             continue
         if not (_wordy(text[starts[i - 1]:ends[i - 1]]) and _wordy(text[starts[i + 1]:ends[i + 1]])):
@@ -310,6 +312,17 @@ def _opens(facts: DocumentFacts, i: int) -> bool:
     before = facts.text[facts.ends[i - 1]:facts.starts[i]]
     previous = facts.span_text(i - 1, i)
     return "\n" in before or "\n" in previous or previous in _OPENERS
+
+
+def _indexes(items: list[int], item: int) -> list[int]:
+    """Where ``item`` is in ``items``, in order (searched by ``list.index``: no Python step per token)."""
+    out, at = [], -1
+    while True:
+        try:
+            at = items.index(item, at + 1)
+        except ValueError:
+            return out
+        out.append(at)
 
 
 def _wordy(written: str) -> bool:

@@ -4,17 +4,19 @@ Every stage of :func:`normalizer.pipeline.mentions.find_mentions` takes these fa
 mentions and returns a new list; none of them walks the document again for the same thing (the
 text as one string, NER's entities, the word ids of the tokens, the menu lines, the names NER
 tagged as places, the words of people's names, the words the document writes in lower case, the
-countries of its nationality words). Token-level facts come from one ``doc.to_array`` pass
-(``_tokens``), not from ``Token`` objects.
+countries of its nationality words). Token-level facts, the text too, come from one ``doc.to_array``
+pass (``_tokens``) and the words' entries (``word_flags.word_entries``), not from ``Token`` objects.
 """
 from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import compress
+from operator import getitem, itemgetter, or_
 
 import numpy as np
-from spacy.attrs import IDX, IS_LOWER, LENGTH, ORTH, POS
+from spacy.attrs import IDX, LENGTH, ORTH, POS, SPACY
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
@@ -24,9 +26,9 @@ from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 from ..world.demonyms import countries_of
 from .rules import hard_wrapped, menu_lines
-from .word_flags import NAME, flags, word_codes
+from .word_flags import ALPHA, LOWER, NAME, word_entries
 
-_TOKEN_ATTRS = (ORTH, IS_LOWER, IDX, LENGTH, POS)  # the columns of DocumentFacts._tokens, in this order
+_TOKEN_ATTRS = (ORTH, IDX, LENGTH, SPACY, POS)  # the columns of DocumentFacts._tokens, in this order
 
 
 class LowerWords(Container[str]):
@@ -47,7 +49,9 @@ class DocumentFacts:
 
     @cached_property
     def text(self) -> str:
-        return self.doc.text  # spaCy joins the tokens on every access: once here
+        """``doc.text``: each token's word, with its space if it has one (``_words``, by ``SPACY``), joined
+        (spaCy makes a ``Token`` per token for it, on every access)."""
+        return "".join(map(getitem, self._words, self._tokens[:, 3].tolist()))
 
     @cached_property
     def ents(self) -> tuple[Span, ...]:
@@ -67,13 +71,13 @@ class DocumentFacts:
     @cached_property
     def starts(self) -> list[int]:
         """Where each token starts in ``text`` (``token.idx``)."""
-        return self._tokens[:, 2].tolist()
+        return self._tokens[:, 1].tolist()
 
     @cached_property
     def ends(self) -> list[int]:
         """Where each token ends in ``text`` (``token.idx + len(token)``)."""
         tokens = self._tokens
-        return (tokens[:, 2] + tokens[:, 3]).tolist()
+        return (tokens[:, 1] + tokens[:, 2]).tolist()
 
     @cached_property
     def name_words(self) -> list[int]:
@@ -83,9 +87,21 @@ class DocumentFacts:
         return [i for i, code in enumerate(self.flags) if code & NAME and pos[i] in (0, PROPN)]
 
     @cached_property
+    def _words(self) -> list[tuple[str, str, int]]:
+        """Each token's text, text and space, and ``word_flags`` bits (``word_flags.word_entries``: one
+        look-up per token)."""
+        return word_entries(self.doc, self.orths)
+
+    @cached_property
     def flags(self) -> list[int]:
         """The ``word_flags`` bits of every token (what each word may be to the stages' rules)."""
-        return word_codes(self.doc, flags, orths=self.orths)
+        return list(map(itemgetter(2), self._words))
+
+    @cached_property
+    def flagged(self) -> int:
+        """The ``word_flags`` bits some token of the document has: a stage whose bit is not here skips
+        the document at once."""
+        return reduce(or_, set(self.flags), 0)
 
     def token_text(self, i: int) -> str:
         """``doc[i].text``, from the text (no Token made)."""
@@ -117,7 +133,7 @@ class DocumentFacts:
         for ent in self.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
-            words = [t.text for t in ent if t.is_alpha]
+            words = self._alpha_words(ent)
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + (i > 0)):
                     if j - i < len(words):
@@ -132,7 +148,7 @@ class DocumentFacts:
         a title ("Sgt."), nor a word the document also writes in lower case ("Marsh", "Brook")."""
         found: dict[str, set[str]] = {}
         for ent in self.ents:
-            words = [t.text for t in ent if t.is_alpha] if ent.label_ == "PERSON" and len(ent) >= 2 else []
+            words = self._alpha_words(ent) if ent.label_ == "PERSON" and len(ent) >= 2 else []
             if len(words) < 2 or any(w.islower() for w in words[1:-1]):
                 continue
             surname = family_name(words)
@@ -141,11 +157,15 @@ class DocumentFacts:
             found.setdefault(fold(surname), set()).update(fold(w) for w in given_names(words))
         return {surname: frozenset(given) for surname, given in found.items()}
 
+    def _alpha_words(self, span: Span) -> list[str]:
+        """``[t.text for t in span if t.is_alpha]``, from the words' entries (no Token made)."""
+        words, flags = self._words, self.flags
+        return [words[i][0] for i in range(span.start, span.end) if flags[i] & ALPHA]
+
     @cached_property
     def lowered(self) -> LowerWords:
         """The words the document writes in lower case somewhere (only ``in`` is asked of it)."""
-        tokens = self._tokens
-        return LowerWords(self.doc, set(tokens[tokens[:, 1] != 0, 0].tolist()))
+        return LowerWords(self.doc, set(compress(self.orths, map(LOWER.__and__, self.flags))))
 
     @cached_property
     def nationalities(self) -> list[str]:

@@ -26,33 +26,30 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate
 
-from spacy.attrs import ORTH
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
-from ..text.keys import case_compatible, fold, translit_key
+from ..text.keys import fold
 from . import acronyms, agencies, bylines, compounds, events, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .name_lists import listed_names
+from .name_scan import scan_names
 from .region_readings import region_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     LEADING_WORDS,
     MAY_SPLIT,
-    SEPARATORS,
     _is_filler,
     after_place_part,
     after_titles,
     before_titles,
-    breaks_names,
     clean_pieces,
     coordinated_head,
     has_running_words,
@@ -66,7 +63,7 @@ from .titled_people import titled_people
 from .twin_names import split_twin_names
 
 POSSESSIVES = ("'s", "’s")
-EDGE_WORDS = 200_000  # words whose _edge_code is remembered (an lru_cache)
+EDGE_WORDS = 200_000  # words whose _edge_code is remembered (_EdgeCodes)
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Brackwell Council")
 PART_OF_PLACE_LABELS = frozenset({"GPE", "LOC"})  # spans that may begin with a part of the place: "east of Ashby"
@@ -103,7 +100,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         mentions = region_readings(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
-    kept = [m for m in mentions if _keep(doc, m) and m.label in labels]
+    kept = [m for m in mentions if _keep(facts, m) and m.label in labels]
     return [place_spans.take_abbreviation_period(facts, m) for m in kept]
 
 
@@ -148,25 +145,33 @@ def _edge_code(word) -> int:
     return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may split
 
 
-@lru_cache(maxsize=EDGE_WORDS)
-def _edge_code_of(vocab: Vocab, orth: int) -> int:
-    """``_edge_code`` of a word of a vocabulary, by its id."""
-    return _edge_code(vocab[orth])
+_EDGES: list[tuple[object, dict[int, int]]] = [(None, {})]  # _edge_code per word id, for one vocabulary at a time
 
 
 class _EdgeCodes(Sequence[int]):
-    """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read."""
+    """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read and
+    remembered per word of the vocabulary (up to ``EDGE_WORDS`` words, then afresh)."""
 
     def __init__(self, vocab: Vocab, orths: list[int]) -> None:
-        self._vocab, self._orths = vocab, orths
+        known_vocab, known = _EDGES[0]
+        if known_vocab is not vocab or len(known) > EDGE_WORDS:
+            known = {}
+            _EDGES[0] = (vocab, known)
+        self._vocab, self._orths, self._known = vocab, orths, known
 
     def __len__(self) -> int:
         return len(self._orths)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_edge_code_of(self._vocab, orth) for orth in self._orths[i]]
-        return _edge_code_of(self._vocab, self._orths[i])
+            return [self._code(orth) for orth in self._orths[i]]
+        return self._code(self._orths[i])
+
+    def _code(self, orth: int) -> int:
+        code = self._known.get(orth)
+        if code is None:
+            code = self._known[orth] = _edge_code(self._vocab[orth])
+        return code
 
 
 def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, *,
@@ -176,57 +181,6 @@ def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, 
     if edges[start] & _TRIM_START or edges[end - 1] & _TRIM_END or max(edges[start:end]) >= _SPLITS:
         return clean_pieces(doc[start:end], line_breaks=line_breaks)
     return [(start, end)] if any(c.isalpha() for c in written) else []
-
-
-def _glued_slash(facts: DocumentFacts, i: int) -> bool:
-    """Is token ``i`` a slash between two words with no space around it ("RFE/RL", "AC/DC")?"""
-    orths, starts, ends = facts.orths, facts.starts, facts.ends
-    return (0 < i < len(orths) - 1 and facts.doc.vocab.strings[orths[i]] == "/"
-            and ends[i - 1] == starts[i] and ends[i] == starts[i + 1])
-
-
-def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
-    """Curated, free-matchable names in the text outside menu lines: longest match at each start, no overlaps."""
-    doc, text, starts, ends, line_breaks = facts.doc, facts.text, facts.starts, facts.ends, not facts.wrapped
-    hits: list[Mention] = []
-    limit = index.max_words * 2 + 1
-    for i in name_starts(doc, index, orths=facts.orths):
-        if hits and i < hits[-1].end:
-            continue
-        best, first = None, starts[i]
-        for end in range(i + 1, min(len(doc), i + limit) + 1):
-            last = text[starts[end - 1] : ends[end - 1]]  # the word doc[end - 1], as written
-            if (last.isspace() and breaks_names(last, line_breaks=line_breaks)) or (
-                    last in SEPARATORS and not _glued_slash(facts, end - 1)):
-                break  # a name does not run across a line break, a comma or a slash (but "RFE/RL")
-            written = text[first : ends[end - 1]]
-            key, skeleton = fold(written), translit_key(written)
-            if key not in index.prefixes and skeleton not in index.prefixes:
-                break
-            if last.lower() in POSSESSIVES or not any(c.isalnum() for c in last):
-                continue
-            names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
-            if names and any(case_compatible(n.variant.name, written) for n in names):
-                best = end
-        if best is not None:
-            hits.append(Mention(i, best, None, from_gazetteer=True))
-    return [m for m in hits if not in_ranges(starts[m.start], ends[m.end - 1], facts.junk)]
-
-
-def name_starts(doc: Doc, index: NameIndex, *, orths: list[int] | None = None) -> list[int]:
-    """The tokens where ``scan_names`` can find a name, in order: exactly those its first step does not
-    reject (a word or a number, capitalized unless a number, whose own fold key or skeleton begins a
-    free name: ``NameIndex.can_start``). Remembered per word of the vocabulary (``NameIndex.start_words``),
-    so a document costs one array of word ids (``orths``, if at hand) and a look-up per token."""
-    orths = doc.to_array(ORTH).tolist() if orths is None else orths
-    return list(compress(range(len(orths)), map(index.start_words(doc.vocab), orths)))
-
-
-def _one_entry(names):
-    """Transliteration-key hits count in free text only when they point to a single entry."""
-    if names and len({n.entry.canonical_id for n in names}) == 1:
-        return names
-    return None
 
 
 def merge(facts: DocumentFacts, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:
@@ -394,7 +348,13 @@ def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution
     return None
 
 
-def _keep(doc: Doc, mention: Mention) -> bool:
+def _keep(facts: DocumentFacts, mention: Mention) -> bool:
+    """Is the mention kept: resolved, or an NER span that is an entity (``rules.no_entity``)? A span of
+    several words is when it has a capital (no_entity's other tests are of one word): no Span made."""
     if mention.resolution:
         return True
-    return mention.ner_label is not None and not no_entity(doc[mention.start : mention.end], mention.ner_label)
+    if mention.ner_label is None:
+        return False
+    if not looks_like_proper_name(facts.span_text(mention.start, mention.end)):
+        return False  # a description in lower case
+    return mention.end - mention.start > 1 or not no_entity(facts.doc[mention.start : mention.end], mention.ner_label)

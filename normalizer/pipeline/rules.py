@@ -190,8 +190,9 @@ def _head_titles() -> frozenset[str]:
 
 
 def looks_like_proper_name(text: str) -> bool:
-    """An all-lowercase string is no proper name (menu words, icons, common nouns)."""
-    return any(c.isupper() for c in text)
+    """An all-lowercase string is no proper name (menu words, icons, common nouns): has ``text`` a capital
+    (a character that ``isupper``)? In ASCII the capitals are exactly what ``lower()`` changes."""
+    return text != text.lower() if text.isascii() else any(c.isupper() for c in text)
 
 
 def is_demonym(span: Span) -> bool:
@@ -241,7 +242,7 @@ def no_entity(span: Span, ner_label: str) -> bool:
     """An unresolved NER span that is no entity by the conventions: a description in lower case (kept
     only for the gazetteer to resolve: "the harbour board"), a nationality word before a person's title
     ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""
-    if not any(c.isupper() for c in span.text):
+    if not looks_like_proper_name(span.text):
         return True
     if ner_label == "PERSON":
         return nationality_before_title(span)

@@ -35,6 +35,7 @@ MAX_NAME_WORDS = 4  # name words after a style and its titles ("Maria Anna Josep
 OFFICE_NAME_WORDS = (2, 3)  # name words after an office's portfolio: a given name and one or two more
 OFFICE_LABELS = frozenset({"ORG", "PERSON"})  # what NER calls a portfolio joined to a name
 _NUMERAL = re.compile(r"[IVXL]+")  # a regnal numeral ("Olaf V", "Ada II"), after a name word only
+_PRONOUN = re.compile(rf"(?:{'|'.join(STYLE_PRONOUNS)})\s")  # what every style holds; cheap: most texts have none
 
 
 @cache
@@ -70,6 +71,8 @@ def people_after_offices(facts: DocumentFacts, mentions: list[Mention]) -> list[
 def people_after_styles(facts: DocumentFacts, mentions: list[Mention]) -> list[Mention]:
     """The mentions, with the name after each style of address a PERSON mention (see the module)."""
     doc, starts, out = facts.doc, facts.starts, mentions
+    if _PRONOUN.search(facts.text) is None:
+        return out
     n = len(starts)
     for match in _style().finditer(facts.text):
         first = bisect_left(starts, match.start())  # the style's first token

@@ -5,8 +5,9 @@ an all-caps dateline word, a hyphenated compound, a word glued to a slash, a wor
 place cue or a region reading) and then look only there. The bits below name those word tests; ``flags``
 computes all of them for one word (a spaCy ``Lexeme``), and ``word_codes`` gives a test's value for
 every token of a document, remembered per word of the vocabulary, so that a document costs one array
-of word ids and one look-up per token. :class:`normalizer.pipeline.facts.DocumentFacts` keeps the
-document's flags (``facts.flags``); a stage reads its bits from there.
+of word ids and one look-up per token; ``word_entries`` gives each token's text and flags in that one
+look-up. :class:`normalizer.pipeline.facts.DocumentFacts` keeps the document's flags (``facts.flags``,
+and ``facts.flagged``: the bits some token has); a stage reads its bits from there.
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ CAPS = 8  # all capitals, maybe with periods or apostrophes ("U.S.", "O'HARE"): 
 HYPHENATED = 16  # a hyphen inside, a capital somewhere and no slash ("U.S.-led"): a compound's token
 SLASHED = 32  # a slash and a letter ("/Acme/."): a wire agency's token
 REGION_CUE = 64  # the last word of a region designator, or a region's head ("oblasts", "regions")
+NAME_START = 128  # a capitalized alphabetic word or a number: a free name may start there (``NameIndex.can_start``)
+LOWER = 256  # written in lower case (``Lexeme.is_lower``): ``DocumentFacts.lowered``
+ALPHA = 512  # letters only (``Lexeme.is_alpha``): the words of a person's name (``DocumentFacts.person_parts``)
 
 
 @cache
@@ -78,10 +82,15 @@ def flags(lexeme) -> int:
         bits |= SLASHED
     if lexeme.lower_ in region_cue_words():
         bits |= REGION_CUE
-    return bits
+    if lexeme.like_num or (lexeme.is_alpha and text[:1].isupper()):
+        bits |= NAME_START
+    if lexeme.is_alpha:
+        bits |= ALPHA
+    return bits | LOWER if lexeme.is_lower else bits
 
 
 _WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}
+_WORDS: list[tuple[object, dict[int, tuple[str, str, int]]]] = [(None, {})]  # word_entries', for one vocabulary
 
 
 def word_codes(doc: Doc, test: Callable, *, orths: list[int] | None = None) -> list[int]:
@@ -102,3 +111,23 @@ def word_codes(doc: Doc, test: Callable, *, orths: list[int] | None = None) -> l
                     known[orth] = int(test(doc.vocab[orth]))
                 codes[i] = known[orth]
     return codes
+
+
+def word_entries(doc: Doc, orths: list[int]) -> list[tuple[str, str, int]]:
+    """Each token's text, its text and a space, and its ``flags`` (its word ids: ``orths``), remembered per
+    word of the vocabulary like ``word_codes``, in one entry: a document costs one look-up per token, no
+    ``Token`` made."""
+    vocab, known = _WORDS[0]
+    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
+        known = {}
+        _WORDS[0] = (doc.vocab, known)
+    entries = list(map(known.get, orths))
+    if None in entries:  # words not met before
+        for i, entry in enumerate(entries):
+            if entry is None:
+                orth = orths[i]
+                if orth not in known:
+                    lexeme = doc.vocab[orth]
+                    known[orth] = (lexeme.orth_, lexeme.orth_ + " ", flags(lexeme))
+                entries[i] = known[orth]
+    return entries

@@ -1,6 +1,9 @@
 """The spaCy component: factory, kb_id_, extensions, serialization."""
 import spacy
-from spacy.tokens import DocBin, Span
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc, DocBin, Span
+from spacy.vocab import Vocab
 
 from normalizer.pipeline.extensions import SPAN_EXTENSIONS, register_extensions
 
@@ -164,3 +167,44 @@ def test_names_whose_context_did_not_change_resolve_as_when_resolved_again(sm_nl
     assert [doc_records(sm_nlp(text)) for text in texts] == skipping
     assert len(built) - taken > taken  # contexts were skipped the first time round
     assert all(any(r["id"] for r in records) for records in skipping)
+
+
+_ENT_ATTRS = ["ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+
+
+@st.composite
+def _entity_cases(draw):
+    """A document, maybe with entities already (ids and all, as NER or a caller left them), and entities to set."""
+    n = draw(st.integers(0, 12))
+    doc = Doc(Vocab(), words=[f"w{i}" for i in range(n)])
+
+    def spans(kb_ids: bool) -> list[Span]:
+        out, at = [], 0
+        while at < n and draw(st.booleans()):
+            start = draw(st.integers(at, n - 1))
+            end = draw(st.integers(start + 1, min(n, start + 3)))
+            kb = draw(st.sampled_from(["", "kb:1", "kb:2"])) if kb_ids else ""
+            key = draw(st.sampled_from(["", "id:1"])) if kb_ids else ""
+            label = draw(st.sampled_from(["GPE", "ORG", "DATE"]))
+            out.append(Span(doc, start, end, label=label, kb_id=kb, span_id=key))
+            at = end
+        return out
+
+    if draw(st.booleans()):
+        doc.ents = spans(True)  # else no entity annotation at all (a blank pipeline's documents)
+    return doc, spans(draw(st.booleans()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_entity_cases())
+def test_entities_are_set_as_doc_ents_sets_them(case):
+    from normalizer.pipeline.component import _set_entities
+
+    doc, entities = case
+    expected = doc.copy()
+    expected.ents = [Span(expected, e.start, e.end, label=e.label, kb_id=e.kb_id, span_id=e.id) for e in entities]
+    _set_entities(doc, entities)
+    assert (doc.to_array(_ENT_ATTRS) == expected.to_array(_ENT_ATTRS)).all()
+    assert doc.has_annotation("ENT_IOB") == expected.has_annotation("ENT_IOB")
+    assert [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.ents] == [
+        (e.start, e.end, e.label_, e.kb_id_, e.id_) for e in expected.ents]

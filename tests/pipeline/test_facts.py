@@ -38,6 +38,7 @@ def test_facts_read_from_arrays_are_the_tokens_own(doc, data):
     assert facts.ents == doc.ents
     assert facts.orths == [t.orth for t in doc]
     assert facts.starts == [t.idx for t in doc] and facts.ends == [t.idx + len(t) for t in doc]
+    assert all(facts._alpha_words(ent) == [t.text for t in ent if t.is_alpha] for ent in doc.ents)
     start = data.draw(st.integers(0, len(doc) - 1))
     end = data.draw(st.integers(start + 1, len(doc)))
     assert facts.span_text(start, end) == doc[start:end].text

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from normalizer.gazetteer.load import load_gazetteer
 from normalizer.pipeline import mentions as stages
+from normalizer.pipeline import name_scan
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.mention import Mention
 from normalizer.pipeline.records import doc_records
@@ -486,7 +487,7 @@ def scan_names_token_by_token(facts, index):
         for end in range(token.i + 1, min(len(doc), token.i + limit) + 1):
             last = doc[end - 1]
             if (last.is_space and ("\n\n" in last.text or "\n" in last.text and not facts.wrapped)) or (
-                    last.text in SEPARATORS and not stages._glued_slash(facts, end - 1)):  # but "RFE/RL"
+                    last.text in SEPARATORS and not name_scan._glued_slash(facts, end - 1)):  # but "RFE/RL"
                 break
             written = text[token.idx : last.idx + len(last)]
             key, skeleton = fold(written), translit_key(written)
@@ -494,7 +495,7 @@ def scan_names_token_by_token(facts, index):
                 break
             if last.lower_ in stages.POSSESSIVES or not any(c.isalnum() for c in last.text):
                 continue
-            names = index.free.get(key) or stages._one_entry(index.free_translit.get(skeleton))
+            names = index.free.get(key) or name_scan._one_entry(index.free_translit.get(skeleton))
             if names and any(case_compatible(n.variant.name, written) for n in names):
                 best = end
         if best is not None:
@@ -506,12 +507,12 @@ def scan_names_token_by_token(facts, index):
 @given(doc=_DOCS)
 def test_the_name_scan_finds_what_the_token_by_token_scan_found(doc):
     index = mini_index()
-    assert stages.scan_names(DocumentFacts(doc), index) == scan_names_token_by_token(DocumentFacts(doc), index)
+    assert name_scan.scan_names(DocumentFacts(doc), index) == scan_names_token_by_token(DocumentFacts(doc), index)
 
 
 def test_the_name_scan_examines_only_where_a_name_can_start():
     doc = make_doc(["The", "convoy", "left", "Kharkiv", "for", "Izjum", "and", "Paris", "."], [True] * 9)
-    assert stages.name_starts(doc, mini_index()) == [3, 5]
+    assert name_scan.name_starts(DocumentFacts(doc), mini_index()) == [3, 5]
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,5 +1,7 @@
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizer.pipeline.rules import (
     after_place_part,
@@ -8,6 +10,7 @@ from normalizer.pipeline.rules import (
     hard_wrapped,
     is_demonym,
     is_title_part,
+    looks_like_proper_name,
     menu_lines,
     nationality_before_title,
     no_entity,
@@ -202,3 +205,8 @@ def test_a_wrapped_texts_line_break_ends_no_name(nlp):
 def test_a_dash_splits_a_span(nlp, text, part, pieces):
     ent = span(nlp, text, part)
     assert [ent.doc[a:b].text for a, b in clean_pieces(ent)] == pieces
+
+
+@given(st.text() | st.text(alphabet="aZ 9.-ǅϒß"))
+def test_a_proper_name_has_a_capital(text):
+    assert looks_like_proper_name(text) is any(c.isupper() for c in text)

@@ -6,11 +6,14 @@ import spacy
 
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.word_flags import (
+    ALPHA,
     CAPS,
     CUE_AFTER,
     CUE_BEFORE,
     HYPHENATED,
+    LOWER,
     NAME,
+    NAME_START,
     REGION_CUE,
     SLASHED,
     flags,
@@ -21,26 +24,27 @@ NLP = spacy.blank("en")
 
 
 @pytest.mark.parametrize("word, expected", [
-    ("Ashby", NAME | CUE_AFTER),  # a capitalized word: a name's word, and after a name it may be another's
-    ("The", CUE_AFTER),  # a stop word is no name word
-    ("near", CUE_BEFORE),
-    ("of", CUE_BEFORE),
-    ("council", CUE_AFTER),  # a local noun: "the Ashby council"
-    ("counties", CUE_AFTER),  # a plural place noun: "Ashby and Fenwick counties"
-    ("county", 0),
-    ("and", CUE_AFTER),
+    ("Ashby", NAME | CUE_AFTER | NAME_START | ALPHA),  # a capitalized word: a name's word; after a name maybe another's
+    ("The", CUE_AFTER | NAME_START | ALPHA),  # a stop word is no name word, but a free name may start with it
+    ("near", CUE_BEFORE | LOWER | ALPHA),
+    ("of", CUE_BEFORE | LOWER | ALPHA),
+    ("council", CUE_AFTER | LOWER | ALPHA),  # a local noun: "the Ashby council"
+    ("counties", CUE_AFTER | LOWER | ALPHA),  # a plural place noun: "Ashby and Fenwick counties"
+    ("county", LOWER | ALPHA),
+    ("and", CUE_AFTER | LOWER | ALPHA),
     (",", CUE_AFTER),
-    ("DUNMORE", NAME | CUE_AFTER | CAPS),
+    ("DUNMORE", NAME | CUE_AFTER | CAPS | NAME_START | ALPHA),
+    ("2024", NAME_START),  # a number may start a name too
     ("U.S.", CUE_AFTER),  # periods inside: neither a name word nor a dateline's
     ("O'HARE", CUE_AFTER | CAPS),
     ("U.S.-led", CUE_AFTER | HYPHENATED),
     ("pro-Lisbon", HYPHENATED),
-    ("well-known", 0),  # no capital
+    ("well-known", LOWER),  # no capital
     ("A-B", CUE_AFTER),  # too short to be a compound's token
     ("/Acme/.", SLASHED),
-    ("and/or", SLASHED),
-    ("oblasts", REGION_CUE),
-    ("walked", 0),
+    ("and/or", SLASHED | LOWER),
+    ("oblasts", REGION_CUE | LOWER | ALPHA),
+    ("walked", LOWER | ALPHA),
 ])
 def test_flags_of_a_word(word: str, expected: int) -> None:
     assert flags(NLP.vocab[word]) == expected
