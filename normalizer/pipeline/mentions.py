@@ -371,12 +371,19 @@ def _names_inside_organizations(
     Council"): where the document's institutions are says where the story is. Context only; they
     are mentions of their own only under the geoparsing conventions (geoparse.py)."""
     finder = InnerNames(resolver)
-    doc = facts.doc
-    names = []
+    names: list[str] = []
+    seen: dict[tuple, list[str]] = {}  # per organization name met (its text and tokens): the names inside
+    starts, ends = facts.starts, facts.ends
     for mention, found in zip(mentions, resolutions):
         if found is None and mention.ner_label in INSTITUTION_LABELS:
-            span = doc[mention.start : mention.end]
-            names.extend(finder.names_inside(span, person_parts=facts.person_parts, lowered=facts.lowered))
+            start, end = mention.start, mention.end
+            first = starts[start]
+            written = (facts.span_text(start, end), *(starts[i] - first for i in range(start, end)),
+                       *(ends[i] - first for i in range(start, end)))
+            inside = seen.get(written)
+            if inside is None:
+                inside = seen[written] = finder.names_in(facts, start, end)
+            names.extend(inside)
     return names
 
 
