@@ -238,6 +238,11 @@ class PlaceClues:
             found = weighed[candidates] = self._weigh(candidates, exact)
         return found
 
+    def evidence(self, candidates: Candidates, *, exact: bool = False) -> list[float]:
+        """``weigh``'s four evidences of each candidate added up, in that order."""
+        return [country + region + nearness + support
+                for country, region, nearness, support in self.weigh(candidates, exact=exact)]
+
     def _weigh(self, candidates: Candidates, exact: bool) -> list[Clues]:
         w = place_weights().evidence
         countries, regions = self.countries, self.regions
