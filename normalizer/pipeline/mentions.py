@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress
 
@@ -279,14 +280,23 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     following = [facts.following(m.start, m.end, FOLLOWING_CHARS) for m in mentions]
     preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
     keys = [fold(w) for w in written]
+    readings = [resolver.reading(*around) for around in zip(written, following, preceding)]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
     generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ())) for key in keys}
 
     cues: list[str | None] = [None] * len(mentions)  # the cue country each mention was last resolved with
 
-    def resolve(i: int, context: Context | None) -> Resolution | None:
+    def resolve(i: int, context: Context | None, done: dict[tuple, Resolution | None]) -> Resolution | None:
+        """Mention ``i`` resolved with ``context``; once per pass (``done``) for mentions alike: written
+        the same way, with the same label, cue and reading of the text around (a name's mentions share
+        its context in a pass). Each mention gets a resolution object of its own (``_one_sense`` tells
+        them apart)."""
         mention = mentions[i]
-        return resolver.resolve(
+        asked = (written[i], mention.ner_label, cues[i], readings[i])
+        if asked in done:
+            found = done[asked]
+            return found if found is None else replace(found, alternatives=list(found.alternatives))
+        found = done[asked] = resolver.resolve(
             written[i],
             label=mention.ner_label,
             from_ner=mention.ner_label is not None,
@@ -295,10 +305,12 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             following=following[i],
             preceding=preceding[i],
         )
+        return found
 
+    first: dict[tuple, Resolution | None] = {}
     for i in range(len(mentions)):
         cues[i] = _cue_country(doc, mentions, resolutions, i) if generics[keys[i]] else None
-        resolutions[i] = resolve(i, None)
+        resolutions[i] = resolve(i, None, first)
     inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
     document = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=facts.nationalities)
     for i, found in enumerate(resolutions):
@@ -306,6 +318,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     taken: dict[str, tuple[Context, int]] = {}  # per name: the context it was last given, and its version
     for _ in range(CONTEXT_PASSES):
         same: dict[str, bool] = {}  # per name reached in this pass: is its context the one of the last pass?
+        done: dict[tuple, Resolution | None] = {}
         for i in range(len(mentions)):
             found, key = resolutions[i], keys[i]
             if not found or (not generics[key] and resolver.settled(found, mentions[i].ner_label)):
@@ -319,7 +332,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             if same[key] and cue == cues[i]:
                 continue  # resolved in the last pass with this very context and cue: the same again
             cues[i] = cue
-            resolutions[i] = resolve(i, taken[key][0])
+            resolutions[i] = resolve(i, taken[key][0], done)
             document.update(i, resolutions[i])
     return _one_sense(mentions, keys, resolutions, following, resolver)
 

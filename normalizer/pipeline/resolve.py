@@ -7,9 +7,10 @@ below every non-fuzzy score.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -128,6 +129,27 @@ class Resolver:
             found = self._fuzzy(key, label)
             return found if found is not None and allowed(found.entry) else None
         return None
+
+    def reading(self, text: str, following: str, preceding: str) -> Hashable:
+        """What ``resolve`` reads of the text around a mention written ``text`` (``following`` and
+        ``preceding`` it): two mentions written alike with equal readings resolve alike, given the same
+        label, cue country and context. That is whether a period follows (an AP-style state), the words
+        of a container after a comma, whether a water body's name has "the" before it; and the whole
+        text around when an analyst's judgement with a context may cover the name."""
+        if fold(text) in self._judged_in_context[0] or translit_key(text) in self._judged_in_context[1]:
+            return following, preceding
+        container = self.world.container_words(following) if self.world is not None else None
+        return following.startswith("."), container, body_of_water(fold(text), preceding)
+
+    @cached_property
+    def _judged_in_context(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The fold keys and transliteration keys of the names of every judgement with a context
+        (``is_rejected`` reads the text around a mention only for those: ``judgements.covers``)."""
+        entries = {id(n.entry): n.entry for names in (self.index.by_fold.values() if self.index else ())
+                   for n in names}
+        entries.update((id(e), e) for e in (self.world.curated.values() if self.world is not None else ()))
+        judged = [r.name for entry in entries.values() for r in entry.rejected if r.context is not None]
+        return frozenset(map(fold, judged)), frozenset(filter(None, map(translit_key, judged)))
 
     def settled(self, found: Resolution, label: str | None) -> bool:
         """Whether no context could change ``found`` (NER's ``label``): it had no rival candidate, and

@@ -207,10 +207,13 @@ class WorldPlaces:
         The longest run of capitalized words that names one wins: "Prince Edward Island", and
         "Oregon" in ", Oregon. Lumberjacks". Remembered by the words read.
         """
+        words = self.container_words(following)
+        return self._containers(words) if words else []
+
+    def container_words(self, following: str) -> str | None:
+        """The capitalized words after a comma that ``containers`` reads (all it reads), if any."""
         m = _FOLLOWING_NAME.match(following)
-        if not m:
-            return []
-        return self._containers(m.group(1))
+        return m.group(1) if m else None
 
     def _named_container(self, written: str) -> list[Place]:
         words = written.split()
