@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .context import Candidates
 from .index import Place
+from .points import Candidates
 from .weights import PriorWeights
 
 

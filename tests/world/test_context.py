@@ -9,14 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalizer.gazetteer.schema import Entry
-from normalizer.world.context import (
-    SMALL,
-    Neighbours,
-    PlaceContext,
-    PointSet,
-)
+from normalizer.world.context import PlaceContext
 from normalizer.world.distance import PointArrays, km, rough_km
 from normalizer.world.index import Place
+from normalizer.world.points import SMALL, Neighbours, PointSet
 from normalizer.world.ranking import Ranking
 from normalizer.world.weights import place_weights
 
