@@ -104,10 +104,8 @@ class InnerNames:
                 return True
         if self.world is None:
             return False
-        return any(
-            match == "fold" and (fold(place.name) == key or place.feature in ("country", "admin1", "continent"))
-            for place, match in self.world.candidates(written)
-        )
+        return any(fold(place.name) == key or place.feature in ("country", "admin1", "continent")
+                   for place in self.world.folded_candidates(written))
 
 
 def _common_word(text: str, lowered: set[str]) -> bool:

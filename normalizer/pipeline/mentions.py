@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress
 
@@ -275,10 +274,11 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     """Resolve without context, then ``CONTEXT_PASSES`` times again with what the other names of the
     document say; then one sense per discourse: mentions written the same way take the
     best-informed resolution among them."""
-    doc = facts.doc
-    written = [facts.span_text(m.start, m.end) for m in mentions]
-    following = [facts.following(m.start, m.end, FOLLOWING_CHARS) for m in mentions]
-    preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
+    doc, text, starts, ends = facts.doc, facts.text, facts.starts, facts.ends
+    bounds = [(starts[m.start], ends[m.end - 1]) for m in mentions]  # as facts.span_text, following, preceding
+    written = [text[first:last] for first, last in bounds]
+    following = [text[last : last + FOLLOWING_CHARS] for _, last in bounds]
+    preceding = [text[max(0, first - FOLLOWING_CHARS) : first] for first, _ in bounds]
     keys = [fold(w) for w in written]
     readings = [resolver.reading(*around) for around in zip(written, following, preceding)]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
@@ -295,7 +295,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
         asked = (written[i], mention.ner_label, cues[i], readings[i])
         if asked in done:
             found = done[asked]
-            return found if found is None else replace(found, alternatives=list(found.alternatives))
+            return found if found is None else found.copy()
         found = done[asked] = resolver.resolve(
             written[i],
             label=mention.ner_label,

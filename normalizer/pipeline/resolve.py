@@ -35,6 +35,8 @@ NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
 # NER labels the small model often gives to well-known places ("Lyon police" as ORG,
 # "the Tbilisi offensive" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
 MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
+WORLD_LABELS = PLACE_LABELS | MISLABELED_PLACE_LABELS  # NER labels of spans the world layer may resolve
+NAMESAKE_LABELS = frozenset({*PLACE_LABELS, None})  # labels (None: running text) whose curated towns have namesakes
 
 
 @dataclass
@@ -47,6 +49,11 @@ class Resolution:
     match_kind: str
     score: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    def copy(self) -> Resolution:
+        """An equal resolution, a new object (with its own list of alternatives)."""
+        return Resolution(self.entry, self.variant_name, self.variant_kind, self.match_kind, self.score,
+                          list(self.alternatives))
 
 
 @dataclass
@@ -114,8 +121,7 @@ class Resolver:
         curated = self._curated(text, key, label, from_ner, cue_country, context, allowed)
         if curated is not None:
             return self._with_namesakes(curated, text, label, context, following)
-        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS) \
-                and not body_of_water(key, preceding):
+        if self.world is not None and from_ner and label in WORLD_LABELS and not body_of_water(key, preceding):
             places = context.places if context else None
             strict = label not in PLACE_LABELS
             choice = self.world.resolve(text, following=following, context=places, strict=strict)
@@ -158,7 +164,7 @@ class Resolver:
         entry = found.entry
         return not found.alternatives and not (
             self.world is not None and entry.type in NAMESAKE_TYPES
-            and entry.canonical_id.startswith(WORLD_ID_PREFIXES) and label in (*PLACE_LABELS, None))
+            and entry.canonical_id.startswith(WORLD_ID_PREFIXES) and label in NAMESAKE_LABELS)
 
     def is_not_entity(self, text: str, label: str | None, *, before: str = "", after: str = "") -> bool:
         """Did an analyst record that this name (here) is no entity at all?"""
@@ -189,8 +195,8 @@ class Resolver:
     def _with_namesakes(self, curated: Resolution, text, label, context, following) -> Resolution:
         """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
         entry = curated.entry
-        if (self.world is None or context is None or entry.type not in NAMESAKE_TYPES
-                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in (*PLACE_LABELS, None)):
+        if (context is None or self.world is None or entry.type not in NAMESAKE_TYPES
+                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in NAMESAKE_LABELS):
             return curated
         choice = self.world.resolve(text, following=following, context=context.places,
                                     prefer=entry.canonical_id)
@@ -346,6 +352,7 @@ def body_of_water(key: str, preceding: str) -> bool:
     """"the Coral Sea", "the Copper River" (folded: ``key``; the text before it: ``preceding``): a name
     ending in one of the ``water_body_words`` after "the" is the water, which the world layer (countries,
     regions, towns) does not hold, though a region or town may bear its name."""
+    if " " not in key or key.rsplit(" ", 1)[-1] not in words("water_body_words"):
+        return False
     before = preceding.split()
-    return (" " in key and key.rsplit(" ", 1)[-1] in words("water_body_words")
-            and bool(before) and before[-1].lower() == "the")
+    return bool(before) and before[-1].lower() == "the"

@@ -232,6 +232,13 @@ class WorldPlaces:
         """Every place ``text`` may denote and how it matched ("fold" or "translit")."""
         return list(self._table(text, following.startswith(".")).found)
 
+    def folded_candidates(self, text: str) -> list[Place]:
+        """The places of ``candidates(text)`` that matched by the folded name; none looked up when the
+        index surely has no name of that fold key (its key filter; an AP-style state is looked up)."""
+        if not _ap_style(text, False) and fold(text) not in self.index.known_keys():
+            return []
+        return [place for place, match in self._table(text, False).found if match == "fold"]
+
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
         w = self.weights.prior

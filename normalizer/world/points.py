@@ -22,7 +22,7 @@ Unit = tuple[float, float, float]  # a point on the unit sphere (distance.unit_v
 
 NEAREST_SMALL = 8  # points up to which a plain loop finds the nearest faster than numpy
 CLOSEST_SLACK = 1e-6  # distance.closest's slack: dot products this close to the largest may be the nearest
-SMALL = 24  # neighbour points up to which the plain (exact) sum is about as fast as numpy's
+SMALL = 8  # neighbour points up to which the plain (exact) sum is about as fast as numpy's
 # Bounds of the vectorized support's error: per term (a few units in the last place, far below this)
 # and per term and unit of the sum (rounding while summing).
 TERM_ERROR = 1e-11
