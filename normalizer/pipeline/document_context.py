@@ -154,9 +154,12 @@ class DocumentContext:
         if own is None:
             own = self._own[key] = [{} for _ in KINDS]
         for kind in KINDS:
-            for item in part[kind]:
-                _add(self._totals[kind], item, sign)
-                _add(own[kind], item, sign)
+            items = part[kind]
+            if items:
+                total, mine = self._totals[kind], own[kind]
+                for item in items:
+                    _add(total, item, sign)
+                    _add(mine, item, sign)
 
 
 def _add(counts: dict, item, n: int) -> None:
@@ -170,5 +173,9 @@ def _add(counts: dict, item, n: int) -> None:
 def _minus(total: dict, own: dict) -> dict:
     out = total.copy()
     for item, n in own.items():
-        _add(out, item, -n)
+        left = out[item] - n
+        if left:
+            out[item] = left
+        else:
+            del out[item]
     return out

@@ -38,7 +38,7 @@ FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "
 SUBDIVISION_PREFIX = "iso3166-2:"
 MAX_CANDIDATES = 25
 CONTAINED_CANDIDATES = 500  # looked through for the namesake inside a "City, State" container
-CACHE_SIZE = 20_000  # candidate lists (and places, neighbours, containers) kept per WorldPlaces
+CACHE_SIZE = 20_000  # candidate lists (and key-filter answers, places, neighbours, containers) kept per WorldPlaces
 NEIGHBOUR_CANDIDATES = 10
 WEIGHT_SLACK = 1e-9  # beyond the support's error: rounding of the sums it goes into (far below this)
 __all__ = ["PlaceChoice", "PlaceContext", "WorldPlaces", "fill_coordinates", "world_layer"]  # PlaceContext: context.py
@@ -68,6 +68,7 @@ class WorldPlaces:
         self.weights = place_weights()  # normalizer/data/place_weights.toml, read on the first world layer
         # Remembered between documents (names repeat), the least recently used forgotten first.
         self._lookups = lru_cache(maxsize=CACHE_SIZE)(self._first_lookup)
+        self._may_name = lru_cache(maxsize=CACHE_SIZE)(index.may_name)  # names are asked again in each pass
         self._places = lru_cache(maxsize=CACHE_SIZE)(index.get)
         self._neighbours = lru_cache(maxsize=CACHE_SIZE)(self._neighbour_points)
         self._containers = lru_cache(maxsize=CACHE_SIZE)(self._named_container)
@@ -166,7 +167,7 @@ class WorldPlaces:
 
     def _table(self, text: str, dotted: bool) -> CandidateTable:
         """``_first_lookup``'s table, remembered; the empty one, at once, for a name the key filter refuses."""
-        if not _ap_style(text, dotted) and not self.index.may_name(text):
+        if not _ap_style(text, dotted) and not self._may_name(text):
             return _NO_PLACES
         return self._lookups(text, dotted)
 

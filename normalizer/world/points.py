@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 
 import numpy as np
 
@@ -93,14 +94,13 @@ class Neighbours:
         self._exact_terms: dict[Geometry, list[list[float]]] = {}  # exact_support_many's
         self.count = len(self.groups)
         sizes = [len(g) for g in self.groups]
-        self._arrays = None
+        self._radians: _Radians | None = None  # the points, for the vectorized support (beyond SMALL of them)
+        self._arrays: PointArrays | None = None  # the same for ``support`` (one place), made on its first use
         if sum(sizes) > SMALL:
             flat = [p for g in self.groups for p in g]
-            starts = np.zeros(len(sizes), dtype=np.intp)
-            np.cumsum(sizes[:-1], out=starts[1:])
-            lats, lons = np.array([p[0] for p in flat], dtype=float), np.array([p[1] for p in flat], dtype=float)
-            self._arrays = (PointArrays(lats, lons), starts)
-            self._radians = _Radians(lats, lons)
+            self._starts = np.array([0, *accumulate(sizes[:-1])], dtype=np.intp)  # where each group begins
+            self._lats, self._lons = np.array([p[0] for p in flat], dtype=float), np.array([p[1] for p in flat])
+            self._radians = _Radians(self._lats, self._lons)
 
     def leaving_out(self, key: str) -> Neighbours:
         """The same neighbours without the group of ``key`` (shares the arrays)."""
@@ -117,17 +117,18 @@ class Neighbours:
     @property
     def error(self) -> float:
         """How far ``support`` may be from ``exact_support`` (0.0: it is exact)."""
-        if self._arrays is None:
+        if self._radians is None:
             return 0.0
         return place_weights().evidence.support * self.count * (TERM_ERROR + SUM_ERROR * self.count)
 
     def support(self, lat: float, lon: float) -> float:
         """What the neighbours say for a place at (lat, lon), within ``error`` of ``exact_support``."""
-        if self._arrays is None:
+        if self._radians is None:
             return self.exact_support(lat, lon)
         w = place_weights().evidence
-        points, starts = self._arrays
-        terms = np.exp(-np.minimum.reduceat(points.rough_km_to(lat, lon), starts) / w.support_km)
+        if self._arrays is None:
+            self._arrays = PointArrays(self._lats, self._lons)
+        terms = np.exp(-np.minimum.reduceat(self._arrays.rough_km_to(lat, lon), self._starts) / w.support_km)
         if self._skip is not None:
             terms[self._skip] = 0.0
         return min(w.support_cap, w.support * float(terms.sum()))
@@ -135,14 +136,14 @@ class Neighbours:
     def support_many(self, geometry: Geometry) -> list[float]:
         """``support`` at each of the ``geometry``'s points, each within ``error`` of ``exact_support``:
         one matrix of distances (a row per point, ``_rough_km_matrix``) instead of one pass per point."""
-        if self._arrays is None:
+        if self._radians is None:
             return self.exact_support_many(geometry)
         w = place_weights().evidence
         terms = self._terms.get(geometry)
         if terms is None:
-            _, starts = self._arrays
             distances = _rough_km_matrix(self._radians, geometry.radians)
-            terms = self._terms[geometry] = np.exp(-np.minimum.reduceat(distances, starts, axis=1) / w.support_km)
+            terms = np.exp(-np.minimum.reduceat(distances, self._starts, axis=1) / w.support_km)
+            self._terms[geometry] = terms
         if self._skip is not None:
             terms = terms.copy()
             terms[:, self._skip] = 0.0
