@@ -282,7 +282,8 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     keys = [fold(w) for w in written]
     readings = [resolver.reading(*around) for around in zip(written, following, preceding)]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
-    generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ())) for key in keys}
+    generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ()))
+                for key in dict.fromkeys(keys)}
 
     cues: list[str | None] = [None] * len(mentions)  # the cue country each mention was last resolved with
 

@@ -142,10 +142,12 @@ class Resolver:
         label, cue country and context. That is whether a period follows (an AP-style state), the words
         of a container after a comma, whether a water body's name has "the" before it; and the whole
         text around when an analyst's judgement with a context may cover the name."""
-        if fold(text) in self._judged_in_context[0] or translit_key(text) in self._judged_in_context[1]:
+        key = fold(text)
+        folds, skeletons = self._judged_in_context
+        if key in folds or (skeletons and translit_key(text) in skeletons):
             return following, preceding
         container = self.world.container_words(following) if self.world is not None else None
-        return following.startswith("."), container, body_of_water(fold(text), preceding)
+        return following.startswith("."), container, body_of_water(key, preceding)
 
     @cached_property
     def _judged_in_context(self) -> tuple[frozenset[str], frozenset[str]]:
