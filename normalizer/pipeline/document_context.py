@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
-from ..world.context import DocumentPlaces, Neighbours, Point, place_clues
+from ..world.context import DocumentPlaces, Neighbours, Point, Unit, place_clues
 from .mention import Mention
 from .resolve import Context, Resolution, Resolver
 
@@ -63,6 +63,7 @@ class DocumentContext:
         self._own: dict[str, list[dict]] = {}  # per name: the same counts, of its own mentions
         self._placey: dict[str, set[int]] = {}  # per name: its mentions labelled as places
         self._neighbours: Neighbours | None = None  # None: to be gathered again
+        self._units: dict[Point, Unit] = {}  # the unit vectors of the points, for the contexts' nearness
         self._changes = 0  # updates that changed the counts or the neighbours
         self._own_changes: dict[str, int] = {}  # per name: those that changed only its own part
 
@@ -126,7 +127,7 @@ class DocumentContext:
         own = self._own.get(key) or [{} for _ in KINDS]
         ids, countries, place_countries, regions, points = (
             _minus(total, mine) for total, mine in zip(self._totals, own))
-        places = DocumentPlaces(place_countries, regions, points, self.neighbours().leaving_out(key))
+        places = DocumentPlaces(place_countries, regions, points, self.neighbours().leaving_out(key), self._units)
         return Context(ids=ids, countries=countries, places=places)
 
     def neighbours(self) -> Neighbours:
@@ -153,9 +154,12 @@ class DocumentContext:
         if own is None:
             own = self._own[key] = [{} for _ in KINDS]
         for kind in KINDS:
-            for item in part[kind]:
-                _add(self._totals[kind], item, sign)
-                _add(own[kind], item, sign)
+            items = part[kind]
+            if items:
+                total, mine = self._totals[kind], own[kind]
+                for item in items:
+                    _add(total, item, sign)
+                    _add(mine, item, sign)
 
 
 def _add(counts: dict, item, n: int) -> None:
@@ -169,5 +173,9 @@ def _add(counts: dict, item, n: int) -> None:
 def _minus(total: dict, own: dict) -> dict:
     out = total.copy()
     for item, n in own.items():
-        _add(out, item, -n)
+        left = out[item] - n
+        if left:
+            out[item] = left
+        else:
+            del out[item]
     return out

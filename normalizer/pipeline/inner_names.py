@@ -10,6 +10,9 @@ a street word ("Ashby Road").
 """
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING
+
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
@@ -17,6 +20,9 @@ from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import case_compatible, fold, looks_like_acronym
 from ..text.words import words
 from .resolve import Resolver
+
+if TYPE_CHECKING:
+    from .facts import DocumentFacts
 
 MAX_NAME_TOKENS = 5
 
@@ -33,22 +39,37 @@ class InnerNames:
     ) -> list[tuple[int, int]]:
         """Place names inside ``ent``: capitalized word runs, longest first, left to right. Each token
         of ``ent`` is read once (its text and where it starts)."""
-        first, stop = ent.start, ent.end
         texts, starts = zip(*[(t.text, t.idx) for t in ent]) if len(ent) else ((), ())
-        whole, offset = ent.text, ent.start_char
+        return self._runs(ent.text, ent.start_char, ent.start, texts, starts, used=used, person_parts=person_parts,
+                          lowered=lowered)
+
+    def names_in(self, facts: DocumentFacts, start: int, end: int) -> list[str]:
+        """``names_inside(doc[start:end])`` from the document's facts: no Span or Token made."""
+        text, starts, ends = facts.text, facts.starts, facts.ends
+        texts = [text[starts[i] : ends[i]] for i in range(start, end)]
+        found = self._runs(text, 0, start, texts, starts[start:end], person_parts=facts.person_parts,
+                           lowered=facts.lowered)
+        return [text[starts[a] : ends[b - 1]] for a, b in found]
+
+    def _runs(self, whole: str, offset: int, first: int, texts: Sequence[str], starts: Sequence[int], *,
+              used: set[int] = frozenset(), person_parts: Container[str], lowered: Container[str],
+              ) -> list[tuple[int, int]]:
+        """``find`` of the tokens ``first``, ``first + 1``, ... written ``texts``, starting at ``starts`` in
+        the text ``whole`` begins at ``offset``."""
+        stop = first + len(texts)
+        may_start, may_end = [_name_start(t) for t in texts], [_name_end(t) for t in texts]
         out = []
         i = first
         while i < stop:
-            if i in used or not _name_start(texts[i - first]):
+            if not may_start[i - first] or i in used:
                 i += 1
                 continue
             best = None
             for end in range(min(stop, i + MAX_NAME_TOKENS), i, -1):
-                if (i, end) == (first, stop) or used.intersection(range(i, end)):
+                if not may_end[end - 1 - first] or (i, end) == (first, stop) or (
+                        used and used.intersection(range(i, end))):
                     continue
                 last = texts[end - 1 - first]
-                if not _name_end(last):
-                    continue
                 written = whole[starts[i - first] - offset : starts[end - 1 - first] - offset + len(last)]
                 if fold(written) in person_parts or (end - i == 1 and _common_word(texts[i - first], lowered)):
                     continue
@@ -83,10 +104,8 @@ class InnerNames:
                 return True
         if self.world is None:
             return False
-        return any(
-            match == "fold" and (fold(place.name) == key or place.feature in ("country", "admin1", "continent"))
-            for place, match in self.world.candidates(written)
-        )
+        return any(fold(place.name) == key or place.feature in ("country", "admin1", "continent")
+                   for place in self.world.folded_candidates(written))
 
 
 def _common_word(text: str, lowered: set[str]) -> bool:
@@ -97,7 +116,8 @@ def _common_word(text: str, lowered: set[str]) -> bool:
 
 
 def _name_start(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text)
+    head = text[:1]
+    return head.isupper() and (head.isalpha() or any(c.isalpha() for c in text))
 
 
 def _name_end(text: str) -> bool:

@@ -228,31 +228,32 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     """Resolve without context, then ``CONTEXT_PASSES`` times again with what the other names of the
     document say; then one sense per discourse: mentions written the same way take the
     best-informed resolution among them."""
-    doc = facts.doc
-    written = [facts.span_text(m.start, m.end) for m in mentions]
-    following = [facts.following(m.start, m.end, FOLLOWING_CHARS) for m in mentions]
-    preceding = [facts.preceding(m.start, FOLLOWING_CHARS) for m in mentions]
+    doc, text, starts, ends = facts.doc, facts.text, facts.starts, facts.ends
+    bounds = [(starts[m.start], ends[m.end - 1]) for m in mentions]  # as facts.span_text, following, preceding
+    written, following, preceding = ([text[first:last] for first, last in bounds],
+                                     [text[last : last + FOLLOWING_CHARS] for _, last in bounds],
+                                     [text[max(0, first - FOLLOWING_CHARS) : first] for first, _ in bounds])
     keys = [fold(w) for w in written]
+    readings = [resolver.reading(*around) for around in zip(written, following, preceding)]
     resolutions: list[Resolution | None] = [None] * len(mentions)  # this stage's working state
-    generics = {key: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(key, ())) for key in keys}
-
+    generics = {k: any(n.variant.kind == "generic" for n in resolver.index.by_fold.get(k, ())) for k in set(keys)}
     cues: list[str | None] = [None] * len(mentions)  # the cue country each mention was last resolved with
 
-    def resolve(i: int, context: Context | None) -> Resolution | None:
-        mention = mentions[i]
-        return resolver.resolve(
-            written[i],
-            label=mention.ner_label,
-            from_ner=mention.ner_label is not None,
-            cue_country=cues[i],
-            context=context,
-            following=following[i],
-            preceding=preceding[i],
-        )
+    def resolve(i: int, context: Context | None, done: dict[tuple, Resolution | None]) -> Resolution | None:
+        """Mention ``i`` with ``context``, once per pass (``done``) for mentions of the same text, label, cue and
+        reading (a name's mentions share a pass's context); each gets its own object (``_one_sense``)."""
+        label = mentions[i].ner_label
+        asked = (written[i], label, cues[i], readings[i])
+        if asked in done:
+            return None if done[asked] is None else done[asked].copy()
+        done[asked] = resolver.resolve(written[i], label=label, from_ner=label is not None, cue_country=cues[i],
+                                       context=context, following=following[i], preceding=preceding[i])
+        return done[asked]
 
+    first: dict[tuple, Resolution | None] = {}  # the pass without context's resolutions, by what they were asked
     for i in range(len(mentions)):
         cues[i] = _cue_country(doc, mentions, resolutions, i) if generics[keys[i]] else None
-        resolutions[i] = resolve(i, None)
+        resolutions[i] = resolve(i, None, first)
     inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
     document = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=facts.nationalities)
     for i, found in enumerate(resolutions):
@@ -260,6 +261,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
     taken: dict[str, tuple[Context, int]] = {}  # per name: the context it was last given, and its version
     for _ in range(CONTEXT_PASSES):
         same: dict[str, bool] = {}  # per name reached in this pass: is its context the one of the last pass?
+        done: dict[tuple, Resolution | None] = {}  # this pass's resolutions, by what they were asked
         for i in range(len(mentions)):
             found, key = resolutions[i], keys[i]
             if not found or (not generics[key] and resolver.settled(found, mentions[i].ner_label)):
@@ -273,7 +275,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             if same[key] and cue == cues[i]:
                 continue  # resolved in the last pass with this very context and cue: the same again
             cues[i] = cue
-            resolutions[i] = resolve(i, taken[key][0])
+            resolutions[i] = resolve(i, taken[key][0], done)
             document.update(i, resolutions[i])
     return _one_sense(mentions, keys, resolutions, following, resolver)
 
@@ -306,16 +308,9 @@ def not_entities(facts: DocumentFacts, mentions: list[Mention], resolver: Resolv
     """Unresolved mentions an analyst recorded as no entity (``not:`` without an id) lose their label."""
     if not resolver.not_entities:
         return mentions
-    out = []
-    for mention in mentions:
-        if mention.resolution is None and resolver.is_not_entity(
-            facts.span_text(mention.start, mention.end), mention.ner_label,
-            before=facts.preceding(mention.start, FOLLOWING_CHARS),
-            after=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
-        ):
-            mention = mention.but(ner_label=None)  # _keep drops it
-        out.append(mention)
-    return out
+    return [m.but(ner_label=None) if m.resolution is None and resolver.is_not_entity(  # _keep drops it
+        facts.span_text(m.start, m.end), m.ner_label, before=facts.preceding(m.start, FOLLOWING_CHARS),
+        after=facts.following(m.start, m.end, FOLLOWING_CHARS)) else m for m in mentions]
 
 
 def _names_inside_organizations(
@@ -324,13 +319,16 @@ def _names_inside_organizations(
     """Place names inside unresolved organization and facility names ("Brackwell" in "Brackwell
     Council"): where the document's institutions are says where the story is. Context only; they
     are mentions of their own only under the geoparsing conventions (geoparse.py)."""
-    finder = InnerNames(resolver)
-    doc = facts.doc
-    names = []
+    finder, names, starts, ends = InnerNames(resolver), [], facts.starts, facts.ends
+    seen: dict[tuple, list[str]] = {}  # per organization name met (its text and tokens): the names inside
     for mention, found in zip(mentions, resolutions):
         if found is None and mention.ner_label in INSTITUTION_LABELS:
-            span = doc[mention.start : mention.end]
-            names.extend(finder.names_inside(span, person_parts=facts.person_parts, lowered=facts.lowered))
+            start, end, first = mention.start, mention.end, starts[mention.start]
+            written = (facts.span_text(start, end), *(starts[i] - first for i in range(start, end)),
+                       *(ends[i] - first for i in range(start, end)))
+            if written not in seen:
+                seen[written] = finder.names_in(facts, start, end)
+            names.extend(seen[written])
     return names
 
 

@@ -7,9 +7,10 @@ below every non-fuzzy score.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -34,6 +35,8 @@ NAMESAKE_TYPES = frozenset({"city", "town", "village", "country", "region"})
 # NER labels the small model often gives to well-known places ("Lyon police" as ORG,
 # "the Tbilisi offensive" as NORP); such spans resolve to the world layer only by a strict rule (places.py).
 MISLABELED_PLACE_LABELS = frozenset({"ORG", "NORP", "PRODUCT"})
+WORLD_LABELS = PLACE_LABELS | MISLABELED_PLACE_LABELS  # NER labels of spans the world layer may resolve
+NAMESAKE_LABELS = frozenset({*PLACE_LABELS, None})  # labels (None: running text) whose curated towns have namesakes
 
 
 @dataclass
@@ -46,6 +49,11 @@ class Resolution:
     match_kind: str
     score: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    def copy(self) -> Resolution:
+        """An equal resolution, a new object (with its own list of alternatives)."""
+        return Resolution(self.entry, self.variant_name, self.variant_kind, self.match_kind, self.score,
+                          list(self.alternatives))
 
 
 @dataclass
@@ -113,8 +121,7 @@ class Resolver:
         curated = self._curated(text, key, label, from_ner, cue_country, context, allowed)
         if curated is not None:
             return self._with_namesakes(curated, text, label, context, following)
-        if self.world is not None and from_ner and label in (*PLACE_LABELS, *MISLABELED_PLACE_LABELS) \
-                and not body_of_water(key, preceding):
+        if self.world is not None and from_ner and label in WORLD_LABELS and not body_of_water(key, preceding):
             places = context.places if context else None
             strict = label not in PLACE_LABELS
             choice = self.world.resolve(text, following=following, context=places, strict=strict)
@@ -129,6 +136,29 @@ class Resolver:
             return found if found is not None and allowed(found.entry) else None
         return None
 
+    def reading(self, text: str, following: str, preceding: str) -> Hashable:
+        """What ``resolve`` reads of the text around a mention written ``text`` (``following`` and
+        ``preceding`` it): two mentions written alike with equal readings resolve alike, given the same
+        label, cue country and context. That is whether a period follows (an AP-style state), the words
+        of a container after a comma, whether a water body's name has "the" before it; and the whole
+        text around when an analyst's judgement with a context may cover the name."""
+        key = fold(text)
+        folds, skeletons = self._judged_in_context
+        if key in folds or (skeletons and translit_key(text) in skeletons):
+            return following, preceding
+        container = self.world.container_words(following) if self.world is not None else None
+        return following.startswith("."), container, body_of_water(key, preceding)
+
+    @cached_property
+    def _judged_in_context(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The fold keys and transliteration keys of the names of every judgement with a context
+        (``is_rejected`` reads the text around a mention only for those: ``judgements.covers``)."""
+        entries = {id(n.entry): n.entry for names in (self.index.by_fold.values() if self.index else ())
+                   for n in names}
+        entries.update((id(e), e) for e in (self.world.curated.values() if self.world is not None else ()))
+        judged = [r.name for entry in entries.values() for r in entry.rejected if r.context is not None]
+        return frozenset(map(fold, judged)), frozenset(filter(None, map(translit_key, judged)))
+
     def settled(self, found: Resolution, label: str | None) -> bool:
         """Whether no context could change ``found`` (NER's ``label``): it had no rival candidate, and
         it is no curated town or region whose namesakes the document's context weighs. A generic
@@ -136,7 +166,7 @@ class Resolver:
         entry = found.entry
         return not found.alternatives and not (
             self.world is not None and entry.type in NAMESAKE_TYPES
-            and entry.canonical_id.startswith(WORLD_ID_PREFIXES) and label in (*PLACE_LABELS, None))
+            and entry.canonical_id.startswith(WORLD_ID_PREFIXES) and label in NAMESAKE_LABELS)
 
     def is_not_entity(self, text: str, label: str | None, *, before: str = "", after: str = "") -> bool:
         """Did an analyst record that this name (here) is no entity at all?"""
@@ -167,8 +197,8 @@ class Resolver:
     def _with_namesakes(self, curated: Resolution, text, label, context, following) -> Resolution:
         """A curated town may have namesakes elsewhere (Paris, Texas); the document's context decides."""
         entry = curated.entry
-        if (self.world is None or context is None or entry.type not in NAMESAKE_TYPES
-                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in (*PLACE_LABELS, None)):
+        if (context is None or self.world is None or entry.type not in NAMESAKE_TYPES
+                or not entry.canonical_id.startswith(WORLD_ID_PREFIXES) or label not in NAMESAKE_LABELS):
             return curated
         choice = self.world.resolve(text, following=following, context=context.places,
                                     prefer=entry.canonical_id)
@@ -324,6 +354,7 @@ def body_of_water(key: str, preceding: str) -> bool:
     """"the Coral Sea", "the Copper River" (folded: ``key``; the text before it: ``preceding``): a name
     ending in one of the ``water_body_words`` after "the" is the water, which the world layer (countries,
     regions, towns) does not hold, though a region or town may bear its name."""
+    if " " not in key or key.rsplit(" ", 1)[-1] not in words("water_body_words"):
+        return False
     before = preceding.split()
-    return (" " in key and key.rsplit(" ", 1)[-1] in words("water_body_words")
-            and bool(before) and before[-1].lower() == "the")
+    return bool(before) and before[-1].lower() == "the"

@@ -4,9 +4,8 @@
 ``DocumentPlaces`` is the same, fixed, for one name of a document with that name's own mentions
 left out (``normalizer.pipeline.document_context`` builds them by subtraction from one tally of the
 whole document). Both answer the world layer through ``PointSet`` (nearness) and ``Neighbours``
-(support), which keep their points (beyond a few) in numpy arrays: ``PlaceClues.weigh`` weighs all
-of a name's candidates (``Candidates``, their points prepared once) in one matrix operation each, not
-a Python loop over candidates and neighbours, and a fixed context weighs the same candidates once.
+(support) of ``points.py``, which weigh all of a name's candidates (``Candidates``) in one matrix
+operation each; a fixed context weighs the same candidates once.
 The weights themselves are data (``weights.py``, ``normalizer/data/place_weights.toml``).
 
 Exactness. ``nearness`` is exact: the vectorized distances only pick the few points that may be the
@@ -18,27 +17,18 @@ that error and otherwise weighs again with ``exact_support``, the straightforwar
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
-
 from ..gazetteer.schema import Entry
-from .distance import EARTH_RADIUS_KM, PointArrays, closest, km, rough_km, unit_vectors
 from .index import Place
+from .points import Candidates, Neighbours, Point, PointSet, Unit
 from .weights import place_weights
 
-Point = tuple[float, float]
+__all__ = ["Candidates", "DocumentPlaces", "Neighbours", "PlaceClues", "PlaceContext", "Point", "PointSet", "Unit",
+           "place_clues"]  # Candidates, Neighbours, Point, PointSet, Unit: points.py
 
-NEAREST_SMALL = 8  # points up to which a plain loop finds the nearest faster than numpy
-CLOSEST_SLACK = 1e-6  # distance.closest's slack: dot products this close to the largest may be the nearest
-SMALL = 24  # neighbour points up to which the plain (exact) sum is about as fast as numpy's
 PLACE_CACHE = 4096  # nearness and support remembered per context (a name's mentions share one)
-# Bounds of the vectorized support's error: per term (a few units in the last place, far below this)
-# and per term and unit of the sum (rounding while summing).
-TERM_ERROR = 1e-11
-SUM_ERROR = 1e-15
 
 
 def place_clues(entry: Entry, place: Place | None) -> tuple[str | None, tuple[tuple[str, str], ...], Point | None]:
@@ -52,172 +42,7 @@ def place_clues(entry: Entry, place: Place | None) -> tuple[str | None, tuple[tu
     return entry.country or None, tuple(regions), point
 
 
-class PointSet:
-    """Points a document resolved; the distance from a place to the nearest of them, exactly."""
-
-    def __init__(self, points: Sequence[Point]) -> None:
-        self.points = list(points)
-        self.size = len(self.points)
-        self._units: np.ndarray | None = None
-
-    def nearest_km(self, point: Point) -> float:
-        """``min(km(point, p) for p in points)``, the same float."""
-        if self.size <= NEAREST_SMALL:
-            return min(km(point, p) for p in self.points)
-        if self._units is None:
-            self._units = unit_vectors(np.array([p[0] for p in self.points], dtype=float),
-                                       np.array([p[1] for p in self.points], dtype=float))
-        return min(km(point, self.points[i]) for i in closest(point, self._units))
-
-    def nearest_km_many(self, geometry: Geometry) -> list[float]:
-        """``nearest_km`` of each of the ``geometry``'s points, the same floats: one matrix of dot
-        products picks, for every point, the few that may be nearest (as ``closest`` does for one),
-        ``km`` decides."""
-        points = geometry.points
-        if len(points) * self.size <= NEAREST_SMALL:
-            return [self.nearest_km(point) for point in points]
-        if self._units is None:
-            self._units = unit_vectors(np.array([p[0] for p in self.points], dtype=float),
-                                       np.array([p[1] for p in self.points], dtype=float))
-        dots = geometry.units @ self._units.T
-        rows, columns = np.nonzero(dots >= dots.max(axis=1, keepdims=True) - CLOSEST_SLACK)
-        nearest = [math.inf] * len(points)
-        mine = self.points
-        for row, column in zip(rows.tolist(), columns.tolist()):
-            d = km(points[row], mine[column])
-            if d < nearest[row]:
-                nearest[row] = d
-        return nearest
-
-
-class Neighbours:
-    """Other place names of a document, each as the points it may denote (``neighbour_points``), in
-    document order; ``keys`` (one per group, all different) let one be left out (``leaving_out``)."""
-
-    def __init__(self, groups: Sequence[tuple[Point, ...]], keys: Sequence[str] = ()) -> None:
-        kept = [(g, key) for g, key in zip(groups, keys or [None] * len(groups)) if g]
-        self.groups = [g for g, _ in kept]
-        self._index = {key: i for i, (_, key) in enumerate(kept) if key is not None}
-        self._skip: int | None = None
-        self.count = len(self.groups)
-        sizes = [len(g) for g in self.groups]
-        self._arrays = None
-        if sum(sizes) > SMALL:
-            flat = [p for g in self.groups for p in g]
-            starts = np.zeros(len(sizes), dtype=np.intp)
-            np.cumsum(sizes[:-1], out=starts[1:])
-            lats, lons = np.array([p[0] for p in flat], dtype=float), np.array([p[1] for p in flat], dtype=float)
-            self._arrays = (PointArrays(lats, lons), starts)
-            self._radians = _Radians(lats, lons)
-
-    def leaving_out(self, key: str) -> Neighbours:
-        """The same neighbours without the group of ``key`` (shares the arrays)."""
-        other = object.__new__(Neighbours)
-        other.__dict__.update(self.__dict__)
-        other._skip = self._index.get(key)
-        other.count = self.count - (other._skip is not None)
-        return other
-
-    def kept(self) -> list[tuple[Point, ...]]:
-        """The groups, in order, without the one left out."""
-        return self.groups if self._skip is None else self.groups[: self._skip] + self.groups[self._skip + 1 :]
-
-    @property
-    def error(self) -> float:
-        """How far ``support`` may be from ``exact_support`` (0.0: it is exact)."""
-        if self._arrays is None:
-            return 0.0
-        return place_weights().evidence.support * self.count * (TERM_ERROR + SUM_ERROR * self.count)
-
-    def support(self, lat: float, lon: float) -> float:
-        """What the neighbours say for a place at (lat, lon), within ``error`` of ``exact_support``."""
-        if self._arrays is None:
-            return self.exact_support(lat, lon)
-        w = place_weights().evidence
-        points, starts = self._arrays
-        terms = np.exp(-np.minimum.reduceat(points.rough_km_to(lat, lon), starts) / w.support_km)
-        if self._skip is not None:
-            terms[self._skip] = 0.0
-        return min(w.support_cap, w.support * float(terms.sum()))
-
-    def support_many(self, geometry: Geometry) -> list[float]:
-        """``support`` at each of the ``geometry``'s points, each within ``error`` of ``exact_support``:
-        one matrix of distances (a row per point, ``_rough_km_matrix``) instead of one pass per point."""
-        if self._arrays is None:
-            return [self.exact_support(*point) for point in geometry.points]
-        w = place_weights().evidence
-        _, starts = self._arrays
-        distances = _rough_km_matrix(self._radians, geometry.radians)
-        terms = np.exp(-np.minimum.reduceat(distances, starts, axis=1) / w.support_km)
-        if self._skip is not None:
-            terms[:, self._skip] = 0.0
-        return [min(w.support_cap, w.support * total) for total in terms.sum(axis=1).tolist()]
-
-    def exact_support(self, lat: float, lon: float) -> float:
-        """The sum over the groups in document order of exp(-distance to the group's nearest point / support_km),
-        times the ``support`` weight, at most ``support_cap``."""
-        w = place_weights().evidence
-        support = sum(math.exp(-min(rough_km(lat, lon, p) for p in points) / w.support_km) for points in self.kept())
-        return min(w.support_cap, w.support * support)
-
-
-class Candidates:
-    """A name's candidate places, as a context weighs them (``PlaceClues.weigh``); compared by identity,
-    so a fixed context remembers how it weighed the same candidates. Their points, prepared for the
-    vectorized distances, are computed once (``geometry``): a name's candidates are looked up once and
-    weighed in many contexts."""
-
-    __slots__ = ("places", "_geometry")
-
-    def __init__(self, places: Sequence[Place]) -> None:
-        self.places = places
-        self._geometry: Geometry | None = None
-
-    @property
-    def geometry(self) -> Geometry:
-        if self._geometry is None:
-            self._geometry = Geometry(self.places)
-        return self._geometry
-
-
-class Geometry:
-    """The located candidates (``located``: their indexes; ``points``: (lat, lon)) as unit vectors
-    (``nearest_km_many``) and as radians with half-angle sines and cosines (``_rough_km_matrix``)."""
-
-    __slots__ = ("located", "points", "units", "radians")
-
-    def __init__(self, places: Sequence[Place]) -> None:
-        self.located = [i for i, place in enumerate(places) if place.lat is not None]
-        self.points = [(places[i].lat, places[i].lon) for i in self.located]
-        lats = np.array([p[0] for p in self.points], dtype=float)
-        lons = np.array([p[1] for p in self.points], dtype=float)
-        self.units = unit_vectors(lats, lons)
-        self.radians = _Radians(lats, lons)
-
-
 Clues = tuple[float, float, float, float]  # a candidate's country, region, nearness and support evidence
-
-
-class _Radians:
-    """Points prepared for ``_rough_km_matrix``: latitudes and longitudes in radians, the half-angle
-    sine and cosine of the latitudes (as ``PointArrays`` keeps them)."""
-
-    __slots__ = ("lat", "lon", "cos_half", "sin_half")
-
-    def __init__(self, lats: np.ndarray, lons: np.ndarray) -> None:
-        self.lat, self.lon = np.radians(lats), np.radians(lons)
-        self.cos_half, self.sin_half = np.cos(self.lat / 2), np.sin(self.lat / 2)
-
-
-def _rough_km_matrix(to: _Radians, source: _Radians) -> np.ndarray:
-    """``PointArrays.rough_km_to`` from each of the ``source`` points at once, a row of distances to the
-    ``to`` points per source point: the same formula, broadcast, so within the same bound of ``rough_km``."""
-    lat, lon = source.lat[:, None], source.lon[:, None]
-    dlon = np.abs(to.lon - lon)
-    dlon = np.minimum(dlon, 2 * math.pi - dlon)
-    x = dlon * (to.cos_half * source.cos_half[:, None] - to.sin_half * source.sin_half[:, None])
-    y = to.lat - lat
-    return EARTH_RADIUS_KM * np.sqrt(x * x + y * y)
 
 
 class PlaceClues:
@@ -225,6 +50,7 @@ class PlaceClues:
 
     _nearness = _support = None
     _weighed: dict[Candidates, list[Clues]] | None = None  # a fixed context's weighings (DocumentPlaces)
+    _summed: dict[Candidates, list[float]] | None = None  # ... and their sums
 
     def weigh(self, candidates: Candidates, *, exact: bool = False) -> list[Clues]:
         """What the document says for each candidate, as (country, region, nearness, support) evidence,
@@ -236,6 +62,17 @@ class PlaceClues:
         found = weighed.get(candidates)
         if found is None:
             found = weighed[candidates] = self._weigh(candidates, exact)
+        return found
+
+    def evidence(self, candidates: Candidates, *, exact: bool = False) -> list[float]:
+        """``weigh``'s four evidences of each candidate added up, in that order (a fixed context's, once)."""
+        summed = self._summed
+        found = None if summed is None or exact else summed.get(candidates)
+        if found is None:
+            found = [country + region + nearness + support
+                     for country, region, nearness, support in self.weigh(candidates, exact=exact)]
+            if summed is not None and not exact:
+                summed[candidates] = found
         return found
 
     def _weigh(self, candidates: Candidates, exact: bool) -> list[Clues]:
@@ -251,8 +88,7 @@ class PlaceClues:
                                                        for d in self.point_set().nearest_km_many(geometry))))
             if geometry.points and has_neighbours:
                 neighbours = self.neighbour_set()
-                found = ([neighbours.exact_support(*p) for p in geometry.points] if exact
-                         else neighbours.support_many(geometry))
+                found = neighbours.exact_support_many(geometry) if exact else neighbours.support_many(geometry)
                 support = dict(zip(geometry.located, found))
         return [(
             min(w.country_cap, w.country_mention * countries.get(place.country, 0)),
@@ -361,15 +197,17 @@ class DocumentPlaces(PlaceClues):
     with a count above zero), and the neighbours."""
 
     def __init__(self, countries: dict[str, int], regions: dict[tuple[str, str], int], points: dict[Point, int],
-                 neighbours: Neighbours) -> None:
+                 neighbours: Neighbours, units: dict[Point, Unit] | None = None) -> None:
+        """``units``: the unit vectors of the document's points computed so far (PointSet), filled as needed."""
         self.countries, self.regions, self._counted = countries, regions, points
         self._points: PointSet | None = None
         self._neighbours = neighbours
-        self._weighed = {}
+        self._units = units
+        self._weighed, self._summed = {}, {}
 
     def point_set(self) -> PointSet:
         if self._points is None:
-            self._points = PointSet(self._counted)
+            self._points = PointSet(self._counted, self._units)
         return self._points
 
     def neighbour_set(self) -> Neighbours:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +26,7 @@ from ..text.translit import CYRILLIC_COUNTRIES
 from .abbreviations import abbreviated_region
 from .context import Candidates, PlaceClues, PlaceContext
 from .index import GeoNamesIndex, Place, default_index
+from .ranking import CandidateTable, ranking
 from .sources import county_fips
 from .weights import PlaceWeights, place_weights
 
@@ -38,7 +38,7 @@ FEATURE_TYPE = {"continent": "area", "country": "country", "admin1": "region", "
 SUBDIVISION_PREFIX = "iso3166-2:"
 MAX_CANDIDATES = 25
 CONTAINED_CANDIDATES = 500  # looked through for the namesake inside a "City, State" container
-CACHE_SIZE = 20_000  # candidate lists (and places, neighbours, containers) kept per WorldPlaces
+CACHE_SIZE = 20_000  # candidate lists (and key-filter answers, places, neighbours, containers) kept per WorldPlaces
 NEIGHBOUR_CANDIDATES = 10
 WEIGHT_SLACK = 1e-9  # beyond the support's error: rounding of the sums it goes into (far below this)
 __all__ = ["PlaceChoice", "PlaceContext", "WorldPlaces", "fill_coordinates", "world_layer"]  # PlaceContext: context.py
@@ -46,17 +46,7 @@ __all__ = ["PlaceChoice", "PlaceContext", "WorldPlaces", "fill_coordinates", "wo
 _FOLLOWING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})")
 
 
-class _Table(Candidates):
-    """A name's candidates as looked up (remembered between documents), each with its ``prior``."""
-
-    __slots__ = ("found", "priors")
-
-    def __init__(self, found: tuple[tuple[Place, str], ...], priors: tuple[float, ...]) -> None:
-        super().__init__([place for place, _ in found])
-        self.found, self.priors = found, priors
-
-
-_NO_PLACES = _Table((), ())
+_NO_PLACES = CandidateTable((), ())
 
 
 @dataclass
@@ -66,34 +56,6 @@ class PlaceChoice:
     match: str
     score: float
     alternatives: list[tuple[str, float]]
-
-
-@dataclass
-class _Ranking:
-    """Candidates weighed: ``ranked`` by weight, ``order`` the same with the preferred place first
-    when the context does not favour the namesake (``compared``: the two evidences, if weighed)."""
-
-    weights: list[float]
-    shares: list[float]
-    total: float
-    ranked: list[int]
-    order: list[int]
-    compared: tuple[float, float] | None
-
-    def certain(self, error: float, base: float) -> bool:
-        """Whether weights and evidences each off by up to ``error`` would still give this choice,
-        these alternatives in this order and these rounded scores."""
-        weights, ranked = self.weights, self.ranked
-        if any(weights[ranked[i]] - weights[ranked[i + 1]] <= 2 * error for i in range(min(4, len(ranked) - 1))):
-            return False
-        if self.compared is not None and abs(self.compared[0] - self.compared[1]) <= 2 * error:
-            return False
-        slack = 4 * error  # each share moves by a factor within exp(±2 error)
-        for i in self.order[:4]:
-            share = base * self.shares[i] / self.total
-            if round(share * (1 - slack), 3) != round(share * (1 + slack), 3):
-                return False
-        return True
 
 
 class WorldPlaces:
@@ -106,6 +68,7 @@ class WorldPlaces:
         self.weights = place_weights()  # normalizer/data/place_weights.toml, read on the first world layer
         # Remembered between documents (names repeat), the least recently used forgotten first.
         self._lookups = lru_cache(maxsize=CACHE_SIZE)(self._first_lookup)
+        self._may_name = lru_cache(maxsize=CACHE_SIZE)(index.may_name)  # names are asked again in each pass
         self._places = lru_cache(maxsize=CACHE_SIZE)(index.get)
         self._neighbours = lru_cache(maxsize=CACHE_SIZE)(self._neighbour_points)
         self._containers = lru_cache(maxsize=CACHE_SIZE)(self._named_container)
@@ -134,81 +97,84 @@ class WorldPlaces:
         or more (``place_weights.toml``), makes the span a place; the document's context then picks
         among the places of that very name.
         """
-        table = self._table(text, following.startswith("."))
-        found, priors = table.found, table.priors
-        if not found and not prefer:
+        dotted = following.startswith(".")
+        table = self._table(text, dotted)
+        if not table.found and not prefer:
             return None  # no place of the name, none to add: nothing to weigh
+        if strict and looks_like_acronym(text):
+            return None  # "ACME", "BNSF", "RAND": organizations' acronyms
         within = self.containers(following)
-        weights = self.weights
-        key = fold(text)
-        if within and len(found) >= MAX_CANDIDATES:  # the 30 Washington Counties: the one in the state named
-            have = {place.canonical_id for place, _ in found}
-            more = [(place, match) for place, match in self._lookup(text, following, limit=CONTAINED_CANDIDATES)
-                    if place.canonical_id not in have and any(_inside(place, c) for c in within)]
-            found, priors = found + tuple(more), priors + tuple(self.prior(p, m, key) for p, m in more)
-        if strict:
-            if looks_like_acronym(text):
-                return None  # "ACME", "BNSF", "RAND": organizations' acronyms
-            kept = [i for i, (p, m) in enumerate(found) if m == "fold" and fold(p.name) == key]
-            found, priors = tuple(found[i] for i in kept), tuple(priors[i] for i in kept)
-            if not any(_prominent(p, weights) for p, _ in found):
-                return None
-            # a prominent namesake makes the span a place; which one, the document decides
-            # (a suburb in a story about its own region, not the big city of the same name)
-        if prefer and not any(place.canonical_id == prefer for place, _ in found):
-            preferred = self.index.get(prefer)
-            if preferred:
-                found, priors = found + ((preferred, "fold"),), priors + (self.prior(preferred, "fold", key),)
-        if not found:
+        candidates = self._variant(table, text, dotted, within, strict, prefer)
+        if candidates is None or not candidates.found:
             return None
+        found, weights = candidates.found, self.weights
         if len(found) == 1:  # no choice to weigh: the one candidate has all the weight
             place, match = found[0]
             return PlaceChoice(self.entry_for(place), place, match, round(weights.base_score(match), 3), [])
-        candidates = table if found is table.found else Candidates([p for p, _ in found])
-        ranking = self._ranking(found, priors, self._evidence(candidates, context, within), prefer)
-        error = context.support_error if context else 0.0
-        if error and not ranking.certain(error + WEIGHT_SLACK, weights.base_score(found[ranking.order[0]][1])):
-            # the approximate support could have changed the choice, the order or a rounded score
-            exact = self._evidence(candidates, context, within, exact=True)
-            ranking = self._ranking(found, priors, exact, prefer)
-        order, shares, total = ranking.order, ranking.shares, ranking.total
+        if context is None and not within:  # the document says nothing: the name's own ranking
+            if candidates.plain is None:
+                candidates.plain = ranking(found, candidates.priors, [0.0] * len(found), prefer, weights.prior)
+            chosen = candidates.plain
+        else:
+            chosen = ranking(found, candidates.priors, self._evidence(candidates, context, within), prefer,
+                             weights.prior)
+            error = context.support_error if context else 0.0
+            if error and not chosen.certain(error + WEIGHT_SLACK, weights.base_score(found[chosen.order[0]][1])):
+                # the approximate support could have changed the choice, the order or a rounded score
+                exact = self._evidence(candidates, context, within, exact=True)
+                chosen = ranking(found, candidates.priors, exact, prefer, weights.prior)
+        order, shares, total = chosen.order, chosen.shares, chosen.total
         best = order[0]
         place, match = found[best]
-        entry = self.entry_for(place)
         base = weights.base_score(match)
         alternatives = [(found[i][0].canonical_id, round(base * shares[i] / total, 3)) for i in order[1:4]]
-        return PlaceChoice(entry, place, match, round(base * shares[best] / total, 3), alternatives)
+        return PlaceChoice(self.entry_for(place), place, match, round(base * shares[best] / total, 3), alternatives)
 
-    def _ranking(self, found: Sequence[tuple[Place, str]], priors: Sequence[float], evidence: list[float],
-                 prefer: str | None) -> _Ranking:
-        curated = self.weights.prior.curated
-        weights = [priors[i] + evidence[i] + curated * (place.canonical_id == prefer)
-                   for i, (place, _) in enumerate(found)]
-        top = max(weights)
-        shares = [math.exp(w - top) for w in weights]
-        ranked = sorted(range(len(found)), key=lambda i: weights[i], reverse=True)
-        order, compared = list(ranked), None
-        best = order[0]
-        if prefer and found[best][0].canonical_id != prefer:
-            # A namesake replaces the curated place only when the document's context favours it by more
-            # than the margin (a hair of support from an unrelated name is no reason).
-            mine = next(i for i, (place, _) in enumerate(found) if place.canonical_id == prefer)
-            compared = (evidence[best], evidence[mine] + self.weights.prior.curated_margin)
-            if compared[0] <= compared[1]:
-                order.remove(mine)
-                order.insert(0, mine)
-        return _Ranking(weights, shares, sum(shares), ranked, order, compared)
+    def _variant(self, table: CandidateTable, text: str, dotted: bool, within: list[Place], strict: bool,
+                 prefer: str | None) -> CandidateTable | None:
+        """The candidates ``resolve`` weighs for ``text``: the ``table``'s; the namesakes inside the
+        containers ``within`` added when the table is full (the 30 Washington Counties: the one in the
+        state named); if ``strict``, only the places of that very name (None: none is prominent); the
+        ``prefer``red place added. Made once per table and variant (``table.variants``)."""
+        contained = bool(within) and len(table.found) >= MAX_CANDIDATES
+        if not contained and not strict and not prefer:
+            return table
+        variant = (tuple(c.canonical_id for c in within) if contained else (), strict, prefer)
+        if variant in table.variants:
+            return table.variants[variant]
+        key = fold(text)
+        found, priors = table.found, table.priors
+        if contained:
+            more = self._lookup(text, "." if dotted else "", limit=CONTAINED_CANDIDATES)
+            have = {place.canonical_id for place, _ in found}
+            more = [(p, m) for p, m in more if p.canonical_id not in have and any(_inside(p, c) for c in within)]
+            found, priors = found + tuple(more), priors + tuple(self.prior(p, m, key) for p, m in more)
+        if strict:
+            kept = [i for i, (p, m) in enumerate(found) if m == "fold" and fold(p.name) == key]
+            found, priors = tuple(found[i] for i in kept), tuple(priors[i] for i in kept)
+            if not any(_prominent(p, self.weights) for p, _ in found):
+                found = None
+            # a prominent namesake makes the span a place; which one, the document decides
+            # (a suburb in a story about its own region, not the big city of the same name)
+        if found is not None and prefer and not any(place.canonical_id == prefer for place, _ in found):
+            preferred = self.index.get(prefer)
+            if preferred:
+                found, priors = found + ((preferred, "fold"),), priors + (self.prior(preferred, "fold", key),)
+        made = None if found is None else CandidateTable(found, priors)
+        if table is not _NO_PLACES:  # the one empty table is every refused name's: no variant of its own
+            table.variants[variant] = made
+        return made
 
-    def _table(self, text: str, dotted: bool) -> _Table:
+    def _table(self, text: str, dotted: bool) -> CandidateTable:
         """``_first_lookup``'s table, remembered; the empty one, at once, for a name the key filter refuses."""
-        if not _ap_style(text, dotted) and not self.index.may_name(text):
+        if not _ap_style(text, dotted) and not self._may_name(text):
             return _NO_PLACES
         return self._lookups(text, dotted)
 
-    def _first_lookup(self, text: str, dotted: bool) -> _Table:
+    def _first_lookup(self, text: str, dotted: bool) -> CandidateTable:
         key = fold(text)
         found = tuple(self._national_name_first(self._lookup(text, "." if dotted else ""), key))
-        return _Table(found, tuple(self.prior(place, match, key) for place, match in found))
+        return CandidateTable(found, tuple(self.prior(place, match, key) for place, match in found))
 
     def _national_name_first(self, found: list[tuple[Place, str]], key: str) -> list[tuple[Place, str]]:
         """The candidates, but where a country or a national capital has this very name, none that has it
@@ -242,10 +208,13 @@ class WorldPlaces:
         The longest run of capitalized words that names one wins: "Prince Edward Island", and
         "Oregon" in ", Oregon. Lumberjacks". Remembered by the words read.
         """
+        words = self.container_words(following)
+        return self._containers(words) if words else []
+
+    def container_words(self, following: str) -> str | None:
+        """The capitalized words after a comma that ``containers`` reads (all it reads), if any."""
         m = _FOLLOWING_NAME.match(following)
-        if not m:
-            return []
-        return self._containers(m.group(1))
+        return m.group(1) if m else None
 
     def _named_container(self, written: str) -> list[Place]:
         words = written.split()
@@ -264,6 +233,13 @@ class WorldPlaces:
         """Every place ``text`` may denote and how it matched ("fold" or "translit")."""
         return list(self._table(text, following.startswith(".")).found)
 
+    def folded_candidates(self, text: str) -> list[Place]:
+        """The places of ``candidates(text)`` that matched by the folded name; none looked up when the
+        index surely has no name of that fold key (its key filter; an AP-style state is looked up)."""
+        if not _ap_style(text, False) and fold(text) not in self.index.known_keys():
+            return []
+        return [place for place, match in self._table(text, False).found if match == "fold"]
+
     def prior(self, place: Place, match: str, key: str) -> float:
         """What is known without the document: feature class, population, how the name matched."""
         w = self.weights.prior
@@ -279,9 +255,11 @@ class WorldPlaces:
 
     def _evidence(self, candidates: Candidates, context: PlaceClues | None, within: list[Place], *,
                   exact: bool = False) -> list[float]:
-        """What the document says of each candidate: "City, State" right after, then (``context.weigh``)
+        """What the document says of each candidate: "City, State" right after, then (``context.evidence``)
         countries, regions, nearby places (``exact``: the support summed straightforwardly, see
         ``context.py``), added in that order."""
+        if not within:
+            return context.evidence(candidates, exact=exact)
         w = self.weights.evidence
         out = []
         clues = context.weigh(candidates, exact=exact) if context else None

@@ -9,15 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalizer.gazetteer.schema import Entry
-from normalizer.world.context import (
-    SMALL,
-    Neighbours,
-    PlaceContext,
-    PointSet,
-)
+from normalizer.world.context import PlaceContext
 from normalizer.world.distance import PointArrays, km, rough_km
 from normalizer.world.index import Place
-from normalizer.world.places import _Ranking
+from normalizer.world.points import SMALL, Neighbours, PointSet
+from normalizer.world.ranking import Ranking
 from normalizer.world.weights import place_weights
 
 EVIDENCE = place_weights().evidence
@@ -70,7 +66,7 @@ def test_support_within_its_error_and_exact_on_demand(groups, point, left_out):
     assert neighbours.kept() == kept and neighbours.count == len(kept)
     assert neighbours.exact_support(*point) == straightforward
     assert abs(neighbours.support(*point) - straightforward) <= neighbours.error
-    assert (neighbours.error > 0) == (sum(map(len, groups)) > SMALL)
+    assert (neighbours.error > 0) == (sum(map(len, groups)) > SMALL and bool(kept))
 
 
 def test_a_place_context_forgets_what_a_new_point_or_neighbour_changes():
@@ -91,7 +87,7 @@ def test_a_place_context_forgets_what_a_new_point_or_neighbour_changes():
 def test_a_ranking_is_certain_only_away_from_ties_and_rounding_edges():
     def ranking(weights, shares, compared=None):
         order = sorted(range(len(weights)), key=lambda i: weights[i], reverse=True)
-        return _Ranking(weights, shares, sum(shares), order, order, compared)
+        return Ranking(weights, shares, sum(shares), order, order, compared)
 
     clear = ranking([5.0, 3.0, 1.0], [1.0, 0.2, 0.05])
     assert clear.certain(1e-9, 0.9)

@@ -441,7 +441,7 @@ def _places(points) -> list[Place]:
 @given(st.lists(st.tuples(_lats, _lons), min_size=1, max_size=30),
        st.lists(st.tuples(_lats, _lons), min_size=1, max_size=12))
 def test_nearness_of_many_candidates_is_each_ones_exactly(points, candidates) -> None:
-    from normalizer.world.context import Candidates, PointSet
+    from normalizer.world.points import Candidates, PointSet
 
     nearest = PointSet(points).nearest_km_many(Candidates(_places(candidates)).geometry)
     assert nearest == [PointSet(points).nearest_km(c) for c in candidates]
@@ -451,7 +451,7 @@ def test_nearness_of_many_candidates_is_each_ones_exactly(points, candidates) ->
 @given(st.lists(st.lists(st.tuples(_lats, _lons), min_size=1, max_size=6), min_size=1, max_size=12),
        st.lists(st.tuples(_lats, _lons), min_size=1, max_size=12), st.integers(-1, 11))
 def test_support_of_many_candidates_is_within_the_error_of_each_ones(groups, candidates, left_out) -> None:
-    from normalizer.world.context import Candidates, Neighbours
+    from normalizer.world.points import Candidates, Neighbours
 
     neighbours = Neighbours([tuple(g) for g in groups], [f"name{i}" for i in range(len(groups))])
     neighbours = neighbours.leaving_out(f"name{left_out}")
