@@ -89,45 +89,42 @@ def flags(lexeme) -> int:
     return bits | LOWER if lexeme.is_lower else bits
 
 
-_WORD_CODES: dict[Callable, tuple[object, dict[int, int]]] = {}
-_WORDS: list[tuple[object, dict[int, tuple[str, str, int]]]] = [(None, {})]  # word_entries', for one vocabulary
+_REMEMBERED: dict[Callable, tuple[object, dict[int, object]]] = {}  # per word function: its vocabulary, its values
+
+
+def _per_word(doc: Doc, of_word: Callable, orths: list[int]) -> list:
+    """``of_word(lexeme)`` for each token of the document (its word ids: ``orths``), remembered per word of
+    the vocabulary, for one vocabulary at a time (its words' values are its own), up to
+    ``WORDS_REMEMBERED`` words, then afresh: a document costs a look-up per token."""
+    vocab, known = _REMEMBERED.get(of_word, (None, None))
+    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
+        known = {}
+        _REMEMBERED[of_word] = (doc.vocab, known)
+    values = list(map(known.get, orths))
+    if None in values:  # words not met before
+        for i, value in enumerate(values):
+            if value is None:
+                orth = orths[i]
+                if orth not in known:
+                    known[orth] = of_word(doc.vocab[orth])
+                values[i] = known[orth]
+    return values
 
 
 def word_codes(doc: Doc, test: Callable, *, orths: list[int] | None = None) -> list[int]:
-    """``test(lexeme)`` (an int) for each token of the document (its word ids: ``orths``, if at hand):
-    remembered per word of the vocabulary, for one vocabulary at a time (its words' flags are its own),
-    so a document costs one array of word ids and a look-up per token."""
+    """``test(lexeme)`` (an int) for each token of the document (its word ids: ``orths``, if at hand),
+    remembered per word of the vocabulary (``_per_word``)."""
     orths = doc.to_array(ORTH).tolist() if orths is None else orths
-    vocab, known = _WORD_CODES.get(test, (None, None))
-    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
-        known = {}
-        _WORD_CODES[test] = (doc.vocab, known)
-    codes = list(map(known.get, orths))
-    if None in codes:  # words not met before
-        for i, code in enumerate(codes):
-            if code is None:
-                orth = orths[i]
-                if orth not in known:
-                    known[orth] = int(test(doc.vocab[orth]))
-                codes[i] = known[orth]
-    return codes
+    return [int(code) for code in _per_word(doc, test, orths)]
+
+
+def _entry(lexeme) -> tuple[str, str, int]:
+    text = lexeme.orth_
+    return text, text + " ", flags(lexeme)
 
 
 def word_entries(doc: Doc, orths: list[int]) -> list[tuple[str, str, int]]:
     """Each token's text, its text and a space, and its ``flags`` (its word ids: ``orths``), remembered per
-    word of the vocabulary like ``word_codes``, in one entry: a document costs one look-up per token, no
+    word of the vocabulary (``_per_word``), in one entry: a document costs one look-up per token, no
     ``Token`` made."""
-    vocab, known = _WORDS[0]
-    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
-        known = {}
-        _WORDS[0] = (doc.vocab, known)
-    entries = list(map(known.get, orths))
-    if None in entries:  # words not met before
-        for i, entry in enumerate(entries):
-            if entry is None:
-                orth = orths[i]
-                if orth not in known:
-                    lexeme = doc.vocab[orth]
-                    known[orth] = (lexeme.orth_, lexeme.orth_ + " ", flags(lexeme))
-                entries[i] = known[orth]
-    return entries
+    return _per_word(doc, _entry, orths)
