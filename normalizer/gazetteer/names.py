@@ -21,7 +21,6 @@ from .schema import PLACE_LABELS, Entry, Variant
 _REGION_WORDS = ("oblast", "region", "province")
 _REGION_SUFFIX = re.compile(r"^(?P<base>.+?)\s+(?P<word>oblast|region|province)$", re.IGNORECASE)
 _RIVER_SUFFIX = re.compile(r"^(?P<base>.+?)\s+river$", re.IGNORECASE)
-START_WORDS_MAX = 200_000  # words remembered (NameIndex.start_words), the least recently used forgotten first
 FUZZY_LIMIT = 8  # best keys looked at, before the first-letter and other filters (``Resolver._fuzzy``)
 # rapidfuzz turns a score cutoff into a distance: a hit's own score as the cutoff may not let it pass. Keys
 # scoring a little lower are harmless: they rank after every hit that matters (FuzzyBlocks.hits).
@@ -156,14 +155,15 @@ class NameIndex:
         return fold(word) in self.prefixes or translit_key(word) in self.prefixes
 
     def start_words(self, vocab) -> Callable[[int], bool]:
-        """``can_start`` of a word of this spaCy vocabulary, by word id: an ``lru_cache`` of
-        ``START_WORDS_MAX`` words, for one vocabulary at a time (its words' flags are its own)."""
+        """``can_start`` of a word of this spaCy vocabulary, by word id: one function per vocabulary (the
+        same one while the vocabulary is), which the caller may remember values of
+        (``pipeline.name_scan.name_starts`` does)."""
         if self._start_words is None or self._start_words[0] is not vocab:
             def can_start_word(orth: int) -> bool:
                 lexeme = vocab[orth]
                 return self.can_start(lexeme.orth_, is_alpha=lexeme.is_alpha, like_num=lexeme.like_num)
 
-            self._start_words = (vocab, lru_cache(maxsize=START_WORDS_MAX)(can_start_word))
+            self._start_words = (vocab, can_start_word)
         return self._start_words[1]
 
     def fuzzy_choices(self, label: str) -> tuple[list[str], list[Name]]:

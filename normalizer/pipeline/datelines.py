@@ -7,20 +7,16 @@ whatever NER said of those words (:mod:`normalizer.pipeline.place_spans` uses th
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import compress
-
-from spacy.vocab import Vocab
 
 from ..text.words import words
 from ..world.places import WorldPlaces
 from .facts import DocumentFacts
 from .toponyms import named
-from .word_flags import CAPS
+from .word_flags import CAPS, value_of_word
 
 DASHES = frozenset({"-", "--", "---", "—", "–", "——"})
 DATELINE_MIN_LETTERS = 4
-WORDS_REMEMBERED = 200_000  # words whose like_num is kept (an lru_cache)
 
 
 def datelines(facts: DocumentFacts, world: WorldPlaces) -> list[tuple[int, int]]:
@@ -58,13 +54,12 @@ def _opens(facts: DocumentFacts, i: int) -> bool:
         return True
     if prev in (".", "!", "?", "\n") or prev.endswith("\n"):
         return True
-    return _like_num(facts.doc.vocab, facts.orths[i - 1])
+    return value_of_word(facts.doc.vocab, _like_num, facts.orths[i - 1])
 
 
-@lru_cache(maxsize=WORDS_REMEMBERED)
-def _like_num(vocab: Vocab, orth: int) -> bool:
-    """``like_num`` of a word of a vocabulary, by its id ("2009", "ten")."""
-    return vocab[orth].like_num
+def _like_num(lexeme) -> bool:
+    """``like_num`` of a word ("2009", "ten")."""
+    return lexeme.like_num
 
 
 def _dateline_tail(facts: DocumentFacts, end: int) -> bool:

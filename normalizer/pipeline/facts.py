@@ -107,6 +107,15 @@ class DocumentFacts:
         """``doc[i].text``, from the text (no Token made)."""
         return self.text[self.starts[i] : self.ends[i]]
 
+    def token_lower(self, i: int) -> str:
+        """``doc[i].lower_``, from the text (no Token made)."""
+        return self.text[self.starts[i] : self.ends[i]].lower()
+
+    def spaced(self, i: int) -> bool:
+        """Is there white space right after token ``i`` (``doc[i].whitespace_``), by the token offsets?"""
+        ends, starts = self.ends, self.starts
+        return ends[i] < (starts[i + 1] if i + 1 < len(starts) else len(self.text))
+
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``, from the text (no Span made)."""
         return self.text[self.starts[start] : self.ends[end - 1]]

@@ -61,9 +61,9 @@ from .rules import (
 from .surnames import untagged_surnames
 from .titled_people import titled_people
 from .twin_names import split_twin_names
+from .word_flags import remembered
 
 POSSESSIVES = ("'s", "’s")
-EDGE_WORDS = 200_000  # words whose _edge_code is remembered (_EdgeCodes)
 CONTEXT_PASSES = 2  # re-resolution rounds with the document's context
 INSTITUTION_LABELS = frozenset({"ORG", "FAC"})  # names whose place names are context ("Brackwell Council")
 PART_OF_PLACE_LABELS = frozenset({"GPE", "LOC"})  # spans that may begin with a part of the place: "east of Ashby"
@@ -145,19 +145,12 @@ def _edge_code(word) -> int:
     return code | _SPLITS if separates(word) or word.text in MAY_SPLIT else code  # a bracket or a dash may split
 
 
-_EDGES: list[tuple[object, dict[int, int]]] = [(None, {})]  # _edge_code per word id, for one vocabulary at a time
-
-
 class _EdgeCodes(Sequence[int]):
     """``_edge_code`` of each token of a document (its word ids: ``orths``), computed for the tokens read and
-    remembered per word of the vocabulary (up to ``EDGE_WORDS`` words, then afresh)."""
+    remembered per word of the vocabulary (``word_flags.remembered``)."""
 
     def __init__(self, vocab: Vocab, orths: list[int]) -> None:
-        known_vocab, known = _EDGES[0]
-        if known_vocab is not vocab or len(known) > EDGE_WORDS:
-            known = {}
-            _EDGES[0] = (vocab, known)
-        self._vocab, self._orths, self._known = vocab, orths, known
+        self._vocab, self._orths, self._known = vocab, orths, remembered(vocab, _edge_code)
 
     def __len__(self) -> int:
         return len(self._orths)

@@ -14,11 +14,7 @@ from .facts import DocumentFacts
 from .mention import Mention
 from .possessives import POSSESSIVES
 from .rules import SEPARATORS, breaks_names, in_ranges
-from .word_flags import NAME_START
-
-STARTS_REMEMBERED = 200_000  # words whose ``NameIndex.can_start`` is remembered (name_starts), before starting afresh
-# ``can_start`` per word id, for one name index and one vocabulary at a time (its words' flags are its own)
-_STARTS: list[tuple[object, object, dict[int, bool]]] = [(None, None, {})]
+from .word_flags import NAME_START, remembered
 
 
 def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
@@ -53,14 +49,11 @@ def name_starts(facts: DocumentFacts, index: NameIndex) -> list[int]:
     """The tokens where ``scan_names`` can find a name, in order: exactly those its first step does not
     reject (a word or a number, capitalized unless a number, whose own fold key or skeleton begins a
     free name: ``NameIndex.can_start``). The first test is a bit of the words' flags (``NAME_START``),
-    the second is remembered per word of the vocabulary (in a dict, for one index and vocabulary at a
-    time): a document costs a bit test per token and a look-up per capitalized word."""
-    doc, orths = facts.doc, facts.orths
-    known_index, vocab, known = _STARTS[0]
-    if known_index is not index or vocab is not doc.vocab or len(known) > STARTS_REMEMBERED:
-        known = {}
-        _STARTS[0] = (index, doc.vocab, known)
-    out, can_start = [], index.start_words(doc.vocab)
+    the second is remembered per word of the vocabulary (``word_flags.remembered``): a document costs a
+    bit test per token and a look-up per capitalized word."""
+    orths, vocab = facts.orths, facts.doc.vocab
+    can_start = index.start_words(vocab)
+    out, known = [], remembered(vocab, can_start)
     for i in compress(range(len(orths)), map(NAME_START.__and__, facts.flags)):
         start = known.get(orths[i])
         if start is None:  # a word not met before

@@ -197,7 +197,7 @@ def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -
             continue
         at, written = i + 1, word(i + 1)  # the word after the comma
         key = fold(written).replace(" ", "")
-        dotted = written.endswith(".") or (i + 2 < n and word(i + 2) == "." and not toponyms.spaced(facts, at))
+        dotted = written.endswith(".") or (i + 2 < n and word(i + 2) == "." and not facts.spaced(at))
         if not (written[:1].isupper() and dotted and is_region_abbreviation(key)):
             continue
         if at not in taken:
@@ -255,7 +255,7 @@ def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
     spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
     """
     if mention.end >= len(facts.orths) or facts.token_text(mention.end) != "." \
-            or toponyms.spaced(facts, mention.end - 1):
+            or facts.spaced(mention.end - 1):
         return mention
     if mention.label not in PLACE_LABELS:
         return mention
@@ -301,7 +301,7 @@ def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: R
             continue
         elif key in facts.person_parts:
             out[k] = mention.but(Why.PERSON_PART, ner_label="PERSON")
-        elif len(mention) > 1 and toponyms.lower(facts, mention.start).rstrip(".") in words("honorifics"):
+        elif len(mention) > 1 and facts.token_lower(mention.start).rstrip(".") in words("honorifics"):
             out[k] = mention.but(Why.HONORIFIC, ner_label="PERSON",
                                  start=after_titles(facts.doc, mention.start, mention.end))
     return out
@@ -323,7 +323,7 @@ def _family_name_of_person(facts: DocumentFacts, key: str, found: Resolution, re
 
 
 def _speaks(facts: DocumentFacts, mention: Mention, found: Resolution, resolver: Resolver) -> bool:
-    if mention.end >= len(facts.orths) or toponyms.lower(facts, mention.end) not in words("reporting_verbs"):
+    if mention.end >= len(facts.orths) or facts.token_lower(mention.end) not in words("reporting_verbs"):
         return False
     before = facts.doc[mention.start - 1] if mention.start > 0 else None
     if before is not None and (before.pos_ == "ADP" or before.lower_ in before_places()):
@@ -343,4 +343,4 @@ def _credential(facts: DocumentFacts, mentions: list[Mention], mention: Mention,
 def _after_person_title(facts: DocumentFacts, start: int) -> bool:
     """A title that makes a person right before ("Dr. Fenwick", "coach Ashby"; not ``ambiguous_titles``: "Miss
     Vermont"). Stricter than ``toponyms.candidate``'s test: any title keeps a name from becoming a place."""
-    return start > 0 and toponyms.lower(facts, start - 1).rstrip(".") in titles_before_people()
+    return start > 0 and facts.token_lower(start - 1).rstrip(".") in titles_before_people()

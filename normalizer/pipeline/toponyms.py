@@ -65,9 +65,8 @@ class Around:
         self.facts, self.start, self.end, self.written, self.world = facts, start, end, written, world
         self.following, self.place_names, self.label = following, place_names, label
         self.key = fold(written)
-        text, starts, ends = facts.text, facts.starts, facts.ends
-        self.prev = text[starts[start - 1] : ends[start - 1]].lower() if start > 0 else ""
-        self.second_before: str | None = text[starts[start - 2] : ends[start - 2]].lower() if start > 1 else None
+        self.prev = facts.token_lower(start - 1) if start > 0 else ""
+        self.second_before: str | None = facts.token_lower(start - 2) if start > 1 else None
         self._places: tuple[Place, ...] | None = None
 
     @property
@@ -76,17 +75,6 @@ class Around:
         if self._places is None:
             self._places = named(self.world, self.written)
         return self._places
-
-
-def lower(facts: DocumentFacts, i: int) -> str:
-    """``doc[i].lower_``, from the text (no Token made)."""
-    return facts.text[facts.starts[i] : facts.ends[i]].lower()
-
-
-def spaced(facts: DocumentFacts, i: int) -> bool:
-    """Is there white space after token ``i`` (``doc[i].whitespace_``), from the token offsets?"""
-    ends, starts = facts.ends, facts.starts
-    return ends[i] < (starts[i + 1] if i + 1 < len(starts) else len(facts.text))
 
 
 def in_container(at: Around) -> bool:
@@ -110,7 +98,7 @@ def tagged_as_place_elsewhere(at: Around) -> bool:
 def before_local_noun(at: Around) -> bool:
     """"Ashby police", "a Millbrook man": ``local_nouns``."""
     end, codes = at.end, at.facts.flags
-    return end < len(codes) and bool(codes[end] & CUE_AFTER) and lower(at.facts, end) in words("local_nouns")
+    return end < len(codes) and bool(codes[end] & CUE_AFTER) and at.facts.token_lower(end) in words("local_nouns")
 
 
 def before_plural_place_noun(at: Around) -> bool:
@@ -291,7 +279,7 @@ def candidate(facts: DocumentFacts, start: int, end: int, person_parts: Set[str]
         return False
     if fold(written) in person_parts or _after_title(facts, start):
         return False
-    return not (end < len(facts.orths) and lower(facts, end) in words("reporting_verbs"))
+    return not (end < len(facts.orths) and facts.token_lower(end) in words("reporting_verbs"))
 
 
 def named(world: WorldPlaces, written: str) -> tuple[Place, ...]:
@@ -316,7 +304,7 @@ def _after_title(facts: DocumentFacts, start: int) -> bool:
     i = start - 1
     if i >= 0 and facts.token_text(i) == ".":
         i -= 1
-    return i >= 0 and lower(facts, i).rstrip(".") in words("person_titles")
+    return i >= 0 and facts.token_lower(i).rstrip(".") in words("person_titles")
 
 
 def _in_container(world: WorldPlaces, places, following: str) -> bool:

@@ -11,19 +11,22 @@ and ``facts.flagged``: the bits some token has); a stage reads its bits from the
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ..text.words import table, words
 
 HYPHEN = "-"
 COORDINATORS = frozenset({",", "and", "or", "&"})  # words that join the names of a list
 CUE_PREPOSITIONS = ("of", "from", "to")  # before a name: the residence, townof, to and from cues
-WORDS_REMEMBERED = 200_000  # per word test (word_codes), before starting afresh
+WORDS_REMEMBERED = 200_000  # words whose value of a word test is remembered (``remembered``), then afresh
 
 
 # One bit per word test (plain ints: a stage masks them once per token). The first three are
@@ -89,17 +92,34 @@ def flags(lexeme) -> int:
     return bits | LOWER if lexeme.is_lower else bits
 
 
-_REMEMBERED: dict[Callable, tuple[object, dict[int, object]]] = {}  # per word function: its vocabulary, its values
+_REMEMBERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per word function: (vocabulary, values)
+
+
+def remembered(vocab: Vocab, of_word: Callable) -> dict[int, Any]:
+    """The values of ``of_word`` (a function of a word: its Lexeme, or its id) found so far for words of
+    ``vocab``, by word id, for the caller to read and fill: for one vocabulary at a time (its words'
+    values are its own), up to ``WORDS_REMEMBERED`` words, then afresh. The one memo per word of the
+    stages' word tests."""
+    known_vocab, known = _REMEMBERED.get(of_word, (None, None))
+    if known_vocab is not vocab or len(known) > WORDS_REMEMBERED:
+        known = {}
+        _REMEMBERED[of_word] = (vocab, known)
+    return known
+
+
+def value_of_word(vocab: Vocab, of_word: Callable, orth: int) -> Any:
+    """``of_word(vocab[orth])``, remembered (``remembered``)."""
+    known = remembered(vocab, of_word)
+    value = known.get(orth)
+    if value is None:
+        value = known[orth] = of_word(vocab[orth])
+    return value
 
 
 def _per_word(doc: Doc, of_word: Callable, orths: list[int]) -> list:
-    """``of_word(lexeme)`` for each token of the document (its word ids: ``orths``), remembered per word of
-    the vocabulary, for one vocabulary at a time (its words' values are its own), up to
-    ``WORDS_REMEMBERED`` words, then afresh: a document costs a look-up per token."""
-    vocab, known = _REMEMBERED.get(of_word, (None, None))
-    if vocab is not doc.vocab or len(known) > WORDS_REMEMBERED:
-        known = {}
-        _REMEMBERED[of_word] = (doc.vocab, known)
+    """``of_word(lexeme)`` for each token of the document (its word ids: ``orths``), remembered
+    (``remembered``): a document costs a look-up per token."""
+    known = remembered(doc.vocab, of_word)
     values = list(map(known.get, orths))
     if None in values:  # words not met before
         for i, value in enumerate(values):
