@@ -55,7 +55,7 @@ from .rules import (
     has_running_words,
     in_ranges,
     looks_like_proper_name,
-    no_entity,
+    no_entity_word,
     separates,
 )
 from .surnames import untagged_surnames
@@ -340,12 +340,13 @@ def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution
 
 
 def _keep(facts: DocumentFacts, mention: Mention) -> bool:
-    """Is the mention kept: resolved, or an NER span that is an entity (``rules.no_entity``)? A span of
-    several words is when it has a capital (no_entity's other tests are of one word): no Span made."""
+    """Is the mention kept: resolved, or an NER span that is an entity (``rules.no_entity``, its tests of
+    a one-word span only on one: no Span made for the others)?"""
     if mention.resolution:
         return True
     if mention.ner_label is None:
         return False
-    if not looks_like_proper_name(facts.span_text(mention.start, mention.end)):
+    start, end = mention.start, mention.end
+    if not looks_like_proper_name(facts.span_text(start, end)):
         return False  # a description in lower case
-    return mention.end - mention.start > 1 or not no_entity(facts.doc[mention.start : mention.end], mention.ner_label)
+    return end - start > 1 or not no_entity_word(facts.doc[start:end], mention.ner_label)

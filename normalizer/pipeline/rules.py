@@ -242,8 +242,14 @@ def no_entity(span: Span, ner_label: str) -> bool:
     """An unresolved NER span that is no entity by the conventions: a description in lower case (kept
     only for the gazetteer to resolve: "the harbour board"), a nationality word before a person's title
     ("[Slovak] Prime Minister"), a demonym, an organization that is a title's portfolio."""
-    if not looks_like_proper_name(span.text):
-        return True
+    return not looks_like_proper_name(span.text) or no_entity_word(span, ner_label)
+
+
+def no_entity_word(span: Span, ner_label: str) -> bool:
+    """``no_entity``'s tests of a one-word span (a longer span passes them all): a nationality word
+    before a person's title, a demonym, an organization that is a title's portfolio."""
+    if len(span) != 1:
+        return False
     if ner_label == "PERSON":
         return nationality_before_title(span)
     return is_demonym(span) or (ner_label == "ORG" and is_title_part(span))

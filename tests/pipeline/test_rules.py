@@ -14,6 +14,7 @@ from normalizer.pipeline.rules import (
     menu_lines,
     nationality_before_title,
     no_entity,
+    no_entity_word,
 )
 
 
@@ -172,6 +173,20 @@ def test_nationality_before_title(nlp, text, part, before_title):
 def test_no_entity(nlp, text, part, label, none):
     """Unresolved NER spans that are no entity: a description in lower case is one of them."""
     assert no_entity(span(nlp, text, part, label=label), label) is none
+
+
+@pytest.mark.parametrize(
+    "text, part, label, none",
+    [
+        ("The Kenyan Prime Minister arrived.", "Kenyan", "PERSON", True),  # one word before a title
+        ("The Kenyan Prime Minister arrived.", "Kenyan Prime", "PERSON", False),  # two words: the tests are of one
+        ("Officials of the harbour board said so.", "harbour board", "ORG", False),  # lower case is no_entity's own
+        ("Defense Secretary Jane Roe spoke.", "Defense", "ORG", True),  # a title's portfolio
+    ],
+)
+def test_no_entity_word(nlp, text, part, label, none):
+    """``no_entity``'s tests of one word (``mentions._keep`` asks them of one-word spans only)."""
+    assert no_entity_word(span(nlp, text, part, label=label), label) is none
 
 
 @pytest.mark.parametrize(
