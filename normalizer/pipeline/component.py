@@ -161,6 +161,7 @@ class EntityNormalizer:
         spans = []
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
         direct = _direct_extension_keys()
+        stored: dict[tuple, Any] = {}  # the Span._ values, for one update of doc.user_data, as spaCy itself keys them
         for number, mention in enumerate(mentions):
             found = mention.resolution
             nil_id, nil_name = provisional.get(number, ("", None))
@@ -168,7 +169,7 @@ class EntityNormalizer:
                         kb_id=found.entry.canonical_id if found else nil_id)
             values: dict[str, Any] = {"canonical_name": nil_name} if nil_name else {}
             values["ner_label"] = mention.ner_label
-            values["why"] = [str(rule) for rule in mention.why] or None
+            values["why"] = list(map(str, mention.why)) if mention.why else None
             values["match_kind"] = found.match_kind if found else "none"
             values["match_score"] = found.score if found else 0.0
             if found:
@@ -179,14 +180,15 @@ class EntityNormalizer:
                 values["entity_type"] = entry.type
                 values["lat"], values["lon"] = entry.lat, entry.lon
                 values["alternatives"] = found.alternatives or None
-            if direct:  # one update of doc.user_data, as spaCy itself keys the values
+            if direct:
                 start, end = facts.starts[mention.start], facts.ends[mention.end - 1]  # span.start_char, end_char
-                doc.user_data.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
+                stored.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
             else:
                 ext = span._  # one Underscore per span: each ``span._`` makes a new one
                 for name, value in values.items():
                     setattr(ext, name, value)
             spans.append(span)
+        doc.user_data.update(stored)
         taken = {i for mention in mentions for i in range(mention.start, mention.end)}
         others = [
             e for e in (facts.ents if ents is None else ents)

@@ -42,6 +42,9 @@ class Part(NamedTuple):
     placey: bool = False  # labelled as a place: its name is a neighbour
 
 
+_NOTHING = {placey: Part(placey=placey) for placey in (False, True)}  # the part of a mention that adds nothing
+
+
 def label(mention: Mention, found: Resolution | None) -> str | None:
     """The mention's label while it is being resolved (``Mention.label`` with this resolution)."""
     return found.entry.label if found and found.entry.label else mention.ner_label
@@ -120,7 +123,7 @@ class DocumentContext:
             if states:
                 return Part(place_countries=("US",), regions=(("US", next(iter(states))),) if len(states) == 1 else (),
                             placey=placey)
-        return Part(placey=placey)
+        return _NOTHING[placey]
 
     def leaving_out(self, key: str) -> Context:
         """What the mentions of the other names say now (fixed: later updates do not change it)."""
@@ -149,6 +152,8 @@ class DocumentContext:
         return self._neighbours
 
     def _count(self, i: int, part: Part, sign: int) -> None:
+        if not (part.ids or part.place_countries or part.regions):  # no ids, no places: nothing to count
+            return  # (a part with countries or points has an id or a place's country too)
         key = self.keys[i]
         own = self._own.get(key)
         if own is None:

@@ -80,7 +80,11 @@ class Mention:
 
     def but(self, *because: Why, **changes) -> Mention:
         """This mention with ``changes`` (start, end, ner_label, resolution, ...), noting ``because``."""
-        return replace(self, **changes, why=self.why + because)
+        if not changes.keys() <= _FIELDS:
+            return replace(self, **changes)  # the error dataclasses gives for an unknown field
+        return Mention(changes.get("start", self.start), changes.get("end", self.end),
+                       changes.get("ner_label", self.ner_label), changes.get("from_gazetteer", self.from_gazetteer),
+                       changes.get("resolution", self.resolution), self.why + because)
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -93,3 +97,6 @@ class Mention:
 
     def contains(self, other: Mention) -> bool:
         return self.start <= other.start and other.end <= self.end and not self.same(other)
+
+
+_FIELDS = frozenset(("start", "end", "ner_label", "from_gazetteer", "resolution"))  # what ``Mention.but`` may change

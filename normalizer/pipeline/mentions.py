@@ -171,7 +171,8 @@ def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, 
             line_breaks: bool = True) -> list[tuple[int, int]]:
     """``rules.clean_pieces(doc[start:end], line_breaks=...)`` (its text: ``written``): without reading the
     span's tokens when nothing splits it and its first and last words stay (most spans), else by clean_pieces."""
-    if edges[start] & _TRIM_START or edges[end - 1] & _TRIM_END or max(edges[start:end]) >= _SPLITS:
+    codes = edges[start:end]
+    if codes[0] & _TRIM_START or codes[-1] & _TRIM_END or max(codes) >= _SPLITS:
         return clean_pieces(doc[start:end], line_breaks=line_breaks)
     return [(start, end)] if any(c.isalpha() for c in written) else []
 
