@@ -16,6 +16,7 @@ parenthesis and a dash, a colon or a period after it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text.keys import fold
 from ..text.words import words
@@ -65,14 +66,21 @@ def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
     return out
 
 
-def _datelines(text: str):
+def _datelines(text: str) -> tuple[tuple[re.Match, str], ...]:
     """Each wire dateline's match, with the name of the group that holds its agency."""
+    return _read_datelines(text)[1]
+
+
+@lru_cache(maxsize=1)  # the document's: its two stages (cuts, with_agencies) read its text once
+def _read_datelines(text: str) -> tuple[bool, tuple[tuple[re.Match, str], ...]]:
+    """Whether the text may hold a bare dateline (``_BARE_HINT``), and ``_datelines``."""
+    found = []
     if _DATELINE_HINT.search(text) is not None:
-        for m in _DATELINE.finditer(text):
-            yield m, "slashed" if m.group("slashed") is not None else "bracketed"
-    if _BARE_HINT.search(text) is not None:
-        for m in _BARE_DATELINE.finditer(text):
-            yield m, "bare"
+        found += [(m, "slashed" if m.group("slashed") is not None else "bracketed") for m in _DATELINE.finditer(text)]
+    bare = _BARE_HINT.search(text) is not None
+    if bare:
+        found += [(m, "bare") for m in _BARE_DATELINE.finditer(text)]
+    return bare, tuple(found)
 
 
 def _dateline_place(m: re.Match, resolver: Resolver) -> bool:
@@ -120,7 +128,7 @@ def cuts(facts: DocumentFacts, resolver: Resolver) -> list[int]:
     """Character offsets where the document's tokens must be split for its wire agencies to be spans
     ("/Acme/." is one token): at each end of the name and after the closing slash. The tokenizer splits
     parentheses off, so only a document with a word glued to a slash, or a bare dateline, is read."""
-    if not facts.flagged & SLASHED and _BARE_HINT.search(facts.text) is None:
+    if not facts.flagged & SLASHED and not _read_datelines(facts.text)[0]:
         return []
     out = []
     for start, end in agency_ranges(facts.text, resolver):
