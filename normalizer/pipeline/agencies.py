@@ -55,7 +55,7 @@ _DATELINE_HINT = re.compile(r"[/)] *[-—–:.]")  # what every _DATELINE match 
 def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
     """Character ranges of the agencies' names in the document's wire datelines."""
     out = []
-    for m, group in _datelines(text):
+    for m, group in _read_datelines(text)[1]:
         if not _dateline_place(m, resolver):
             continue
         raw = m.group(group)
@@ -66,14 +66,10 @@ def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:
     return out
 
 
-def _datelines(text: str) -> tuple[tuple[re.Match, str], ...]:
-    """Each wire dateline's match, with the name of the group that holds its agency."""
-    return _read_datelines(text)[1]
-
-
 @lru_cache(maxsize=1)  # the document's: its two stages (cuts, with_agencies) read its text once
 def _read_datelines(text: str) -> tuple[bool, tuple[tuple[re.Match, str], ...]]:
-    """Whether the text may hold a bare dateline (``_BARE_HINT``), and ``_datelines``."""
+    """Whether the text may hold a bare dateline (``_BARE_HINT``), and each wire dateline's match with
+    the name of the group that holds its agency."""
     found = []
     if _DATELINE_HINT.search(text) is not None:
         found += [(m, "slashed" if m.group("slashed") is not None else "bracketed") for m in _DATELINE.finditer(text)]

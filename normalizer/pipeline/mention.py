@@ -80,8 +80,8 @@ class Mention:
 
     def but(self, *because: Why, **changes) -> Mention:
         """This mention with ``changes`` (start, end, ner_label, resolution, ...), noting ``because``."""
-        if not changes.keys() <= _FIELDS:
-            return replace(self, **changes)  # the error dataclasses gives for an unknown field
+        if not changes.keys() <= _FIELDS:  # a field the fast path below does not pass on, or no field at all
+            return replace(self, **changes, why=self.why + because)
         return Mention(changes.get("start", self.start), changes.get("end", self.end),
                        changes.get("ner_label", self.ner_label), changes.get("from_gazetteer", self.from_gazetteer),
                        changes.get("resolution", self.resolution), self.why + because)
@@ -99,4 +99,6 @@ class Mention:
         return self.start <= other.start and other.end <= self.end and not self.same(other)
 
 
-_FIELDS = frozenset(("start", "end", "ner_label", "from_gazetteer", "resolution"))  # what ``Mention.but`` may change
+# The fields ``Mention.but`` passes on itself, in the constructor's order; any other change goes through
+# dataclasses.replace (a field added later too).
+_FIELDS = frozenset(("start", "end", "ner_label", "from_gazetteer", "resolution"))
