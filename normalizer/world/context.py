@@ -8,11 +8,12 @@ whole document). Both answer the world layer through ``PointSet`` (nearness) and
 operation each; a fixed context weighs the same candidates once.
 The weights themselves are data (``weights.py``, ``normalizer/data/place_weights.toml``).
 
-Exactness. ``nearness`` is exact: the vectorized distances only pick the few points that may be the
-nearest, and ``km`` decides among them. ``support`` of a large context is approximate, within
-``support_error`` of the exact sum (numpy's exp may round differently from the math module's);
-``WorldPlaces.resolve`` checks that its choice, its order and its rounded scores cannot change within
-that error and otherwise weighs again with ``exact_support``, the straightforward sum.
+Exactness. ``nearness`` and ``support`` of one place are exact and within ``Neighbours.error`` of the
+exact sum. ``weigh`` of many candidates in a large context is approximate: the nearness from chord
+lengths, the support from numpy's sums (numpy's exp may round differently from the math module's),
+together within ``error`` of the exact evidence. ``WorldPlaces.resolve`` checks that its choice, its
+order and its rounded scores cannot change within that error and otherwise weighs again with
+``exact``, the straightforward distances and sums.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from functools import lru_cache
 
 from ..gazetteer.schema import Entry
 from .index import Place
-from .points import Candidates, Neighbours, Point, PointSet, Unit
+from .points import NEARNESS_ERROR, Candidates, Neighbours, Point, PointSet, Unit
 from .weights import place_weights
 
 __all__ = ["Candidates", "DocumentPlaces", "Neighbours", "PlaceClues", "PlaceContext", "Point", "PointSet", "Unit",
@@ -54,8 +55,8 @@ class PlaceClues:
 
     def weigh(self, candidates: Candidates, *, exact: bool = False) -> list[Clues]:
         """What the document says for each candidate, as (country, region, nearness, support) evidence,
-        0.0 where it says nothing (``exact``: the support summed straightforwardly). A fixed context
-        weighs the same candidates once (a name's mentions share its context)."""
+        0.0 where it says nothing (``exact``: from the straightforward distances and sums; else within
+        ``error`` of that). A fixed context weighs the same candidates once (a name's mentions share its context)."""
         weighed = self._weighed
         if weighed is None or exact:
             return self._weigh(candidates, exact)
@@ -78,24 +79,25 @@ class PlaceClues:
     def _weigh(self, candidates: Candidates, exact: bool) -> list[Clues]:
         w = place_weights().evidence
         countries, regions = self.countries, self.regions
-        places = candidates.places
-        nearness = support = {}
+        count = len(candidates.places)
+        nearness = support = None
         has_points, has_neighbours = self.has_points, self.has_neighbours
         if has_points or has_neighbours:
             geometry = candidates.geometry
             if geometry.points and has_points:
-                nearness = dict(zip(geometry.located, (w.nearness * math.exp(-d / w.nearness_km)
-                                                       for d in self.point_set().nearest_km_many(geometry))))
+                nearness = geometry.spread(self.point_set().nearness_many(geometry, exact=exact), count)
             if geometry.points and has_neighbours:
                 neighbours = self.neighbour_set()
                 found = neighbours.exact_support_many(geometry) if exact else neighbours.support_many(geometry)
-                support = dict(zip(geometry.located, found))
-        return [(
-            min(w.country_cap, w.country_mention * countries.get(place.country, 0)),
-            w.region if place.admin1 and (place.country, place.admin1) in regions else 0.0,
-            nearness.get(i, 0.0),
-            support.get(i, 0.0),
-        ) for i, place in enumerate(places)]
+                support = geometry.spread(found, count)
+        cap, per_mention, region = w.country_cap, w.country_mention, w.region
+        in_countries, in_regions = candidates.keys
+        return list(zip(
+            [min(cap, per_mention * countries.get(country, 0)) for country in in_countries],
+            [region if key in regions else 0.0 for key in in_regions],
+            nearness or [0.0] * count,
+            support or [0.0] * count,
+        ))
 
     def _nearness_at(self, point: Point) -> float:
         w = place_weights().evidence
@@ -117,7 +119,7 @@ class PlaceClues:
         return self._nearness((place.lat, place.lon))
 
     def support(self, place: Place) -> float:
-        """What the other place names say for ``place``: within ``support_error`` of ``exact_support``."""
+        """What the other place names say for ``place``: within ``Neighbours.error`` of ``exact_support``."""
         if self._support is None:
             self._support = lru_cache(maxsize=PLACE_CACHE)(self._support_at)
         return self._support((place.lat, place.lon))
@@ -126,8 +128,10 @@ class PlaceClues:
         return self.neighbour_set().exact_support(place.lat, place.lon)
 
     @property
-    def support_error(self) -> float:
-        return self.neighbour_set().error if self.has_neighbours else 0.0
+    def error(self) -> float:
+        """How far the evidence ``weigh`` gives may be from its ``exact`` evidence (0.0: it is exact)."""
+        nearness = place_weights().evidence.nearness * NEARNESS_ERROR if self.has_points else 0.0
+        return nearness + (self.neighbour_set().error if self.has_neighbours else 0.0)
 
     @property
     def has_points(self) -> bool:

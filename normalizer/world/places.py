@@ -118,7 +118,7 @@ class WorldPlaces:
         else:
             chosen = ranking(found, candidates.priors, self._evidence(candidates, context, within), prefer,
                              weights.prior)
-            error = context.support_error if context else 0.0
+            error = context.error if context else 0.0
             if error and not chosen.certain(error + WEIGHT_SLACK, weights.base_score(found[chosen.order[0]][1])):
                 # the approximate support could have changed the choice, the order or a rounded score
                 exact = self._evidence(candidates, context, within, exact=True)

@@ -25,9 +25,14 @@ NEAREST_SMALL = 8  # points up to which a plain loop finds the nearest faster th
 CLOSEST_SLACK = 1e-6  # distance.closest's slack: dot products this close to the largest may be the nearest
 SMALL = 8  # neighbour points up to which the plain (exact) sum is about as fast as numpy's
 # Bounds of the vectorized support's error: per term (a few units in the last place, far below this)
-# and per term and unit of the sum (rounding while summing).
+# and per term and unit of the sum (rounding while summing, and taking a left-out group's term off again).
 TERM_ERROR = 1e-11
 SUM_ERROR = 1e-15
+# The bound of the vectorized nearness's error, in units of the ``nearness`` weight. The chord of two unit
+# vectors is good to some 1e-15, so a distance to some 1e-11 km (1e-9 km within 100 km of the antipode,
+# where exp(-distance / nearness_km) is below 1e-28), as is ``km``'s haversine; the term's slope is at
+# most 1 / nearness_km per km.
+NEARNESS_ERROR = 1e-12
 
 
 class PointSet:
@@ -77,6 +82,20 @@ class PointSet:
                 nearest[row] = d
         return nearest
 
+    def nearness_many(self, geometry: Geometry, *, exact: bool = False) -> list[float]:
+        """The ``nearness`` evidence (``nearness`` · exp(-distance to the nearest point / ``nearness_km``)) of
+        each of the ``geometry``'s points, within ``NEARNESS_ERROR`` of that of ``nearest_km`` (``exact``:
+        from ``nearest_km_many``, the same floats). Beyond a few points, from one array of chord lengths
+        (the straight line through the sphere between two unit vectors: no ``km`` per pair)."""
+        w = place_weights().evidence
+        pairs = len(geometry.points) * self.size
+        if exact or pairs <= NEAREST_SMALL:
+            return [w.nearness * math.exp(-d / w.nearness_km) for d in self.nearest_km_many(geometry)]
+        between = geometry.units[:, None, :] - self.units()[None, :, :]
+        chords = np.sqrt(np.einsum("ijk,ijk->ij", between, between).min(axis=1))
+        distances = (2 * EARTH_RADIUS_KM) * np.arcsin(np.minimum(1.0, chords / 2))
+        return (w.nearness * np.exp(-distances / w.nearness_km)).tolist()
+
 
 class Neighbours:
     """Other place names of a document, each as the points it may denote (``neighbour_points``), in
@@ -90,7 +109,7 @@ class Neighbours:
         self.groups = [g for g, _ in kept]
         self._index = {key: i for i, (_, key) in enumerate(kept) if key is not None}
         self._skip: int | None = None
-        self._terms: dict[Geometry, np.ndarray] = {}  # support_many's, before a group is left out
+        self._terms: dict[Geometry, tuple[np.ndarray, np.ndarray]] = {}  # support_many's terms and their sums
         self._exact_terms: dict[Geometry, list[list[float]]] = {}  # exact_support_many's
         self.count = len(self.groups)
         sizes = [len(g) for g in self.groups]
@@ -139,15 +158,15 @@ class Neighbours:
         if self._radians is None:
             return self.exact_support_many(geometry)
         w = place_weights().evidence
-        terms = self._terms.get(geometry)
-        if terms is None:
+        found = self._terms.get(geometry)
+        if found is None:
             distances = _rough_km_matrix(self._radians, geometry.radians)
             terms = np.exp(-np.minimum.reduceat(distances, self._starts, axis=1) / w.support_km)
-            self._terms[geometry] = terms
-        if self._skip is not None:
-            terms = terms.copy()
-            terms[:, self._skip] = 0.0
-        return [min(w.support_cap, w.support * total) for total in terms.sum(axis=1).tolist()]
+            found = self._terms[geometry] = (terms, terms.sum(axis=1))
+        terms, totals = found
+        if self._skip is not None:  # the left-out group's terms taken off again: one more rounding per sum
+            totals = totals - terms[:, self._skip]
+        return np.minimum(w.support_cap, w.support * totals).tolist()
 
     def exact_support_many(self, geometry: Geometry) -> list[float]:
         """``exact_support`` at each of the ``geometry``'s points, the same floats (the same terms, summed
@@ -177,11 +196,12 @@ class Candidates:
     vectorized distances, are computed once (``geometry``): a name's candidates are looked up once and
     weighed in many contexts."""
 
-    __slots__ = ("places", "_geometry")
+    __slots__ = ("places", "_geometry", "_keys")
 
     def __init__(self, places: Sequence[Place]) -> None:
         self.places = places
         self._geometry: Geometry | None = None
+        self._keys: tuple[list, list] | None = None
 
     @property
     def geometry(self) -> Geometry:
@@ -189,10 +209,21 @@ class Candidates:
             self._geometry = Geometry(self.places)
         return self._geometry
 
+    @property
+    def keys(self) -> tuple[list[str], list[tuple[str, str] | None]]:
+        """Each candidate's country, and its (country, first-level region) or None where it has no region:
+        what a context's countries and regions are looked up by."""
+        if self._keys is None:
+            places = self.places
+            self._keys = ([place.country for place in places],
+                          [(place.country, place.admin1) if place.admin1 else None for place in places])
+        return self._keys
+
 
 class Geometry:
     """The located candidates (``located``: their indexes; ``points``: (lat, lon)) as unit vectors
-    (``nearest_km_many``) and as radians with half-angle sines and cosines (``_rough_km_matrix``)."""
+    (``nearest_km_many``, ``nearness_many``) and as radians with half-angle sines and cosines
+    (``_rough_km_matrix``)."""
 
     __slots__ = ("located", "points", "units", "radians")
 
@@ -203,6 +234,15 @@ class Geometry:
         lons = np.array([p[1] for p in self.points], dtype=float)
         self.units = unit_vectors(lats, lons)
         self.radians = _Radians(lats, lons)
+
+    def spread(self, values: list[float], count: int) -> list[float]:
+        """The ``values`` of the located candidates as one per candidate (of ``count``), 0.0 for the others."""
+        if len(values) == count:
+            return values
+        out = [0.0] * count
+        for i, value in zip(self.located, values):
+            out[i] = value
+        return out
 
 
 

@@ -134,7 +134,7 @@ def assert_same(view: Context, expected: Context) -> None:
         if want.neighbours:
             exact = straightforward_support(want.neighbours, probe)
             assert places.exact_support(probe) == exact
-            assert abs(places.support(probe) - exact) <= places.support_error
+            assert abs(places.support(probe) - exact) <= places.neighbour_set().error
 
 
 @settings(max_examples=300, deadline=None)

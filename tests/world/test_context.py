@@ -1,5 +1,5 @@
-"""Nearness and support over numpy arrays: nearness exactly the straightforward float, support within
-its stated error of the straightforward sum (and exactly it by ``exact_support``)."""
+"""Nearness and support over numpy arrays: the nearest point exactly the straightforward float, nearness and
+support of many candidates within their stated errors of the straightforward sums (and exactly them on demand)."""
 from __future__ import annotations
 
 import math
@@ -12,13 +12,14 @@ from normalizer.gazetteer.schema import Entry
 from normalizer.world.context import PlaceContext
 from normalizer.world.distance import PointArrays, km, rough_km
 from normalizer.world.index import Place
-from normalizer.world.points import SMALL, Neighbours, PointSet
+from normalizer.world.points import NEARNESS_ERROR, SMALL, Candidates, Neighbours, PointSet
 from normalizer.world.ranking import Ranking
 from normalizer.world.weights import place_weights
 
 EVIDENCE = place_weights().evidence
 NEAR_KM, SUPPORT_KM, SUPPORT_WEIGHT, SUPPORT_CAP = (EVIDENCE.nearness_km, EVIDENCE.support_km, EVIDENCE.support,
                                                     EVIDENCE.support_cap)
+NEAR_WEIGHT = EVIDENCE.nearness
 
 lats = st.floats(-90, 90, allow_nan=False)
 lons = st.floats(-180, 180, allow_nan=False)
@@ -52,6 +53,27 @@ def test_vectorized_rough_distances_stay_within_their_bound(many, point):
 @given(clustered(max_size=120), st.one_of(points, st.just((0.0, -179.995))))
 def test_the_nearest_point_is_found_exactly(many, point):
     assert PointSet(many).nearest_km(point) == min(km(point, p) for p in many)
+
+
+@settings(max_examples=300, deadline=None)
+@given(clustered(max_size=60), st.lists(st.one_of(points, clustered(max_size=1).map(lambda p: p[0])), min_size=1,
+                                        max_size=12))
+def test_vectorized_nearness_within_its_error_and_exact_on_demand(many, candidates):
+    geometry = Candidates([place_at(c) for c in candidates]).geometry
+    want = [NEAR_WEIGHT * math.exp(-min(km(c, p) for p in many) / NEAR_KM) for c in candidates]
+    assert PointSet(many).nearness_many(geometry, exact=True) == want
+    for got, exact in zip(PointSet(many).nearness_many(geometry), want):
+        assert abs(got - exact) <= NEAR_WEIGHT * NEARNESS_ERROR
+
+
+def test_vectorized_nearness_near_a_point_and_its_antipode():
+    many = [(50.0, 36.25), (50.0 + 1e-9, 36.25), (-50.0, -143.75), (10.0, 10.0), (10.0, 10.0 + 1e-12),
+            (0.0, 179.9999), (0.0, -179.9999), (89.9999, 0.0), (-89.9999, 180.0), (1.0, 1.0)]
+    candidates = [(50.0, 36.25), (50.0, 36.2500001), (-50.0, -143.75), (10.0, 10.0), (0.0, 180.0), (90.0, 0.0),
+                  (-90.0, 0.0), (50.0, 36.25 + 1e-13)]
+    geometry = Candidates([place_at(c) for c in candidates]).geometry
+    for got, exact in zip(PointSet(many).nearness_many(geometry), PointSet(many).nearness_many(geometry, exact=True)):
+        assert abs(got - exact) <= NEAR_WEIGHT * NEARNESS_ERROR
 
 
 @settings(max_examples=150, deadline=None)

@@ -453,8 +453,11 @@ def test_nearness_of_many_candidates_is_each_ones_exactly(points, candidates) ->
 def test_support_of_many_candidates_is_within_the_error_of_each_ones(groups, candidates, left_out) -> None:
     from normalizer.world.points import Candidates, Neighbours
 
-    neighbours = Neighbours([tuple(g) for g in groups], [f"name{i}" for i in range(len(groups))])
-    neighbours = neighbours.leaving_out(f"name{left_out}")
-    many = neighbours.support_many(Candidates(_places(candidates)).geometry)
+    everyone = Neighbours([tuple(g) for g in groups], [f"name{i}" for i in range(len(groups))])
+    geometry = Candidates(_places(candidates)).geometry
+    for candidate, support in zip(candidates, everyone.support_many(geometry), strict=True):
+        assert abs(support - everyone.exact_support(*candidate)) <= everyone.error
+    neighbours = everyone.leaving_out(f"name{left_out}")  # the terms weighed above, one group's taken off
+    many = neighbours.support_many(geometry)
     for candidate, support in zip(candidates, many, strict=True):
         assert abs(support - neighbours.exact_support(*candidate)) <= neighbours.error

@@ -294,16 +294,17 @@ def neighbours_context(world: WorldPlaces) -> PlaceContext:
 
 
 def test_the_approximate_support_makes_the_exact_choices(full_world, monkeypatch):
-    """The vectorized support, checked against its error bound, chooses (and scores) exactly as the
-    straightforward sum does: whether the choice is certain or weighed again."""
+    """The vectorized support and nearness, checked against their error bound, choose (and score) exactly as
+    the straightforward sums do: whether the choice is certain or weighed again."""
     from normalizer.world import points as points_module
 
     context = neighbours_context(full_world)
-    assert context.support_error > 0  # the vectorized path
+    assert context.error > 0  # the vectorized path
     approximate = [full_world.resolve(name, context=context) for name in AMBIGUOUS]
-    monkeypatch.setattr(points_module, "SMALL", 10**9)  # plain loops only: exact, no error
+    monkeypatch.setattr(points_module, "SMALL", 10**9)  # plain loops only: exact
+    monkeypatch.setattr(points_module, "NEAREST_SMALL", 10**9)
     exact_context = neighbours_context(full_world)
-    assert exact_context.support_error == 0.0
+    assert exact_context.neighbour_set().error == 0.0
     assert [full_world.resolve(name, context=exact_context) for name in AMBIGUOUS] == approximate
     monkeypatch.undo()
     monkeypatch.setattr(points_module, "TERM_ERROR", 1.0)  # never certain: every choice weighed again exactly
