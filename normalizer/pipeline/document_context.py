@@ -12,7 +12,9 @@ re-resolves the mentions in text order and takes a name's context when it reache
 mention, from the resolutions as they stand then (those before already re-resolved in this pass,
 those after not yet); the name's later mentions use that same context. So ``update`` records each
 new resolution as it is made and ``leaving_out`` returns a context fixed at that moment: copies of
-the counts (five dict copies, no walk over the mentions), not live views.
+the counts less the name's own (five dict copies, no walk over the mentions), or, for a name that adds
+nothing, the document's counts themselves, which ``update`` then leaves alone by counting on copies
+(copy on write).
 Neighbours come in document order: the first place-labelled mention of each name, then the place
 names inside organizations' names that no such mention has.
 """
@@ -66,6 +68,7 @@ class DocumentContext:
         self._own: dict[str, list[dict]] = {}  # per name: the same counts, of its own mentions
         self._placey: dict[str, set[int]] = {}  # per name: its mentions labelled as places
         self._neighbours: Neighbours | None = None  # None: to be gathered again
+        self._held: list[bool] = [False] * len(KINDS)  # is each total held by a context taken (copied before a change)?
         self._units: dict[Point, Unit] = {}  # the unit vectors of the points, for the contexts' nearness
         self._changes = 0  # updates that changed the counts or the neighbours
         self._own_changes: dict[str, int] = {}  # per name: those that changed only its own part
@@ -74,6 +77,18 @@ class DocumentContext:
         """A number that stays the same as long as ``leaving_out(key)`` would give the same context:
         it counts the updates that changed another name's part, or the neighbours."""
         return self._changes - self._own_changes.get(key, 0)
+
+    def tally(self, resolutions: Sequence[Resolution | None]) -> None:
+        """Every mention's first resolution, before any context is taken: ``update`` of each in turn, without
+        the versions' bookkeeping (no context taken yet has a version to compare with)."""
+        placey = self._placey
+        for i, found in enumerate(resolutions):
+            self._read[i] = (found.entry, found.score >= CONTEXT_MIN_SCORE) if found is not None else (None, False)
+            part = self._parts[i] = self.part(i, found)
+            self._count(i, part, 1)
+            if part.placey:
+                placey.setdefault(self.keys[i], set()).add(i)
+        self._neighbours = None
 
     def update(self, i: int, found: Resolution | None) -> None:
         """Mention ``i`` now resolves to ``found`` (None: unresolved)."""
@@ -127,9 +142,13 @@ class DocumentContext:
 
     def leaving_out(self, key: str) -> Context:
         """What the mentions of the other names say now (fixed: later updates do not change it)."""
-        own = self._own.get(key) or [{} for _ in KINDS]
-        ids, countries, place_countries, regions, points = (
-            _minus(total, mine) for total, mine in zip(self._totals, own))
+        own = self._own.get(key)
+        if own is None:  # the whole document's counts, held from now on (copied before a change)
+            self._held = [True] * len(KINDS)
+            ids, countries, place_countries, regions, points = self._totals
+        else:
+            ids, countries, place_countries, regions, points = (
+                _minus(total, mine) if mine else total.copy() for total, mine in zip(self._totals, own))
         places = DocumentPlaces(place_countries, regions, points, self.neighbours().leaving_out(key), self._units)
         return Context(ids=ids, countries=countries, places=places)
 
@@ -158,10 +177,13 @@ class DocumentContext:
         own = self._own.get(key)
         if own is None:
             own = self._own[key] = [{} for _ in KINDS]
+        totals, held = self._totals, self._held
         for kind in KINDS:
             items = part[kind]
             if items:
-                total, mine = self._totals[kind], own[kind]
+                if held[kind]:
+                    totals[kind], held[kind] = totals[kind].copy(), False
+                total, mine = totals[kind], own[kind]
                 for item in items:
                     _add(total, item, sign)
                     _add(mine, item, sign)

@@ -250,8 +250,7 @@ def resolve_mentions(facts: DocumentFacts, mentions: list[Mention], resolver: Re
         resolutions[i] = resolve(i, None, first)
     inside = _names_inside_organizations(facts, mentions, resolutions, resolver) if resolver.world else []
     document = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=facts.nationalities)
-    for i, found in enumerate(resolutions):
-        document.update(i, found)
+    document.tally(resolutions)
     taken: dict[str, tuple[Context, int]] = {}  # per name: the context it was last given, and its version
     for _ in range(CONTEXT_PASSES):
         same: dict[str, bool] = {}  # per name reached in this pass: is its context the one of the last pass?

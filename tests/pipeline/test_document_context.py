@@ -120,11 +120,15 @@ PROBES = [Place(f"probe:{i}", "x", "city", "US", None, lat, lon, 0)
 
 
 def assert_same(view: Context, expected: Context) -> None:
-    assert set(view.ids) == expected.ids
-    assert set(view.countries) == expected.countries
+    assert set(view.ids) == set(expected.ids)
+    assert set(view.countries) == set(expected.countries)
+    assert all(i in view.ids for i in expected.ids) and all(c in view.countries for c in expected.countries)
+    assert not any(e.canonical_id in view.ids for e in ENTRIES if e.canonical_id not in expected.ids)
     places, want = view.places, expected.places
     assert places.countries == want.countries
-    assert set(places.regions) == want.regions
+    assert all(places.countries.get(c, 0) == want.countries.get(c, 0) for c in ["UA", "FR", "US", "XX"])
+    assert set(places.regions) == set(want.regions)
+    assert all(r in places.regions for r in want.regions) and ("US", "XX") not in places.regions
     assert sorted(places.point_set().points) == sorted((float(a), float(b)) for a, b in want.points)
     assert places.neighbour_set().kept() == want.neighbours
     assert places.has_points == bool(want.points) and places.has_neighbours == bool(want.neighbours)
@@ -146,8 +150,15 @@ def test_a_names_context_is_the_others_as_they_stand(document, with_world):
     keys = [fold(w) for w in written]
     current = list(first)
     tally = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=nationalities)
+    tally.tally(current)
+    one_by_one = DocumentContext(resolver, mentions, keys, written, inside=inside, nationalities=nationalities)
     for i, found in enumerate(current):
-        tally.update(i, found)
+        one_by_one.update(i, found)
+    for key in set(keys):  # the first resolutions told at once or one at a time: the same contexts
+        expected = from_scratch(resolver, mentions, current, keys, written, leave_out=key, inside=inside,
+                                nationalities=nationalities)
+        assert_same(one_by_one.leaving_out(key), expected)
+        assert_same(tally.leaving_out(key), expected)
     taken = []
     for step in steps:
         if step[0] == "update":
@@ -180,6 +191,10 @@ class FromScratch(DocumentContext):
         super().__init__(resolver, mentions, keys, written, inside=inside, nationalities=nationalities)
         self.resolver, self.given, self.current = resolver, (list(inside), list(nationalities)), [None] * len(mentions)
 
+    def tally(self, resolutions):
+        super().tally(resolutions)
+        self.current = list(resolutions)
+
     def update(self, i, found):
         super().update(i, found)
         self.current[i] = found
@@ -201,3 +216,4 @@ def test_the_pipeline_resolves_as_with_contexts_built_from_scratch(sm_nlp, monke
     assert doc_records(sm_nlp(text)) == fast
     assert FromScratch.built
     assert any(r["id"] for r in fast)
+
