@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc, Span
 
 from normalizer.pipeline.facts import DocumentFacts
+from normalizer.pipeline.word_flags import NAME
 
 VOCAB = spacy.blank("en").vocab
 WORDS = ["Harbour", "harbour", "the", "The", "Tartu", "mayor", "said", ",", ".", "\n\n", "Oulu’s", "ÉCOLE", "école",
@@ -17,7 +18,9 @@ WORDS = ["Harbour", "harbour", "the", "The", "Tartu", "mayor", "said", ",", ".",
 def docs(draw) -> Doc:
     words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30))
     spaces = draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
-    doc = Doc(VOCAB, words=words, spaces=spaces)
+    tags = draw(st.one_of(st.none(), st.lists(st.sampled_from(["PROPN", "NOUN", "PUNCT", "X"]), min_size=len(words),
+                                              max_size=len(words))))
+    doc = Doc(VOCAB, words=words, spaces=spaces, pos=tags)
     n = len(doc)
     starts = draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True))
     ents, taken = [], set()
@@ -38,6 +41,8 @@ def test_facts_read_from_arrays_are_the_tokens_own(doc, data):
     assert facts.ents == doc.ents
     assert facts.orths == [t.orth for t in doc]
     assert facts.starts == [t.idx for t in doc] and facts.ends == [t.idx + len(t) for t in doc]
+    assert [facts.spaced(i) for i in range(len(doc))] == [bool(t.whitespace_) for t in doc]
+    assert facts.name_words == [i for i in range(len(doc)) if facts.flags[i] & NAME and doc[i].pos_ in ("", "PROPN")]
     assert all(facts._alpha_words(ent) == [t.text for t in ent if t.is_alpha] for ent in doc.ents)
     start = data.draw(st.integers(0, len(doc) - 1))
     end = data.draw(st.integers(start + 1, len(doc)))
@@ -54,6 +59,11 @@ def test_the_lower_case_words_are_those_the_document_writes_in_lower_case(doc):
     written = {t.text for t in doc if t.is_lower}
     assert {w for w in [*WORDS, "unseen", "Unseen", ""] if w in lowered} == {w for w in WORDS if w in written}
     assert 42 not in lowered
+
+
+def test_an_empty_document_has_no_facts():
+    facts = DocumentFacts(Doc(VOCAB, words=[]))
+    assert (facts.text, facts.orths, facts.starts, facts.ends, facts.name_words, facts.flagged) == ("", [], [], [], [], 0)
 
 
 def test_entities_are_read_once_and_stay_those_ner_gave():
