@@ -186,6 +186,11 @@ NEEDS: dict[Why, int] = {
     Why.RESIDENCE: CUE_BEFORE, Why.TOWN_OF: CUE_BEFORE, Why.TO: CUE_BEFORE, Why.FROM: CUE_BEFORE,
     Why.VISIT: CUE_BEFORE,
 }
+# The cues ``place_cue`` asks, in ``CUES``'s order, for each set of cue-word bits around a name (by its value):
+# those that need no cue word, and those whose cue word is there.
+_ASKED: tuple[tuple[tuple[Why, Callable[[Around], bool]], ...], ...] = tuple(
+    tuple((why, holds) for why, holds in CUES if not NEEDS.get(why, 0) or NEEDS.get(why, 0) & present)
+    for present in range((CUE_BEFORE | CUE_AFTER) + 1))
 
 
 def place_cue(
@@ -206,9 +211,8 @@ def place_cue(
     codes = facts.flags
     present = (CUE_BEFORE if start > 0 and codes[start - 1] & CUE_BEFORE else 0) | (
         CUE_AFTER if end < len(codes) and codes[end] & CUE_AFTER else 0)  # the cue words around it, as bits
-    for why, holds in CUES:
-        needs = NEEDS.get(why, 0)
-        if (not needs or needs & present) and holds(at):
+    for why, holds in _ASKED[present]:
+        if holds(at):
             return why if candidate(facts, start, end, person_parts, written=written) and at.places else None
     return None
 

@@ -120,14 +120,17 @@ def _per_word(doc: Doc, of_word: Callable, orths: list[int]) -> list:
     """``of_word(lexeme)`` for each token of the document (its word ids: ``orths``), remembered
     (``remembered``): a document costs a look-up per token."""
     known = remembered(doc.vocab, of_word)
+    try:
+        return list(map(known.__getitem__, orths))
+    except KeyError:  # words not met before (no scan for them when there are none)
+        pass
     values = list(map(known.get, orths))
-    if None in values:  # words not met before
-        for i, value in enumerate(values):
-            if value is None:
-                orth = orths[i]
-                if orth not in known:
-                    known[orth] = of_word(doc.vocab[orth])
-                values[i] = known[orth]
+    for i, value in enumerate(values):
+        if value is None:
+            orth = orths[i]
+            if orth not in known:
+                known[orth] = of_word(doc.vocab[orth])
+            values[i] = known[orth]
     return values
 
 
