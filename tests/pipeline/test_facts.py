@@ -63,7 +63,8 @@ def test_the_lower_case_words_are_those_the_document_writes_in_lower_case(doc):
 
 def test_an_empty_document_has_no_facts():
     facts = DocumentFacts(Doc(VOCAB, words=[]))
-    assert (facts.text, facts.orths, facts.starts, facts.ends, facts.name_words, facts.flagged) == ("", [], [], [], [], 0)
+    assert (facts.text, facts.orths, facts.starts, facts.ends) == ("", [], [], [])
+    assert (facts.name_words, facts.flagged) == ([], 0)
 
 
 def test_entities_are_read_once_and_stay_those_ner_gave():
