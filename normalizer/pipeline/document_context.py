@@ -148,7 +148,7 @@ class DocumentContext:
             ids, countries, place_countries, regions, points = self._totals
         else:
             ids, countries, place_countries, regions, points = (
-                _minus(total, mine) if mine else total.copy() for total, mine in zip(self._totals, own))
+                _minus(total, mine) for total, mine in zip(self._totals, own))
         places = DocumentPlaces(place_countries, regions, points, self.neighbours().leaving_out(key), self._units)
         return Context(ids=ids, countries=countries, places=places)
 

@@ -8,8 +8,8 @@ whole document). Both answer the world layer through ``PointSet`` (nearness) and
 operation each; a fixed context weighs the same candidates once.
 The weights themselves are data (``weights.py``, ``normalizer/data/place_weights.toml``).
 
-Exactness. ``nearness`` and ``support`` of one place are exact and within ``Neighbours.error`` of the
-exact sum. ``weigh`` of many candidates in a large context is approximate: the nearness from chord
+Exactness. ``nearness`` of one place is exact, its ``support`` within ``Neighbours.error`` of the exact
+sum (``exact_support``). ``weigh`` of many candidates in a large context is approximate: the nearness from chord
 lengths, the support from numpy's sums (numpy's exp may round differently from the math module's),
 together within ``error`` of the exact evidence. ``WorldPlaces.resolve`` checks that its choice, its
 order and its rounded scores cannot change within that error and otherwise weighs again with
@@ -17,13 +17,12 @@ order and its rounded scores cannot change within that error and otherwise weigh
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..gazetteer.schema import Entry
 from .index import Place
-from .points import NEARNESS_ERROR, Candidates, Neighbours, Point, PointSet, Unit
+from .points import NEARNESS_ERROR, Candidates, Neighbours, Point, PointSet, Unit, nearness_evidence
 from .weights import place_weights
 
 __all__ = ["Candidates", "DocumentPlaces", "Neighbours", "PlaceClues", "PlaceContext", "Point", "PointSet", "Unit",
@@ -100,8 +99,7 @@ class PlaceClues:
         ))
 
     def _nearness_at(self, point: Point) -> float:
-        w = place_weights().evidence
-        return w.nearness * math.exp(-self.point_set().nearest_km(point) / w.nearness_km)
+        return nearness_evidence(self.point_set().nearest_km(point))
 
     def _support_at(self, point: Point) -> float:
         return self.neighbour_set().support(*point)

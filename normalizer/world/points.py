@@ -35,6 +35,13 @@ SUM_ERROR = 1e-15
 NEARNESS_ERROR = 1e-12
 
 
+def nearness_evidence(distance_km: float) -> float:
+    """The ``nearness`` evidence of a place ``distance_km`` from the nearest point the document resolved:
+    the ``nearness`` weight, falling off as exp(-distance / ``nearness_km``)."""
+    w = place_weights().evidence
+    return w.nearness * math.exp(-distance_km / w.nearness_km)
+
+
 class PointSet:
     """Points a document resolved; the distance from a place to the nearest of them, exactly. ``units``:
     unit vectors of points already computed (the document's), filled with those of these points."""
@@ -83,14 +90,12 @@ class PointSet:
         return nearest
 
     def nearness_many(self, geometry: Geometry, *, exact: bool = False) -> list[float]:
-        """The ``nearness`` evidence (``nearness`` · exp(-distance to the nearest point / ``nearness_km``)) of
-        each of the ``geometry``'s points, within ``NEARNESS_ERROR`` of that of ``nearest_km`` (``exact``:
-        from ``nearest_km_many``, the same floats). Beyond a few points, from one array of chord lengths
+        """``nearness_evidence`` of each of the ``geometry``'s points at its ``nearest_km``, within ``NEARNESS_ERROR``
+        (``exact``: from ``nearest_km_many``, the same floats). Beyond a few points, from one array of chord lengths
         (the straight line through the sphere between two unit vectors: no ``km`` per pair)."""
+        if exact or len(geometry.points) * self.size <= NEAREST_SMALL:
+            return list(map(nearness_evidence, self.nearest_km_many(geometry)))
         w = place_weights().evidence
-        pairs = len(geometry.points) * self.size
-        if exact or pairs <= NEAREST_SMALL:
-            return [w.nearness * math.exp(-d / w.nearness_km) for d in self.nearest_km_many(geometry)]
         between = geometry.units[:, None, :] - self.units()[None, :, :]
         chords = np.sqrt(np.einsum("ijk,ijk->ij", between, between).min(axis=1))
         distances = (2 * EARTH_RADIUS_KM) * np.arcsin(np.minimum(1.0, chords / 2))
