@@ -48,8 +48,11 @@ _BARE_DATELINE = re.compile(
     r" (?P<bare>[A-Z][A-Z&]{2,7}) ?(?:-{1,3}|[—–])(?= )",  # three letters at least: not "IL", "UK"
     re.MULTILINE,
 )
-_BARE_HINT = re.compile(r"[A-Z][A-Z&]{2,7} ?(?:-{1,3}|[—–]) ")  # cheap: most texts have no bare dateline
-_DATELINE_HINT = re.compile(r"[/)] *[-—–:.]")  # what every _DATELINE match holds (its agency's close and dash)
+# What every _BARE_DATELINE match holds (from its comma to the space after the dash): cheap, as most texts
+# have no bare dateline and few a comma right before an acronym and a dash.
+_BARE_HINT = re.compile(r",(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)? [A-Z][A-Z&]{2,7} ?(?:-{1,3}|[—–]) ")
+# What every _DATELINE match holds: its agency, after a space, between slashes or in parentheses, then the dash.
+_DATELINE_HINT = re.compile(r" (?:/[\w .&'’-]{2,60}/|\([\w .&'’-]{2,60}\)) *[-—–:.]")
 
 
 def agency_ranges(text: str, resolver: Resolver) -> list[tuple[int, int]]:

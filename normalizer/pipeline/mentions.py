@@ -111,9 +111,10 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
     ner = []
     edges = _EdgeCodes(doc.vocab, facts.orths)  # read at the edges of the wanted spans only
+    junk = facts.junk
     for ent in facts.ents:
         label = ent.label_
-        if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
+        if label not in wanted or (junk and in_ranges(ent.start_char, ent.end_char, junk)):
             continue
         whole = text[ent.start_char : ent.end_char]
         pieces = _pieces(doc, ent.start, ent.end, edges, whole, line_breaks=not facts.wrapped)
@@ -174,7 +175,7 @@ def _pieces(doc: Doc, start: int, end: int, edges: Sequence[int], written: str, 
     codes = edges[start:end]
     if codes[0] & _TRIM_START or codes[-1] & _TRIM_END or max(codes) >= _SPLITS:
         return clean_pieces(doc[start:end], line_breaks=line_breaks)
-    return [(start, end)] if any(c.isalpha() for c in written) else []
+    return [(start, end)] if any(map(str.isalpha, written)) else []
 
 
 def merge(facts: DocumentFacts, ner: list[Mention], found: list[Mention], resolver: Resolver) -> list[Mention]:

@@ -220,7 +220,7 @@ class Resolver:
         return best, alternatives
 
     def _fuzzy(self, key: str, label: str) -> Resolution | None:
-        if sum(c.isalpha() for c in key) < self.fuzzy_min_length:
+        if len(key) < self.fuzzy_min_length or sum(map(str.isalpha, key)) < self.fuzzy_min_length:
             return None
         _, names = self.index.fuzzy_choices(label)
         # the best 8 keys above the threshold, then those with the same first letter (NameIndex.fuzzy_hits)

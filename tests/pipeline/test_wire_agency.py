@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from normalizer.pipeline import agencies
 from normalizer.pipeline.agencies import agency_ranges
 
 from .builders import annotate, world_normalizer
@@ -108,13 +109,23 @@ def test_agency_ranges_are_the_name_alone(normalizer):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["OSLO", "Oslo", " ", "(Acme)", "(Acme", ")", "/Acme/", "/", " -", "-", " --", ":", ".",
-                                 " —", ", Pa.", " July 4", "\n", ". "]), max_size=10).map("".join))
+                                 " —", ", Pa.", " July 4", "\n", ". ", ",", " ACME", "ACME", " Jul. 3,", "&"]),
+                max_size=10).map("".join))
 def test_the_hints_hold_wherever_the_full_patterns_match(text):
-    """A text without the hint is skipped: every match of the full pattern holds it (a dateline's agency closed
-    and a dash; a legislator's party letter, a hyphen and a capital)."""
+    """A text without the hint is skipped: every match of the full pattern holds it, with the space a bare
+    dateline's dash looks ahead to (a dateline's agency closed and a dash; a bare agency after a comma and a
+    dash; a legislator's party letter, a hyphen and a capital)."""
     from normalizer.pipeline import agencies, place_spans
 
+    text += " D-Ore. R-Ashby I-"
     for pattern, hint in ((agencies._DATELINE, agencies._DATELINE_HINT),
+                          (agencies._BARE_DATELINE, agencies._BARE_HINT),
                           (place_spans._PARTY_STATE, place_spans._PARTY_HINT)):
-        for m in pattern.finditer(text + " D-Ore. R-Ashby I-"):
-            assert hint.search(m.group(0))
+        for m in pattern.finditer(text):
+            assert hint.search(text[m.start() : m.end() + 1])
+
+
+def test_the_bare_hint_finds_a_bare_dateline():
+    text = "Kestrel, ACME- Talks resumed. Kestrel, Jul. 3, ACME — Talks resumed."
+    assert [m.group("bare") for m in agencies._BARE_DATELINE.finditer(text)] == ["ACME", "ACME"]
+    assert agencies._read_datelines(text)[0] and not agencies._read_datelines("NATO - a word.")[0]
