@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import srsly
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
@@ -35,8 +35,7 @@ from .nil import provisional_ids
 from .resolve import Resolver
 
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
-_INSIDE, _OUTSIDE, _BEGIN = 1, 2, 3  # the ENT_IOB of a token inside an entity, outside every one, first of one ("I",
-# "O", "B": Token.iob_strings())
+_OUTSIDE = 2  # the ENT_IOB of a token outside every entity ("O": Token.iob_strings())
 _UNDERSCORE = "._."  # the first part of spaCy's doc.user_data keys for Span._ values (_direct_extension_keys)
 
 
@@ -159,16 +158,15 @@ class EntityNormalizer:
         their ids and the rest to ``Span._``; ``ents``: the document's entities before, if at hand;
         ``facts``: the document's facts, if at hand (the mentions' character offsets)."""
         facts = DocumentFacts(doc) if facts is None else facts
+        spans = []
         provisional = provisional_ids(doc, mentions) if self.nil_ids else {}
         direct = _direct_extension_keys()
-        strings = doc.vocab.strings
-        entities = []  # (start, end, label, kb id, entity id) of each entity, as ids in the vocabulary's strings
         stored: dict[tuple, Any] = {}  # the Span._ values, for one update of doc.user_data, as spaCy itself keys them
         for number, mention in enumerate(mentions):
             found = mention.resolution
             nil_id, nil_name = provisional.get(number, ("", None))
-            kb_id = found.entry.canonical_id if found else nil_id
-            entities.append((mention.start, mention.end, strings.add(mention.label), strings.add(kb_id), 0))
+            span = Span(doc, mention.start, mention.end, label=mention.label,
+                        kb_id=found.entry.canonical_id if found else nil_id)
             values: dict[str, Any] = {"canonical_name": nil_name} if nil_name else {}
             values["ner_label"] = mention.ner_label
             values["why"] = list(map(str, mention.why)) if mention.why else None
@@ -186,16 +184,17 @@ class EntityNormalizer:
                 start, end = facts.starts[mention.start], facts.ends[mention.end - 1]  # span.start_char, end_char
                 stored.update({(_UNDERSCORE, name, start, end): value for name, value in values.items()})
             else:
-                ext = Span(doc, mention.start, mention.end, label=mention.label, kb_id=kb_id)._  # one Underscore
+                ext = span._  # one Underscore per span: each ``span._`` makes a new one
                 for name, value in values.items():
                     setattr(ext, name, value)
+            spans.append(span)
         doc.user_data.update(stored)
         taken = {i for mention in mentions for i in range(mention.start, mention.end)}
-        entities.extend(
-            (e.start, e.end, e.label, e.kb_id, e.id) for e in (facts.ents if ents is None else ents)
+        others = [
+            e for e in (facts.ents if ents is None else ents)
             if e.label_ not in self.labels and not taken.intersection(range(e.start, e.end))
-        )
-        _set_entities(doc, entities)
+        ]
+        _set_entities(doc, sorted(spans + others, key=lambda s: s.start))
 
     # -- serialization: the gazetteer's YAML texts travel with the pipeline -----------------
     def _sources(self) -> list[dict[str, Any]]:
@@ -223,30 +222,15 @@ class EntityNormalizer:
 
 
 
-def _set_entities(doc: Doc, entities: list[tuple[int, int, int, int, int]]) -> None:
-    """``doc.ents = entities`` as spaCy sets them (each a start and end token, and the ids of its label, kb id
-    and entity id in the vocabulary's strings; an entity id 0 leaves the tokens' own), without a ``Span`` per
-    entity: in one ``from_array``, every token outside an entity, then the entities' own tokens set,
-    by token index arrays. Their kb ids and entity ids stay on the tokens no entity covers. Like ``set_ents``,
-    refuses entities that overlap."""
-    attrs = [ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]
-    table = doc.to_array(attrs)
-    table[:, 0], table[:, 1] = _OUTSIDE, 0
-    if entities:
-        starts, ends, labels, kb_ids, ids = np.array(sorted(entities), dtype=np.uint64).T
-        if (starts[1:] < ends[:-1]).any():
-            i = int(starts[1:][starts[1:] < ends[:-1]][0])
-            raise ValueError(f"Trying to set conflicting doc.ents: two entities share token {i}")
-        lengths = (ends - starts).astype(np.int64)
-        first = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        covered = np.repeat(starts.astype(np.int64), lengths) + np.arange(int(lengths.sum())) - first
-        table[covered, 0] = _INSIDE
-        table[starts.astype(np.int64), 0] = _BEGIN
-        table[covered, 1] = np.repeat(labels, lengths)
-        table[covered, 2] = np.repeat(kb_ids, lengths)
-        own = np.repeat(ids, lengths)
-        table[covered[own != 0], 3] = own[own != 0]
-    doc.from_array(attrs, table)
+def _set_entities(doc: Doc, entities: list[Span]) -> None:
+    """``doc.ents = entities`` as spaCy sets them, without its Python step per token: first every token is
+    outside an entity (one ``from_array``: what ``doc.ents =`` makes of the tokens no entity covers; their
+    kb and entity ids stay), then the entities' own tokens are set (``set_ents``, which also checks that
+    no two overlap, leaving the other tokens as they are)."""
+    outside = np.zeros((len(doc), 2), dtype=np.uint64)
+    outside[:, 0] = _OUTSIDE
+    doc.from_array([ENT_IOB, ENT_TYPE], outside)
+    doc.set_ents(entities, default="unmodified")
 
 
 @cache
