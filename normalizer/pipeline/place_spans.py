@@ -74,6 +74,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     """PERSON/ORG spans the text shows to be places become GPE (see ``toponyms``); so do names NER
     did not tag, and names in a list with a place."""
     codes = facts.flags  # name words, and words that may give a cue
+    own_names = toponyms.own_cue_names(resolver.world)
     out = []
     for mention in mentions:
         if mention.ner_label not in toponyms.RELABELED_LABELS:
@@ -88,7 +89,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             out.append(mention.but(Why.NATIONALITY, ner_label="GPE"))
             continue
         if key not in resolver.index.by_fold and toponyms.may_have_cue(  # the curated gazetteer decides its names
-                codes, mention.start, mention.end, key, facts.place_names, resolver.world):
+                codes, mention.start, mention.end, key, facts.place_names, own_names):
             cue = toponyms.place_cue(
                 facts, mention.start, mention.end, world=resolver.world,
                 following=facts.following(mention.start, mention.end, FOLLOWING_CHARS),
@@ -139,13 +140,14 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
     text, by_fold, place_names, world = facts.text, resolver.index.by_fold, facts.place_names, resolver.world
+    own_names = toponyms.own_cue_names(world)
     left = []
     for start, end in toponyms.capitalized_runs(facts, taken):
         stop = facts.ends[end - 1]
         written = text[facts.starts[start] : stop]
         key = fold(written)
         cue = None if key in by_fold or not toponyms.may_have_cue(
-            codes, start, end, key, place_names, world) else toponyms.place_cue(
+            codes, start, end, key, place_names, own_names) else toponyms.place_cue(
             facts, start, end, world=world, following=text[stop : stop + FOLLOWING_CHARS],
             place_names=place_names, person_parts=facts.person_parts, written=written,
         )

@@ -348,13 +348,14 @@ def _glued(facts: DocumentFacts, start: int, end: int) -> bool:
     return end < len(starts) and ends[end - 1] == starts[end] and text[starts[end] : ends[end]] == "-"
 
 
-def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: set[str],
-                 world: WorldPlaces) -> bool:
+def may_have_cue(codes: list[int], start: int, end: int, key: str, place_names: Set[str],
+                 own_names: Set[str]) -> bool:
     """False when ``place_cue`` is sure to find no cue for doc[start:end] (folded: ``key``), read from the
     document's ``word_flags`` (``codes``): no word before it that may give one ("in", "of", "from", "to"), none after
     it (a local or plural place noun, a coordinator or a comma, a capitalized word or a space), neither
-    a name NER tagged as a place elsewhere ("vote") nor a country's, capital's or major city's name."""
+    a name NER tagged as a place elsewhere ("vote") nor a country's, capital's or major city's name
+    (``own_names``: the world layer's ``own_cue_names``, which the caller reads once)."""
     if (start > 0 and codes[start - 1] & CUE_BEFORE) or (end < len(codes) and codes[end] & CUE_AFTER):
         return True
-    return key in place_names or key in own_cue_names(world) or (
+    return key in place_names or key in own_names or (
         " " not in key and key.endswith(_slavic_place_endings()))
