@@ -25,21 +25,21 @@ from ..text.name_order import family_name, given_names
 from ..text.words import words as word_list
 from ..world.demonyms import countries_of
 from .rules import hard_wrapped, menu_lines
-from .word_flags import ALPHA, NAME, word_entries
+from .word_flags import ALPHA, LOWER, NAME, word_entries
 
 _TOKEN_ATTRS = (ORTH, IDX, LENGTH, SPACY, POS)  # the columns of DocumentFacts._tokens, in this order
 
 
 class LowerWords(Container[str]):
     """The words a document writes in lower case somewhere: ``word in`` it, by word id (no strings made).
-    A word is in lower case as a Lexeme is (``Lexeme.is_lower``, the ``LOWER`` bit: spaCy's ``is_lower``
-    lexical attribute, ``str.islower``), so the document's word ids (``orths``) are all it keeps."""
+    ``flags``: the ``word_flags`` bits of each word id of the document; a word is in lower case by its
+    ``LOWER`` bit."""
 
-    def __init__(self, doc: Doc, orths: set[int]) -> None:
-        self._strings, self._orths = doc.vocab.strings, orths
+    def __init__(self, doc: Doc, flags: dict[int, int]) -> None:
+        self._strings, self._flags = doc.vocab.strings, flags
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word.islower() and self._strings[word] in self._orths
+        return isinstance(word, str) and bool(self._flags.get(self._strings[word], 0) & LOWER)
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class DocumentFacts:
     @cached_property
     def lowered(self) -> LowerWords:
         """The words the document writes in lower case somewhere (only ``in`` is asked of it)."""
-        return LowerWords(self.doc, set(self.orths))
+        return LowerWords(self.doc, dict(zip(self.orths, self.flags)))  # one pass in C, no test per token
 
     @cached_property
     def nationalities(self) -> list[str]:

@@ -111,10 +111,9 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
     wanted = labels | MISLABELED_PLACE_LABELS if labels & PLACE_LABELS else labels
     ner = []
     edges = _EdgeCodes(doc.vocab, facts.orths)  # read at the edges of the wanted spans only
-    junk = facts.junk
     for ent in facts.ents:
         label = ent.label_
-        if label not in wanted or (junk and in_ranges(ent.start_char, ent.end_char, junk)):
+        if label not in wanted or in_ranges(ent.start_char, ent.end_char, facts.junk):
             continue
         whole = text[ent.start_char : ent.end_char]
         pieces = _pieces(doc, ent.start, ent.end, edges, whole, line_breaks=not facts.wrapped)
