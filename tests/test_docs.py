@@ -105,3 +105,11 @@ def test_the_readme_lists_the_component_config_keys():
 
     default_config = Language.get_factory_meta("entity_normalizer").default_config
     assert readme_config_keys() == list(default_config)
+
+
+def test_the_readme_names_every_rule_a_span_may_give_as_why():
+    from normalizer.pipeline.mention import Why
+
+    [row] = [line for line in README.splitlines() if line.startswith("| `why` |")]
+    shown = set(re.findall(r"`([a-z-]+)`", row))
+    assert {why.value for why in Why} - shown == set()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from ..text.acronyms import ACRONYM
 from ..text.keys import fold, looks_slavic, slug, translit_key
+from ..text.legal_forms import company_base
 from ..text.name_order import family_first
 from ..text.words import words as word_list
 from .name_forms import (
@@ -68,6 +69,7 @@ def cluster(counts: Mapping[Name, int], *, acronyms: Mapping[tuple[Name, Name], 
         _join_alike(same, clusters)
     _join_kinds(names, clusters)
     _join_people(names, clusters)
+    _join_companies(names, clusters)
     shorts = _join_double_surnames(names, clusters)
     _join_acronyms(acronyms or {}, clusters)
     return _identities(counts, clusters, shorts=shorts)
@@ -137,6 +139,24 @@ def _join_people(names: list[Name], clusters: _Clusters) -> None:
                 for other in same[:i]:
                     if same_name(name_words(short.form)[-1], name_words(other.form)[-1]):
                         clusters.join(other, short)
+
+
+def _join_companies(names: list[Name], clusters: _Clusters) -> None:
+    """A company's name without its legal form ("Fenwick") joins the company of that name with it
+    ("Fenwick AG", :func:`~normalizer.text.legal_forms.company_base`) when the corpus has one such
+    company only (not "Fenwick AG" and "Fenwick Inc", unless they are one already)."""
+    companies: dict[str, set[Name]] = {}
+    for name in names:
+        base = company_base(name.form) if name.kind == "org" and not name.id else None
+        if base:
+            companies.setdefault(base, set()).add(name)
+    if not companies:
+        return
+    for name in names:
+        if name.kind == "org" and not name.id and fold(name.form) in companies:
+            roots = {clusters.find(full) for full in companies[fold(name.form)]}
+            if len(roots) == 1:
+                clusters.join(roots.pop(), name)
 
 
 def _join_double_surnames(names: list[Name], clusters: _Clusters) -> set[Name]:

@@ -26,11 +26,13 @@ class Why(StrEnum):
     PLURAL = "plural"  # in a list before a plural place noun ("... counties")
     RESIDENCE = "residence"  # ", of Ashby," after a person
     TOWN_OF = "townof"  # "the village of Ashby"
+    TITLE_OF = "titleof"  # a title held over a place ("the bishop of Ashby")
     TO = "to"  # after a motion preposition ("flew to Ashby")
     FROM = "from"  # ("drove from Ashby")
     VISIT = "visit"  # after a verb of visiting ("toured Ashby")
     LIST = "list"  # coordinated with a place
     CAPITAL = "capital"  # a country's or national capital's name
+    FEATURE = "feature"  # a name NER called a person's or an organization's that names water ("the River Ashby")
     AREA = "area"  # a name NER called a person's that ends in an administrative area's word ("Ashby County")
     NATIONALITY = "nationality"  # a country whose nationality word the document uses ("for Chad ... Chadian")
     FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country
@@ -49,6 +51,8 @@ class Why(StrEnum):
     EVENT = "event"  # an organization NER joined to its event ("[Acme] Summit")
     TITLE = "title"  # a place NER joined to the job title after it ("[Ashby] Treasury Secretary")
     REGION = "region"  # a city's name the text uses for its region (pipeline/region_readings.py)
+    TOWN = "town"  # a region's name the text calls a town's ("the town of Ashby"; pipeline/region_readings.py)
+    COMPANY = "company"  # a company's legal name ("Ashby Oyj"), or its short name ("Ashby" beside "Ashby Ltd")
     TWIN = "twin"  # one of two names of one place side by side ("Cologne Köln"; pipeline/twin_names.py)
     # the place span is a person (pipeline/place_spans.py)
     AFTER_TITLE = "after-title"  # "coach Ashby"

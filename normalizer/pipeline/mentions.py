@@ -16,10 +16,12 @@
    ("the Provinces of Tartu and Oulu").
 4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
    mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short; then
-   people's names NER missed or called organizations (``surnames``).
+   people's names NER missed or called organizations (``surnames``); a person's span ending in a
+   company's legal form is the company ("Ashby Oyj", ``companies``).
 5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
    with the document's other clues (place names inside its organizations' names, its
-   nationality words); acronyms the text defines (``acronyms``); then one sense per discourse,
+   nationality words); a company's short name the world layer took for a town is the company again
+   ("Ashby" beside "Ashby Ltd", ``companies``); acronyms the text defines (``acronyms``); then one sense per discourse,
    and place spans that are people.
 """
 from __future__ import annotations
@@ -35,13 +37,14 @@ from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
 from . import acronyms, agencies, bylines, compounds, events, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from .companies import companies_not_people, companies_not_towns
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .name_lists import listed_names
 from .name_scan import scan_names
-from .region_readings import region_readings, with_designators
+from .region_readings import region_readings, town_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
     LEADING_WORDS,
@@ -88,16 +91,19 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = events.organizations_of_events(facts, title_places.places_in_titles(facts, ner, resolver), resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     mentions = titled_people(facts, mentions) if "PERSON" in labels else mentions
+    mentions = companies_not_people(facts, mentions)
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
     mentions = untagged_surnames(facts, mentions, resolver.index) if "PERSON" in labels else mentions
-    mentions = acronyms.defined_acronyms(facts, resolve_mentions(facts, mentions, resolver))
+    mentions = companies_not_towns(facts, resolve_mentions(facts, mentions, resolver))
+    mentions = acronyms.defined_acronyms(facts, mentions)
     if labels & PLACE_LABELS:
         mentions = split_twin_names(facts, mentions, resolver)
         mentions = with_designators(facts, mentions, resolver)
         mentions = region_readings(facts, mentions, resolver)
+        mentions = town_readings(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
     kept = [m for m in mentions if _keep(facts, m) and m.label in labels]

@@ -8,6 +8,7 @@ Before resolution:
   ("Millbrook, Ala.", "near Fenwick", "Ashby police", "D-Ore."); all-caps datelines too; names in a
   list with a place (:mod:`normalizer.pipeline.place_lists`); a PERSON span that is the name of a
   country whose nationality word the document uses ("aid for Chad ... the Chadian envoy").
+* PERSON/ORG spans that name a river, a lake or a sea ("the River Fenwick", "Ashby Creek") become LOC.
 * A state or province abbreviation NER left untagged after a place ("Dunmore, Alta.").
 * Place names NER cut short are widened over the capitalized words next to them when together
   they are a place's very name ("WEST [FARGO]", "[Maple] Grove").
@@ -85,6 +86,9 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
         if mention.ner_label == "PERSON" and len(mention) > 1 and _area_word(facts, mention.end - 1):
             out.append(mention.but(Why.AREA, ner_label="GPE"))  # no person's name ends in "County"
             continue
+        if len(mention) > 1 and key not in resolver.index.by_fold and _natural_feature(facts, mention):
+            out.append(mention.but(Why.FEATURE, ner_label="LOC"))  # "the River Fenwick": water, not a body
+            continue
         if mention.ner_label == "PERSON" and _country_of_its_people(facts, mention, written, resolver.world):
             out.append(mention.but(Why.NATIONALITY, ner_label="GPE"))
             continue
@@ -109,6 +113,25 @@ def _area_word(facts: DocumentFacts, i: int) -> bool:
     """Is token ``i`` a capitalized ``area_words`` word ("County")?"""
     word = facts.token_text(i)
     return word[:1].isupper() and word.lower() in words("area_words")
+
+
+def _natural_feature(facts: DocumentFacts, mention: Mention) -> bool:
+    """A name of two words or more NER called a person's or an organization's that names a river, a lake
+    or a sea: it begins with a capitalized ``natural_feature_heads`` word and holds no organization's word
+    (``generic_words``: "Lake Shore Bank"), or ends in a capitalized ``natural_feature_tails`` word. A
+    person's span that begins with a given name needs a cue word before it too ("along Jo Creek"; not
+    "Jo Lake, a student,": a given name and a family name)."""
+    first, last = facts.token_text(mention.start), facts.token_text(mention.end - 1)
+    headed = first[:1].isupper() and first.lower() in words("natural_feature_heads")
+    if not headed and mention.ner_label == "PERSON" and first.lower() in listed_given_names() and not (
+            mention.start > 0 and facts.flags[mention.start - 1] & word_flags.CUE_BEFORE):
+        return False
+    if last[:1].isupper() and last.lower() in words("natural_feature_tails"):
+        return True
+    if not headed:
+        return False
+    generic = words("generic_words")
+    return not any(facts.token_lower(i) in generic for i in range(mention.start + 1, mention.end))
 
 
 def _country_of_its_people(facts: DocumentFacts, mention: Mention, written: str, world: WorldPlaces | None) -> bool:

@@ -17,6 +17,10 @@ district") the word and the area's reading.
 The designators and heads are word lists (``region_designators``, ``region_heads``). A mention
 that resolved to a region already, or to a place that is no city, town or village, is left alone;
 the city stays among the alternatives.
+
+The other way round (:func:`town_readings`): a name the world layer resolved to a region is the town
+of that name in the same country when the text says it is a town ("the town of Ashby", "the
+villages of Ashby and Dunmore": ``settlement_heads``); the region stays among the alternatives.
 """
 from __future__ import annotations
 
@@ -60,6 +64,41 @@ def region_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Res
             elif k == chain[-1] and trailing is not None:
                 mentions[k] = last.but(end=last.end + trailing[0])
     return mentions
+
+
+def town_readings(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:
+    """The mentions, with each name the text calls a town ("the town of Ashby") that the world layer
+    resolved to a region resolved to the most populous town of that name (or of an alternate name)
+    in the region's country, if there is one."""
+    world, out = resolver.world, []
+    for mention in mentions:
+        found = mention.resolution
+        if world is None or found is None or found.variant_kind != "geonames" or found.entry.type != "region" \
+                or not _after_settlement_head(facts, mention.start):
+            out.append(mention)
+            continue
+        written = facts.span_text(mention.start, mention.end)
+        country = found.entry.country
+        towns = [p for p in world.folded_candidates(written) if p.feature == "city" and p.country == country]
+        if not towns:
+            out.append(mention)
+            continue
+        town = max(towns, key=lambda p: p.population)
+        alternatives = [(found.entry.canonical_id, found.score)] + [
+            a for a in found.alternatives if a[0] != town.canonical_id]
+        resolution = Resolution(world.entry_for(town), found.variant_name, found.variant_kind, found.match_kind,
+                                found.score, alternatives[:3])
+        out.append(mention.but(Why.TOWN, resolution=resolution))
+    return out
+
+
+def _after_settlement_head(facts: DocumentFacts, start: int) -> bool:
+    """"the town of [Ashby]", "the villages of Dunmore and [Ashby]": a ``settlement_heads`` word, "of",
+    then names and joiners up to the mention."""
+    i = start - 1
+    while i > 0 and (facts.token_lower(i) in JOINERS or facts.token_text(i)[:1].isupper()):
+        i -= 1
+    return i > 0 and facts.token_lower(i) == "of" and facts.token_lower(i - 1) in words("settlement_heads")
 
 
 def with_designators(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

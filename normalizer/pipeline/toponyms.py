@@ -8,6 +8,7 @@ it can say so, tried in order, each a ``Why`` and a predicate of what is around 
 ``comma`` ("Millbrook, Ala."), ``prep`` ("a farm near Ashby"), ``vote`` (NER tags the name as a
 place elsewhere in the document), ``noun`` ("Ashby police"), ``plural`` ("Ashby and Fenwick
 counties"), ``residence`` ("Jane Roe, 41, of Ashby"), ``townof`` ("the village of Spirit Lake"),
+``titleof`` ("the bishop of Millbrook": a title held over a place),
 ``to``/``from`` ("flew to Ashby", not "according to"), ``visit`` ("toured Ashby"), ``capital`` (a
 country's or capital's name; for a span NER tagged PERSON, one that is no common person's name, or a
 major city's), ``form`` (an East Slavic place name's ending, -ivka, -ove, of a place in a
@@ -118,6 +119,11 @@ def after_place_head(at: Around) -> bool:
     return at.prev == "of" and at.second_before is not None and at.second_before in words("place_heads")
 
 
+def after_territorial_title(at: Around) -> bool:
+    """"the bishop of Millbrook", "the Earl of Fenwick": ``territorial_titles`` and "of"."""
+    return at.prev == "of" and at.second_before is not None and at.second_before in words("territorial_titles")
+
+
 def motion_to(at: Around) -> bool:
     """"flew to Ashby"; not "according to", "due to"."""
     return at.prev == "to" and not _compound_preposition(at)
@@ -173,6 +179,7 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
     (Why.PLURAL, before_plural_place_noun),
     (Why.RESIDENCE, of_residence),
     (Why.TOWN_OF, after_place_head),
+    (Why.TITLE_OF, after_territorial_title),
     (Why.TO, motion_to),
     (Why.FROM, motion_from),
     (Why.VISIT, visited),
@@ -183,7 +190,8 @@ CUES: tuple[tuple[Why, Callable[[Around], bool]], ...] = (
 # after it (``CUE_AFTER``). Without it the cue cannot hold, and ``place_cue`` does not ask it.
 NEEDS: dict[Why, int] = {
     Why.PREP: CUE_BEFORE, Why.NOUN: CUE_AFTER, Why.PLURAL: CUE_AFTER,
-    Why.RESIDENCE: CUE_BEFORE, Why.TOWN_OF: CUE_BEFORE, Why.TO: CUE_BEFORE, Why.FROM: CUE_BEFORE,
+    Why.RESIDENCE: CUE_BEFORE, Why.TOWN_OF: CUE_BEFORE, Why.TITLE_OF: CUE_BEFORE,
+    Why.TO: CUE_BEFORE, Why.FROM: CUE_BEFORE,
     Why.VISIT: CUE_BEFORE,
 }
 # The cues ``place_cue`` asks, in ``CUES``'s order, for each set of cue-word bits around a name (by its value):
@@ -277,13 +285,15 @@ def candidate(facts: DocumentFacts, start: int, end: int, person_parts: Set[str]
               written: str | None = None) -> bool:
     """Could doc[start:end] of the document (its ``facts``; the span's text: ``written``) be a place at
     all, whatever the cue? Not an acronym ("SEC"), not a person's name elsewhere, not after a title,
-    not the speaker of "said"."""
+    not the speaker of "said" (but "the bishop of Ashby said": after "of", the one who speaks is before it)."""
     written = facts.span_text(start, end) if written is None else written
     if written.isupper() and looks_like_acronym(written):
         return False
     if fold(written) in person_parts or _after_title(facts, start):
         return False
-    return not (end < len(facts.orths) and facts.token_lower(end) in words("reporting_verbs"))
+    if end < len(facts.orths) and facts.token_lower(end) in words("reporting_verbs"):
+        return start > 0 and facts.token_lower(start - 1) == "of"
+    return True
 
 
 def named(world: WorldPlaces, written: str) -> tuple[Place, ...]:

@@ -320,3 +320,17 @@ def test_a_slavic_name_ner_called_a_place_or_organization_is_a_person():
     assert [(s["label"], s["id"]) for s in spans[:3]] == [("PERSON", "new:person:bohdan-verkhovskyi")] * 3
     assert (spans[3]["label"], spans[3]["id"]) == ("GPE", "new:place:bohdan-square")
     assert spans[5]["label"] == "ORG"  # not a Slavic surname: no person claims it
+
+
+def test_a_company_without_its_legal_form_is_the_one_company_of_that_name_with_it():
+    corpus = [record("1", "Quarnby AG cut jobs.", ("Quarnby AG", "ORG")),
+              record("2", "Quarnby said sales rose.", ("Quarnby", "ORG")),
+              record("3", "Talks with Velmora Inc and Velmora Ltd failed; Velmora Bank lent.",
+                     ("Velmora Inc", "ORG"), ("Velmora Ltd", "ORG"), ("Velmora Bank", "ORG")),
+              record("4", "Velmora grew. Quarnby Partners hired.", ("Velmora", "ORG"), ("Quarnby Partners", "ORG"))]
+    found = ids(corpus)
+    assert found[("1", "Quarnby AG")] == found[("2", "Quarnby")]
+    # two companies of that name: the name alone is neither; a name with another word is another company
+    assert len({found[("3", "Velmora Inc")], found[("3", "Velmora Ltd")], found[("4", "Velmora")],
+                found[("3", "Velmora Bank")]}) == 4
+    assert found[("4", "Quarnby Partners")] != found[("2", "Quarnby")]

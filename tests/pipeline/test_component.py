@@ -98,6 +98,29 @@ def test_nil_ids_give_unknown_people_and_organizations_a_shared_provisional_id()
     ]
 
 
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    # a company's name without its legal form is the one company of the document with it
+    ("Quarnby AG hired. Quarnby grew.", ["Quarnby AG", "Quarnby"], ["new:org:quarnby-ag"] * 2),
+    ("Quarnby grew, as Quarnby Ltd. said.", ["Quarnby", "Quarnby Ltd."], ["new:org:quarnby-ltd"] * 2),
+    # two companies of that name: neither
+    ("Quarnby AG and Quarnby Inc merged. Quarnby grew.", ["Quarnby AG", "Quarnby Inc", "Quarnby"],
+     ["new:org:quarnby-ag", "new:org:quarnby-inc", "new:org:quarnby"]),
+    # no legal form: names apart
+    ("Quarnby Bank hired. Quarnby grew.", ["Quarnby Bank", "Quarnby"], ["new:org:quarnby-bank", "new:org:quarnby"]),
+])
+def test_nil_ids_give_a_company_and_its_name_without_legal_form_one_id(text, ents, expected):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_normalizer", config={"gazetteer_paths": [str(MINI)], "shipped": False, "world": False,
+                                              "nil_ids": True})
+    doc, spans, at = nlp.make_doc(text), [], 0
+    for name in ents:  # each after the one before
+        at = text.index(name, at)
+        spans.append(doc.char_span(at, at + len(name), label="ORG"))
+        at += len(name)
+    doc.ents = spans
+    assert [e.kb_id_ for e in nlp.get_pipe("entity_normalizer")(doc).ents] == expected
+
+
 def test_without_nil_ids_unknown_entities_keep_a_null_id():
     doc = make_nlp()("Olena Testenko arrived.")
     assert list(doc.ents) == []  # blank pipeline: no NER, and no curated name here

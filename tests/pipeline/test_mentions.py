@@ -402,6 +402,28 @@ def test_capitals_and_honorifics(blank_nlp, world_normalizer, text, ents, expect
 @pytest.mark.parametrize(
     ("text", "ents", "expected"),
     [
+        # a span NER called an organization's or a person's that names a river, a lake or a sea is the water
+        ("Anglers fished the River Quenby.", [("River Quenby", "ORG")], [("River Quenby", "LOC")]),
+        ("Boats sailed up the Marrow River.", [("Marrow River", "ORG")], [("Marrow River", "LOC")]),
+        ("Loch Ardvane froze.", [("Loch Ardvane", "PERSON")], [("Loch Ardvane", "LOC")]),
+        ("Lake Corliss froze.", [("Lake Corliss", "PERSON")], [("Lake Corliss", "LOC")]),  # "Lake" is a given name too
+        # ... not an organization's name that begins with one, nor a broadcaster's
+        ("Lake Shore Bank lent more.", [("Lake Shore Bank", "ORG")], [("Lake Shore Bank", "ORG")]),
+        ("The Quenby Channel aired it.", [("Quenby Channel", "ORG")], [("Quenby Channel", "ORG")]),
+        # a given name and a family name, unless a word before it makes it a place
+        ("Dana Lake, a student, spoke.", [("Dana Lake", "PERSON")], [("Dana Lake", "PERSON")]),
+        ("Crews worked near Dana Creek.", [("Dana Creek", "PERSON")], [("Dana Creek", "LOC")]),
+    ],
+)
+def test_names_of_water_ner_called_people_or_organizations(blank_nlp, world_normalizer, text, ents, expected):
+    doc = annotate_with_ents(blank_nlp, world_normalizer, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+    assert all(e._.why == ["feature"] for e in doc.ents if e.label_ == "LOC")
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
         # a small town's name that speaks is a person ...
         ("The plan is new, Prescott said.", [("Prescott", "GPE")], [("Prescott", "PERSON")]),
         # ... not after a preposition, and not a capital or a big city (its officials speak)

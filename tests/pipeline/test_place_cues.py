@@ -14,6 +14,7 @@ from normalizer.pipeline.toponyms import (
     Around,
     after_locative_preposition,
     after_place_head,
+    after_territorial_title,
     before_local_noun,
     before_plural_place_noun,
     capital,
@@ -75,7 +76,8 @@ def around(text: str, name: str, *, world=None, ents=(), place_names=(), label=N
 
 def test_the_cues_are_tried_in_this_order():
     assert [why for why, _ in CUES] == [
-        Why.COMMA, Why.PREP, Why.VOTE, Why.NOUN, Why.PLURAL, Why.RESIDENCE, Why.TOWN_OF, Why.TO, Why.FROM,
+        Why.COMMA, Why.PREP, Why.VOTE, Why.NOUN, Why.PLURAL, Why.RESIDENCE, Why.TOWN_OF, Why.TITLE_OF, Why.TO,
+        Why.FROM,
         Why.VISIT, Why.CAPITAL, Why.FORM,
     ]
     assert all(holds.__doc__ for _, holds in CUES)
@@ -184,6 +186,21 @@ def test_after_place_head(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("The bishop of Ashby preached.", True),
+        ("She met the Earl of Ashby.", True),
+        ("The Mayor of Ashby spoke.", True),
+        ("The president of Ashby spoke.", False),  # an officer of a company, perhaps
+        ("The bishop visited Ashby.", False),  # no "of"
+        ("Of Ashby little is known.", False),
+    ],
+)
+def test_after_territorial_title(text, expected):
+    assert after_territorial_title(around(text, "Ashby")) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("The team flew to Ashby.", True),
         ("To Ashby, then.", True),
         ("The delay was long, according to Ashby.", False),
@@ -254,6 +271,7 @@ def test_capital(world, text, name, label, expected):
         ("A farm near Ashby Smith burned.", "Ashby", [("Ashby Smith", "PERSON")], None),  # a person's name
         ("Mayor Ashby came from Fenwick.", "Ashby", [], None),  # after a title
         ("Fenwick said no.", "Fenwick", [], None),  # the speaker of "said"
+        ("The bishop of Fenwick said no.", "Fenwick", [], Why.TITLE_OF),  # the bishop speaks
         ("Ashby thanked the crew.", "Ashby", [], None),  # no cue
     ],
 )

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from ..conftest import annotate_with_ents
-from .builders import gazetteer_normalizer
+from .builders import gazetteer_normalizer, world_normalizer
 
 GAZETTEER = """
 - {id: place:ashby, name: Ashby, type: city, country: UA}
@@ -93,3 +94,37 @@ def test_a_title_that_heads_a_place_ends_a_person_span_before_it(pipeline):
     doc = annotate_with_ents(nlp, normalizer, "Fenwick County Sheriff Jo Roe spoke.",
                              [("Fenwick County Sheriff", "PERSON"), ("Jo Roe", "PERSON")])
     assert [e.text for e in doc.ents] == ["Fenwick County", "Jo Roe"]
+
+
+# id, name, alternate names, feature class, code, country, admin1, population
+WORLD = [
+    (9300001, "Quellmark", "", "A", "ADM1", "LB", "05", 300_000),  # a region named after its centre ...
+    (9300002, "Quellmark al-Kubra", "Quellmark", "P", "PPLA", "LB", "05", 90_000),  # ... its centre, by another name
+    (9300003, "Ostrava Vale", "", "A", "ADM1", "LB", "06", 200_000),  # a region with no town of its name
+]
+
+
+@pytest.fixture(scope="module")
+def world_pipeline(tmp_path_factory):
+    yield from world_normalizer(tmp_path_factory.mktemp("towns"), WORLD, "[]\n")
+
+
+@pytest.mark.parametrize(("text", "places", "expected"), [
+    # the text calls it a town: the town of that name (here an alternate name) in the region's country
+    ("Strikes hit the town of Quellmark.", ["Quellmark"], [("Quellmark", "geonames:9300002", ["town"])]),
+    ("Rain fell on the villages of Tannery and Quellmark.", ["Quellmark"],
+     [("Quellmark", "geonames:9300002", ["town"])]),
+    # no such cue: the region, as ranked
+    ("Strikes hit Quellmark.", ["Quellmark"], [("Quellmark", "geonames:9300001", None)]),
+    ("Strikes hit the province of Quellmark.", ["Quellmark"], [("Quellmark", "geonames:9300001", None)]),
+    # no town of that name: the region
+    ("Strikes hit the town of Ostrava Vale.", ["Ostrava Vale"], [("Ostrava Vale", "geonames:9300003", None)]),
+])
+def test_town_readings(world_pipeline, text, places, expected):
+    doc = spacy.blank("en").make_doc(text)
+    doc.ents = [doc.char_span(text.index(p), text.index(p) + len(p), label="GPE") for p in places]
+    doc = world_pipeline(doc)
+    assert [(e.text, e.kb_id_, e._.why) for e in doc.ents] == expected
+    if expected[0][2]:
+        # the region, were the reading wrong
+        assert doc.ents[0]._.alternatives[0] == ("geonames:9300001", doc.ents[0]._.match_score)

@@ -185,6 +185,7 @@ def test_missed_places(normalizer, text, ents, expected):
         ("Voters in Marion chose.", 2, 3, True),
         ("Sen. Marion spoke in May.", 1, 2, False),  # after a title
         ("Marion said no.", 0, 1, False),  # a speaker
+        ("The mayor of Marion said no.", 3, 4, True),  # after "of": the mayor speaks
         ("The SEC in Washington.", 1, 2, False),  # an acronym
     ],
 )
@@ -204,7 +205,8 @@ def test_person_name_parts():
 # Towns of the dump above, in both cases, and the words of every cue.
 WORDS = ["Cedar", "Bend", "CEDAR", "BEND", "Marion", "MARION", "Maple", "Falls", "MAPLE", "FALLS", "March",
          "Springfield", "Illinois", "Ill.", "United", "States", "Jane", "Roe", "Smith", "in", "near", "to", "from",
-         "of", "according", "due", "the", "village", "town", "police", "residents", "counties", "and", "or", ",",
+         "of", "according", "due", "the", "village", "town", "bishop", "police", "residents", "counties", "and", "or",
+         ",",
          "said", "Sen.", "Mr", ".", "-", "—", ":", "(", "AP", ")", "\n", "I", "A", "US", "ST", "CO", "D", "2009",
          "Grand", "Prairie", "café", "Ünion"]
 POS = ["", "PROPN", "NOUN", "VERB"]
@@ -216,17 +218,27 @@ PHRASES = [
     ["Marion", "police"], ["Cedar", "Bend", "and", "Marion", "counties"], ["Jane", "Roe", ",", "of", "Marion"],
     ["United", "States"], ["Springfield"], ["Smith", "-", "Marion"], ["Marion", "said"], ["Sen.", "Marion"],
     ["2009", "ST", ".", "MARION", "-"], ["March"], ["in", "Grand", "Prairie"],
+    ["the", "bishop", "of", "Marion", "said"],
 ]
+
+
+def candidate_token_by_token(doc, start, end, person_parts):
+    """``toponyms.candidate`` as it was, read from the tokens."""
+    written = doc[start:end].text
+    i = start - 1 if start < 1 or doc[start - 1].text != "." else start - 2  # a title, maybe with its period
+    if (written.isupper() and looks_like_acronym(written)) or fold(written) in person_parts or (
+            i >= 0 and doc[i].lower_.rstrip(".") in words("person_titles")):
+        return False
+    # "the mayor of Marion said": the mayor speaks
+    return not (end < len(doc) and doc[end].lower_ in words("reporting_verbs")) or (
+        start > 0 and doc[start - 1].lower_ == "of")
 
 
 def place_cue_in_text_order(doc, start, end, *, world, following, place_names, person_parts, label=None):
     """``place_cue`` as it was: the places looked up first, then each cue in turn."""
     written = doc[start:end].text
     key = fold(written)
-    i = start - 1 if start < 1 or doc[start - 1].text != "." else start - 2  # a title, maybe with its period
-    if (written.isupper() and looks_like_acronym(written)) or key in person_parts or (
-            i >= 0 and doc[i].lower_.rstrip(".") in words("person_titles")) or (
-            end < len(doc) and doc[end].lower_ in words("reporting_verbs")):
+    if not candidate_token_by_token(doc, start, end, person_parts):
         return None
     places = toponyms.named(world, written)
     if not places:
@@ -243,10 +255,8 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
         return "noun"
     if before_plural_noun_token_by_token(doc, end):
         return "plural"
-    if prev in ("of", "from") and start > 1 and (doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
-        return "residence"
-    if prev == "of" and start > 1 and doc[start - 2].lower_ in words("place_heads"):
-        return "townof"
+    if of_cue_token_by_token(doc, start, prev):
+        return of_cue_token_by_token(doc, start, prev)
     for word in ("to", "from"):
         if prev == word and not (start > 1 and doc[start - 2].lower_ in ("according", "due")):
             return word
@@ -258,6 +268,18 @@ def place_cue_in_text_order(doc, start, end, *, world, following, place_names, p
     if toponyms.slavic_place_form(toponyms.Around(DocumentFacts(doc), start, end, written, world, following,
                                                   place_names, label)):
         return "form"
+    return None
+
+
+def of_cue_token_by_token(doc, start, prev):
+    """The cues of a word before "of" or "from" and the name: residence, townof, titleof."""
+    if start < 2:
+        return None
+    if prev in ("of", "from") and (doc[start - 2].text == "," or doc[start - 2].ent_type_ == "PERSON"):
+        return "residence"
+    for cue, heads in (("townof", "place_heads"), ("titleof", "territorial_titles")):
+        if prev == "of" and doc[start - 2].lower_ in words(heads):
+            return cue
     return None
 
 
