@@ -35,7 +35,7 @@ from ..gazetteer.schema import PLACE_LABELS, Entry
 from ..text.keys import fold
 from ..text.words import words
 from ..world.demonyms import countries_of
-from ..world.distance import km
+from ..world.distance import NEAR_KM, km
 from ..world.places import WorldPlaces
 from .facts import DocumentFacts
 from .inner_names import InnerNames
@@ -48,10 +48,9 @@ MAX_DEMONYM_TOKENS = 3  # "Papua New Guinean"
 FOLLOWING_CHARS = 40
 MIN_CONTEXT_SCORE = 0.3
 # A one-word town name inside a name ("Ashby" in "Ashby Police Department") counts only with
-# support: the document names it as a place elsewhere, it lies this near the document's other
-# places, or it is this big. Regions, counties, countries and longer names need none. (On LGL:
+# support: the document names it as a place elsewhere, it lies within NEAR_KM (world.distance) of the
+# document's other places, or it is this big. Regions, counties, countries and longer names need none. (On LGL:
 # one-word towns without support were right 1 time in 20.)
-NEAR_KM = 50.0
 BIG_TOWN = 100_000
 
 

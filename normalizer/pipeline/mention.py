@@ -35,6 +35,7 @@ class Why(StrEnum):
     FEATURE = "feature"  # a name NER called a person's or an organization's that names water ("the River Ashby")
     AREA = "area"  # a name NER called a person's that ends in an administrative area's word ("Ashby County")
     NATIONALITY = "nationality"  # a country whose nationality word the document uses ("for Chad ... Chadian")
+    NEAR = "near"  # a town near the document's other towns, NER called a person or organization (pipeline/nearby.py)
     FORM = "form"  # an East Slavic place name's ending (-ivka, -ove) of a place in a Cyrillic-script country
     DATELINE = "dateline"  # an all-caps dateline
     PARTY = "party"  # a legislator's state after a party letter ("D-Ore.")

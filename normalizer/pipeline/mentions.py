@@ -21,8 +21,9 @@
 5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
    with the document's other clues (place names inside its organizations' names, its
    nationality words); a company's short name the world layer took for a town is the company again
-   ("Ashby" beside "Ashby Ltd", ``companies``); acronyms the text defines (``acronyms``); then one sense per discourse,
-   and place spans that are people.
+   ("Ashby" beside "Ashby Ltd", ``companies``); a name NER called a person's or an organization's that is a
+   town near the document's towns is that town (``nearby``); acronyms the text defines (``acronyms``); then
+   one sense per discourse, and place spans that are people.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from .inner_names import InnerNames
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .name_lists import listed_names
 from .name_scan import scan_names
+from .nearby import nearby_towns
 from .region_readings import region_readings, town_readings, with_designators
 from .resolve import MISLABELED_PLACE_LABELS, Context, Resolution, Resolver
 from .rules import (
@@ -104,6 +106,8 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
         mentions = with_designators(facts, mentions, resolver)
         mentions = region_readings(facts, mentions, resolver)
         mentions = town_readings(facts, mentions, resolver)
+    if places:
+        mentions = nearby_towns(facts, mentions, resolver)
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
     kept = [m for m in mentions if _keep(facts, m) and m.label in labels]

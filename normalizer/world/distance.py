@@ -6,6 +6,9 @@ import math
 import numpy as np
 
 EARTH_RADIUS_KM = 6371.0
+# Two towns this close are neighbours: a town the document does not place itself counts as one of its
+# places when it lies this near another (pipeline/nearby.py; nested names, pipeline/geoparse.py).
+NEAR_KM = 50.0
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -24,12 +24,13 @@ def gazetteer_normalizer(folder: Path, gazetteer: str) -> tuple[spacy.Language, 
 
 def world_normalizer(folder: Path, places: Sequence[tuple], gazetteer: str) -> Iterator[EntityNormalizer]:
     """A normalizer of ``gazetteer`` with a world layer of ``places``: (id, name, alternate names,
-    feature class, code, country, admin1, population) each. A generator: the index stays open
-    until it is resumed (use it in a pytest fixture with ``yield from``)."""
+    feature class, code, country, admin1, population) each, and optionally its latitude and longitude
+    (else 0, 0). A generator: the index stays open until it is resumed (use it in a pytest fixture with
+    ``yield from``)."""
     rows = [
-        "\t".join(map(str, (gid, name, name, alternates, 0.0, 0.0, fclass, code, cc, "", admin1, "", "", "", pop,
-                            "", "", "", "2024-01-01")))
-        for gid, name, alternates, fclass, code, cc, admin1, pop in places
+        "\t".join(map(str, (gid, name, name, alternates, *(point or (0.0, 0.0)), fclass, code, cc, "", admin1,
+                            "", "", "", pop, "", "", "", "2024-01-01")))
+        for gid, name, alternates, fclass, code, cc, admin1, pop, *point in places
     ]
     (folder / "allCountries.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (folder / "ours.yaml").write_text(gazetteer, encoding="utf-8")
