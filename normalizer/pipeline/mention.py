@@ -53,6 +53,7 @@ class Why(StrEnum):
     TITLE = "title"  # a place NER joined to the job title after it ("[Ashby] Treasury Secretary")
     REGION = "region"  # a city's name the text uses for its region (pipeline/region_readings.py)
     TOWN = "town"  # a region's name the text calls a town's ("the town of Ashby"; pipeline/region_readings.py)
+    INSTITUTION = "institution"  # an organization or building NER called a place ("Ashby City Council")
     COMPANY = "company"  # a company's legal name ("Ashby Oyj"), or its short name ("Ashby" beside "Ashby Ltd")
     TWIN = "twin"  # one of two names of one place side by side ("Cologne Köln"; pipeline/twin_names.py)
     # the place span is a person (pipeline/place_spans.py)

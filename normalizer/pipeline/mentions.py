@@ -17,7 +17,8 @@
 4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
    mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short; then
    people's names NER missed or called organizations (``surnames``); a person's span ending in a
-   company's legal form is the company ("Ashby Oyj", ``companies``).
+   company's legal form is the company ("Ashby Oyj", ``companies``), and a place span ending in an
+   institution's head word the institution ("Ashby City Council", ``institutions``).
 5. Resolution, twice: the second pass re-ranks ambiguous names with what the first resolved and
    with the document's other clues (place names inside its organizations' names, its
    nationality words); a company's short name the world layer took for a town is the company again
@@ -42,6 +43,7 @@ from .companies import companies_not_people, companies_not_towns
 from .document_context import DocumentContext
 from .facts import DocumentFacts
 from .inner_names import InnerNames
+from .institutions import institutions_not_places
 from .mention import FOLLOWING_CHARS, Mention, Why
 from .name_lists import listed_names
 from .name_scan import scan_names
@@ -93,7 +95,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     ner = events.organizations_of_events(facts, title_places.places_in_titles(facts, ner, resolver), resolver)
     mentions = merge(facts, ner, scan_names(facts, resolver.index), resolver)
     mentions = titled_people(facts, mentions) if "PERSON" in labels else mentions
-    mentions = companies_not_people(facts, mentions)
+    mentions = institutions_not_places(facts, companies_not_people(facts, mentions))
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
         mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
