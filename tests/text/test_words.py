@@ -14,7 +14,7 @@ from normalizer.text.words import WordListError, list_names, table, words
 PACKAGE = Path(words_module.__file__).resolve().parents[1]
 # Lists of "key = value" lines; every other list has one word per line.
 TABLES = {"us_state_abbreviations", "canadian_abbreviations", "canadian_provinces", "extra_demonyms",
-          "region_designators"}
+          "region_designators", "institution_heads"}
 # Modules that read a list when they are imported: none.
 READ_AT_IMPORT: set[str] = set()
 
