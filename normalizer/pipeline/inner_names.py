@@ -116,8 +116,10 @@ def _common_word(text: str, lowered: set[str]) -> bool:
 
 
 def _name_start(text: str) -> bool:
+    """Can a place's name begin with this word: capitalized, and not the article of an organization's
+    title ("The" of "The Ashby Courier", which folding would drop: "Ashby" is the place)."""
     head = text[:1]
-    return head.isupper() and (head.isalpha() or any(c.isalpha() for c in text))
+    return head.isupper() and (head.isalpha() or any(c.isalpha() for c in text)) and text != "The"
 
 
 def _name_end(text: str) -> bool:

@@ -64,6 +64,7 @@ from .rules import (
     looks_like_proper_name,
     no_entity_word,
     separates,
+    with_title_article,
 )
 from .surnames import untagged_surnames
 from .titled_people import titled_people
@@ -137,6 +138,8 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
                 end = before_titles(doc, start, end)
             elif label in PART_OF_PLACE_LABELS:
                 start = after_place_part(doc, start, end)
+            if label == "ORG":
+                start = with_title_article(doc, start)
             written = whole if (start, end) == (ent.start, ent.end) else facts.span_text(start, end)
             if looks_like_proper_name(written) or fold(written) in index.by_fold:
                 ner.append(Mention(start, end, label))

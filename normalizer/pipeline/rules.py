@@ -174,6 +174,17 @@ def after_place_part(doc: Doc, start: int, end: int) -> int:
     return i + 1 if end - i > 1 and doc[i].lower_ in LEADING_WORDS else i
 
 
+def with_title_article(doc: Doc, start: int) -> int:
+    """Where an organization's name starts when a capitalized "The" mid-sentence is part of it, as in
+    the titles of newspapers and magazines: "told The Ashby Courier", "an interview with The Fenwick
+    Review" -> the "The"; at the start of a sentence ("The Ashby Courier said") or in a headline's
+    capitalized words ("Protest Against The Board") the article is no part of the name."""
+    if start < 2 or doc[start - 1].text != "The":
+        return start
+    before = doc[start - 2]
+    return start - 1 if before.is_alpha and before.is_lower else start
+
+
 def before_titles(doc: Doc, start: int, end: int) -> int:
     """Where a PERSON span ends before the title of a place's head: "[Ashby Governor]" -> "Ashby"
     (the place whose governor it is: ``toponyms`` then sees the place before "governor"). Only the

@@ -102,6 +102,16 @@ def test_place_nested_in_an_organisation(geo):
     assert [e.text for e in doc.ents] == ["Tulsa Fire Department"]  # doc.ents keep the default conventions
 
 
+def test_a_titles_article_is_kept_and_no_part_of_the_nested_place(geo, plain):
+    text = "The mayor told The Tulsa Courier about the plan."
+    ents = [("Tulsa Courier", "ORG")]
+    doc = annotate_with_ents(spacy.blank("en"), geo, text, ents)
+    assert [(e.text, e.label_) for e in doc.ents] == [("The Tulsa Courier", "ORG")]
+    assert extra(doc) == [("Tulsa", TULSA, "nested")]
+    first = annotate_with_ents(spacy.blank("en"), plain, "The Tulsa Courier said so.", ents)
+    assert [e.text for e in first.ents] == ["Tulsa Courier"]  # the sentence's "The": no part of the name
+
+
 def test_institution_words_are_not_places_and_after_of_counts(geo):
     doc = annotate_with_ents(spacy.blank("en"), geo, "He lectures at the University of Tulsa now.",
                              [("University of Tulsa", "ORG")])

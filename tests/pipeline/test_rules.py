@@ -15,6 +15,7 @@ from normalizer.pipeline.rules import (
     nationality_before_title,
     no_entity,
     no_entity_word,
+    with_title_article,
 )
 
 
@@ -225,3 +226,19 @@ def test_a_dash_splits_a_span(nlp, text, part, pieces):
 @given(st.text() | st.text(alphabet="aZ 9.-ǅϒß"))
 def test_a_proper_name_has_a_capital(text):
     assert looks_like_proper_name(text) is any(c.isupper() for c in text)
+
+
+@pytest.mark.parametrize(
+    "text, part, name",
+    [
+        ("She spoke to The Ashby Courier on Monday.", "Ashby Courier", "The Ashby Courier"),
+        ("in an interview with The Fenwick Review", "Fenwick Review", "The Fenwick Review"),
+        ("The Ashby Courier said so.", "Ashby Courier", "Ashby Courier"),  # the sentence's first word
+        ("Crowds Rally Against The Board", "Board", "Board"),  # a headline's capitals
+        ("She spoke to the Ashby Courier.", "Ashby Courier", "Ashby Courier"),  # lower case: no title's part
+        ("Reports. The Ashby Courier said so.", "Ashby Courier", "Ashby Courier"),
+    ],
+)
+def test_with_title_article(nlp, text, part, name):
+    ent = span(nlp, text, part)
+    assert ent.doc[with_title_article(ent.doc, ent.start) : ent.end].text == name
