@@ -152,7 +152,7 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
                      ) -> tuple[list[Mention], list[tuple[int, int]]]:
     """Names NER did not tag at all, with the same place evidence; legislators' "D-Ore." homes. Also
     the names NER did not tag that are no such place (capitalized runs outside every mention)."""
-    doc, codes = facts.doc, facts.flags
+    doc = facts.doc
     taken = {i for m in mentions for i in range(m.start, m.end)}
     for ent in facts.ents:
         if ent.label_ not in MISREAD_NAME_LABELS or not misread_name(ent):
@@ -162,23 +162,48 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
         if not taken.intersection(range(start, end)):
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, Why.PARTY)))
             taken.update(range(start, end))
-    text, by_fold, place_names, world = facts.text, resolver.index.by_fold, facts.place_names, resolver.world
-    own_names = toponyms.own_cue_names(world)
+    own_names = toponyms.own_cue_names(resolver.world)
     left = []
     for start, end in toponyms.capitalized_runs(facts, taken):
-        stop = facts.ends[end - 1]
-        written = text[facts.starts[start] : stop]
-        key = fold(written)
-        cue = None if key in by_fold or not toponyms.may_have_cue(
-            codes, start, end, key, place_names, own_names) else toponyms.place_cue(
-            facts, start, end, world=world, following=text[stop : stop + FOLLOWING_CHARS],
-            place_names=place_names, person_parts=facts.person_parts, written=written,
-        )
+        cue = _untagged_cue(facts, start, end, resolver, own_names)
+        head = None if cue is not None else _before_local_noun(facts, start, end)
+        if head is not None:  # "Ashby Police Chief Jo Roe": the town before the capitalized noun
+            cue = _untagged_cue(facts, start, head, resolver, own_names)
+            if cue is not None:
+                end = head
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
         else:
             left.append((start, end))
     return sorted(mentions + added, key=lambda m: m.start), left
+
+
+def _untagged_cue(facts: DocumentFacts, start: int, end: int, resolver: Resolver, own_names) -> Why | None:
+    """The place cue of the untagged name doc[start:end] (``toponyms.place_cue``), if any; none for a
+    curated name (the gazetteer decides) or where no cue word is near (``toponyms.may_have_cue``)."""
+    stop = facts.ends[end - 1]
+    written = facts.text[facts.starts[start] : stop]
+    key = fold(written)
+    if key in resolver.index.by_fold or not toponyms.may_have_cue(
+            facts.flags, start, end, key, facts.place_names, own_names):
+        return None
+    return toponyms.place_cue(
+        facts, start, end, world=resolver.world, following=facts.text[stop : stop + FOLLOWING_CHARS],
+        place_names=facts.place_names, person_parts=facts.person_parts, written=written,
+    )
+
+
+def _before_local_noun(facts: DocumentFacts, start: int, end: int) -> int | None:
+    """Where a run of capitalized words goes on with a capitalized ``local_nouns`` word after a name
+    ("Ashby Police Chief", "Fenwick Mayor"), if it does: the name's end. Not after a word for a kind
+    of institution or a direction (``generic_words``: "State Police", "Metro Police") or one that opens
+    a title (``title_openers``: "Vice Mayor")."""
+    nouns = words("local_nouns")
+    for i in range(start + 1, end):
+        if facts.token_lower(i) in nouns:
+            before = facts.token_lower(i - 1)
+            return None if before in words("generic_words") or before in words("title_openers") else i
+    return None
 
 
 _PARTY_STATE = re.compile(r"(?<![\w-])[DRI]-((?:[A-Z][\w'’]*\.?)(?:[ -]?[A-Z][\w'’]*\.?){0,2})")
