@@ -138,12 +138,18 @@ class DocumentFacts:
 
     @cached_property
     def person_parts(self) -> frozenset[str]:
-        """Folded words and word runs of multi-word PERSON spans: "Andrew Jackson" -> andrew, jackson."""
+        """Folded words and word runs of multi-word PERSON spans: "Andrew Jackson" -> andrew, jackson;
+        without a title NER took in ("[Ashby Mayor]": no person's name, Ashby the mayor's town)."""
         parts: set[str] = set()
+        titles = word_list("person_titles")
         for ent in self.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
             words = self._alpha_words(ent)
+            while words and words[0].lower() in titles:
+                words = words[1:]
+            while words and words[-1].lower() in titles:
+                words = words[:-1]
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + (i > 0)):
                     if j - i < len(words):

@@ -75,3 +75,9 @@ def test_entities_are_read_once_and_stay_those_ner_gave():
     doc.ents = [Span(doc, 3, 4, label="LOC")]
     assert facts.ents is before and [(e.text, e.label_) for e in before] == [("Ada Quist", "PERSON"), ("Tartu", "GPE")]
     assert facts.person_parts == {"ada", "quist"} and facts.place_names == {"tartu"}
+
+
+def test_a_title_ner_took_into_a_persons_span_is_no_part_of_a_name():
+    doc = Doc(VOCAB, words=["said", "Ashby", "Mayor", "Jo", "Quist", "and", "Gen.", "Ada", "Lind"])
+    doc.ents = [Span(doc, 1, 3, label="PERSON"), Span(doc, 3, 5, label="PERSON"), Span(doc, 6, 9, label="PERSON")]
+    assert DocumentFacts(doc).person_parts == {"jo", "quist", "ada", "lind"}  # not "ashby", "mayor", "gen"
