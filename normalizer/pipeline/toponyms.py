@@ -314,11 +314,17 @@ def _named(world: WorldPlaces, written: str) -> tuple[Place, ...]:
 
 
 def _after_title(facts: DocumentFacts, start: int) -> bool:
-    """Any of ``person_titles`` right before, with or without its period ("Mayor Ashby", "Sen . Ashby")."""
+    """Any of ``person_titles`` right before, with or without its period ("Mayor Ashby", "Sen . Ashby");
+    one that is a common word too (``ambiguous_titles``) only capitalized ("Miss Ashby", not "to miss
+    Ashby")."""
     i = start - 1
     if i >= 0 and facts.token_text(i) == ".":
         i -= 1
-    return i >= 0 and facts.token_lower(i).rstrip(".") in words("person_titles")
+    if i < 0:
+        return False
+    title = facts.token_lower(i).rstrip(".")
+    return title in words("person_titles") and (
+        title not in words("ambiguous_titles") or facts.token_text(i)[:1].isupper())
 
 
 def _in_container(world: WorldPlaces, places, following: str) -> bool:
