@@ -42,6 +42,7 @@ class Why(StrEnum):
     UNTAGGED = "untagged"  # NER did not tag the name at all
     ABBREVIATION = "abbreviation"  # a state or province abbreviation after a place ("Dunmore, Alta.")
     WIDENED = "widened"  # NER cut the place's name short
+    NARROWED = "narrowed"  # NER took a word for a settlement into the place's name ("[Ashby City] Manager")
     PERIOD = "period"  # an abbreviation keeps its sentence-final period
     # names NER did not delimit (pipeline/compounds.py, pipeline/agencies.py)
     COMPOUND = "compound"  # a name inside a hyphenated compound ("pro-Lisbon", "Oslo-based")

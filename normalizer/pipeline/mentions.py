@@ -15,7 +15,8 @@
    dropped too (nested names are not annotated), except after a plural head with "of"
    ("the Provinces of Tartu and Oulu").
 4. Place spans NER got wrong are repaired on the text's evidence (``place_spans``): places it
-   mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short; then
+   mislabeled or missed ("Paducah, Ky.", "near Oulu", datelines), names it cut short or took a
+   settlement's word into ("[Ashby City] Manager"); then
    people's names NER missed or called organizations (``surnames``); a person's span ending in a
    company's legal form is the company ("Ashby Oyj", ``companies``), and a place span ending in an
    institution's head word the institution ("Ashby City Council", ``institutions``).
@@ -38,7 +39,18 @@ from spacy.vocab import Vocab
 from ..gazetteer.names import NameIndex
 from ..gazetteer.schema import PLACE_LABELS
 from ..text.keys import fold
-from . import acronyms, agencies, bylines, compounds, events, place_spans, possessives, title_places, toponyms  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+from . import (  # noqa: F401  (toponyms: tests/pipeline/test_mentions.py reads it here)
+    acronyms,
+    agencies,
+    bylines,
+    compounds,
+    events,
+    place_edges,
+    place_spans,
+    possessives,
+    title_places,
+    toponyms,
+)
 from .companies import companies_not_people, companies_not_towns
 from .document_context import DocumentContext
 from .facts import DocumentFacts
@@ -99,7 +111,8 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     mentions = institutions_not_places(facts, companies_not_people(facts, mentions))
     if places:
         mentions = place_spans.relabel_places(facts, mentions, resolver)
-        mentions = place_spans.widen_place_names(facts, mentions, resolver.world)
+        mentions = place_edges.widen_place_names(facts, mentions, resolver.world)
+        mentions = place_edges.without_settlement_word(facts, mentions, resolver)
         mentions = place_spans.with_abbreviated_containers(facts, mentions)
     mentions = untagged_surnames(facts, mentions, resolver.index) if "PERSON" in labels else mentions
     mentions = companies_not_towns(facts, resolve_mentions(facts, mentions, resolver))
@@ -114,7 +127,7 @@ def find_mentions(doc: Doc, resolver: Resolver, *, labels: frozenset[str],
     mentions = not_entities(facts, mentions, resolver)
     mentions = place_spans.people_not_places(facts, mentions, resolver)
     kept = [m for m in mentions if _keep(facts, m) and m.label in labels]
-    return [place_spans.take_abbreviation_period(facts, m) for m in kept]
+    return [place_edges.take_abbreviation_period(facts, m) for m in kept]
 
 
 def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[str]) -> list[Mention]:

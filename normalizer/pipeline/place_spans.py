@@ -10,15 +10,15 @@ Before resolution:
   country whose nationality word the document uses ("aid for Chad ... the Chadian envoy").
 * PERSON/ORG spans that name a river, a lake or a sea ("the River Fenwick", "Ashby Creek") become LOC.
 * A state or province abbreviation NER left untagged after a place ("Dunmore, Alta.").
-* Place names NER cut short are widened over the capitalized words next to them when together
-  they are a place's very name ("WEST [FARGO]", "[Maple] Grove").
+
+Where a place's name begins and ends (NER's cuts repaired) is :mod:`normalizer.pipeline.place_edges`.
+
 After resolution:
 
 * Place spans the text shows to be people: the family name of a person named in full ("Jo Fenwick
   ... Fenwick said"), after a title ("coach Ashby"),
   a small town that speaks ("Ashby said"), an unknown name that is part of a person's name
   ("Halvorsen" with "Erik Halvorsen"); a state abbreviation after a person's name is a credential ("M.D.").
-* A place abbreviation keeps its sentence-final period ("in Ashby, W.Va.").
 """
 from __future__ import annotations
 
@@ -40,8 +40,6 @@ from .resolve import Resolution, Resolver
 from .rules import after_titles, in_ranges, listed_given_names
 
 SPEAKING_TOWN_MAX_PEOPLE = 100_000  # "Ashby said" is a person; "Chicago said" may be its officials
-WIDEN_TOKENS = 2  # words NER may have cut off either side of a place's name
-NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Fenwick", "Ashby-Fenwick"
 MISREAD_NAME_LABELS = MISREAD_LABELS | MISREAD_TITLE_LABELS  # the labels of the entities misread_name may take
 
 
@@ -256,64 +254,6 @@ def with_abbreviated_containers(facts: DocumentFacts, mentions: list[Mention]) -
         elif at in by_token and mentions[by_token[at]].ner_label in toponyms.RELABELED_LABELS:
             mentions[by_token[at]] = mentions[by_token[at]].but(Why.ABBREVIATION, ner_label="GPE")
     return sorted(mentions + added, key=lambda m: m.start)
-
-
-def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> list[Mention]:
-    """NER cut a place's name short ("WEST [FARGO]", "[Maple] Grove", "[Elk] Grove Village"): widen
-    a place span over the capitalized words next to it when together they are a place's very name."""
-    mentions = list(mentions)  # widened one by one: a widened name takes words from its neighbours
-    taken = {i for m in mentions for i in range(m.start, m.end)}
-    n, word = len(facts.orths), facts.token_text
-    for k, mention in enumerate(mentions):
-        if mention.ner_label not in PLACE_LABELS or mention.from_gazetteer:
-            continue
-        best = None
-        original = fold(facts.span_text(mention.start, mention.end))
-        for start in range(mention.start, max(-1, mention.start - WIDEN_TOKENS - 1), -1):
-            if start < mention.start and not _name_word(facts, start, taken):
-                break
-            for end in range(min(n, mention.end + WIDEN_TOKENS), mention.end - 1, -1):
-                if (start, end) == (mention.start, mention.end) or not all(
-                        _name_word(facts, i, taken) for i in range(mention.end, end)):
-                    continue
-                written = facts.span_text(start, end)
-                key = fold(written)
-                if key == original or word(start) == "-" or word(end - 1) in NAME_JOINERS:
-                    continue  # "The Ashby", "ASHBY -" add nothing to the name
-                if any(m == "fold" and fold(p.name) == key for p, m in world.candidates(written)):
-                    if best is None or end - start > best[1] - best[0]:
-                        best = (start, end)
-                    break
-        if best is not None:
-            taken.update(range(*best))
-            mentions[k] = mention.but(Why.WIDENED, start=best[0], end=best[1])
-    return mentions
-
-
-def _name_word(facts: DocumentFacts, i: int, taken: set[int]) -> bool:
-    """Is token ``i`` a word that may continue a place's name: capitalized, or "St."-like, not in another
-    mention?"""
-    if i in taken:
-        return False
-    word = facts.token_text(i)
-    return (word.isalpha() and word[:1].isupper()) or word in NAME_JOINERS
-
-
-def take_abbreviation_period(facts: DocumentFacts, mention: Mention) -> Mention:
-    """A place abbreviation keeps its final period even where it also ends the sentence ("in W.Va.").
-
-    spaCy splits a sentence-final period off "W.Va." or "U.S."; it belongs to the name.
-    """
-    if mention.end >= len(facts.orths) or facts.token_text(mention.end) != "." \
-            or facts.spaced(mention.end - 1):
-        return mention
-    if mention.label not in PLACE_LABELS:
-        return mention
-    last = facts.token_text(mention.end - 1)
-    key = fold(facts.span_text(mention.start, mention.end)).replace(" ", "")
-    if "." in last or is_region_abbreviation(key):
-        return mention.but(Why.PERIOD, end=mention.end + 1)
-    return mention
 
 
 def people_not_places(facts: DocumentFacts, mentions: list[Mention], resolver: Resolver) -> list[Mention]:

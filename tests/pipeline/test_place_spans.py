@@ -1,7 +1,7 @@
-"""Untagged names in runs of capitalized words (normalizer/pipeline/place_spans.py): a town's name
-before a capitalized local noun ("Brackwell Police Chief Jo Marsh"), on our own sentences and a small
-GeoNames dump of invented towns; NER's entities are set by hand on spacy.blank docs (none here: the
-names are untagged)."""
+"""Place spans repaired on the text's evidence (normalizer/pipeline/place_spans.py): a town's name
+before a capitalized local noun in an untagged run ("Brackwell Police Chief Jo Marsh"), and a word
+for a settlement NER took into a town's name ("[Brackwell City] Manager"), on our own sentences and
+a small GeoNames dump of invented towns; NER's entities are set by hand on spacy.blank docs."""
 import pytest
 
 from .builders import annotate, world_normalizer
@@ -11,6 +11,10 @@ PLACES = [
     (9400001, "Brackwell", "", "P", "PPL", "US", "IL", 20_000),
     (9400002, "Vice", "", "P", "PPL", "PE", "20", 9_000),
     (9400003, "Metro", "", "P", "PPL", "ID", "08", 150_000),
+    (9400004, "Oxley City", "", "P", "PPL", "US", "IA", 4_000),
+    (9400005, "Oxley", "", "P", "PPL", "US", "OR", 2_000),
+    (9400006, "Harbor", "", "P", "PPL", "US", "OR", 3_000),
+    (9400007, "Dunmore", "Dunmore Town", "P", "PPL", "US", "IL", 5_000),
 ]
 BRACKWELL = "geonames:9400001"
 
@@ -33,5 +37,21 @@ def normalizer(tmp_path_factory):
 )
 def test_a_town_before_a_capitalized_local_noun(normalizer, text, places):
     found = [(t, label, canonical_id) for t, label, canonical_id in annotate(normalizer, text, [])
+             if label in ("GPE", "LOC", "FAC")]
+    assert found == places
+
+
+@pytest.mark.parametrize(
+    "text, ent, places",
+    [
+        ("Brackwell City Manager Jo Marsh spoke.", "Brackwell City", [("Brackwell", "GPE", BRACKWELL)]),
+        ("A Brackwell city official spoke.", "Brackwell city", [("Brackwell", "GPE", BRACKWELL)]),
+        ("Oxley City Manager Jo Marsh spoke.", "Oxley City", [("Oxley City", "GPE", "geonames:9400004")]),
+        ("Dunmore Town Manager Jo Marsh spoke.", "Dunmore Town", [("Dunmore Town", "GPE", "geonames:9400007")]),
+        ("An office park in Harbor City opened.", "Harbor City", [("Harbor City", "GPE", None)]),
+    ],
+)
+def test_a_settlement_word_ner_took_into_a_towns_name(normalizer, text, ent, places):
+    found = [(t, label, canonical_id) for t, label, canonical_id in annotate(normalizer, text, [(ent, "GPE")])
              if label in ("GPE", "LOC", "FAC")]
     assert found == places
