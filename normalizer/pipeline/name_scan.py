@@ -31,11 +31,15 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
             if (last.isspace() and breaks_names(last, line_breaks=line_breaks)) or (
                     last in SEPARATORS and not _glued_slash(facts, end - 1)):
                 break  # a name does not run across a line break, a comma or a slash (but "RFE/RL")
+            if last.lower() in POSSESSIVES:
+                continue  # no name ends in it, and one may go on after it ("People's Republic")
             written = text[first : ends[end - 1]]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
+                if _before_possessive(facts, end):
+                    continue  # "Ashby People" of "Ashby People's Republic": its word is "People's"
                 break
-            if last.lower() in POSSESSIVES or not any(c.isalnum() for c in last):
+            if not any(c.isalnum() for c in last):
                 continue
             names = index.free.get(key) or _one_entry(index.free_translit.get(skeleton))
             if names and any(case_compatible(n.variant.name, written) for n in names):
@@ -43,6 +47,13 @@ def scan_names(facts: DocumentFacts, index: NameIndex) -> list[Mention]:
         if best is not None:
             hits.append(Mention(i, best, None, from_gazetteer=True))
     return [m for m in hits if not in_ranges(starts[m.start], ends[m.end - 1], facts.junk)]
+
+
+def _before_possessive(facts: DocumentFacts, end: int) -> bool:
+    """Is the word ``end`` a possessive ending glued to the word before it ("People" + "'s")?"""
+    starts = facts.starts
+    return end < len(starts) and facts.ends[end - 1] == starts[end] and \
+        facts.text[starts[end] : facts.ends[end]].lower() in POSSESSIVES
 
 
 def name_starts(facts: DocumentFacts, index: NameIndex) -> list[int]:

@@ -472,7 +472,7 @@ WORDS = ["Kharkiv", "Kharkov", "KHARKIV", "kharkiv", "region", "Region", "Oblast
          "Kupjansk", "Kupiansk", "Krasnyj", "Krasnyi", "Liman", "Lyman", "Харків", "US", "Us", "us", "U.S.",
          "United", "States", "Kiev", "’s", "'s", ",", "/", ".", "-", "\n\n", "\n", "Seversky", "Donets", "River",
          "Kyivstar", "2022", "12", "the", "The", "Austin", "in", "near", "©", "🙂", "(", ")", "of", "Russia",
-         "Russian", "Federation", "Ukraine"]
+         "Russian", "Federation", "Ukraine", "People", "Republic"]
 
 
 @cache
@@ -511,11 +511,16 @@ def scan_names_token_by_token(facts, index):
             if (last.is_space and ("\n\n" in last.text or "\n" in last.text and not facts.wrapped)) or (
                     last.text in SEPARATORS and not name_scan._glued_slash(facts, end - 1)):  # but "RFE/RL"
                 break
+            if last.lower_ in stages.POSSESSIVES:
+                continue
             written = text[token.idx : last.idx + len(last)]
             key, skeleton = fold(written), translit_key(written)
             if key not in index.prefixes and skeleton not in index.prefixes:
+                glued = end < len(doc) and not last.whitespace_ and doc[end].lower_ in stages.POSSESSIVES
+                if glued:
+                    continue
                 break
-            if last.lower_ in stages.POSSESSIVES or not any(c.isalnum() for c in last.text):
+            if not any(c.isalnum() for c in last.text):
                 continue
             names = index.free.get(key) or name_scan._one_entry(index.free_translit.get(skeleton))
             if names and any(case_compatible(n.variant.name, written) for n in names):
@@ -545,3 +550,18 @@ def test_span_pieces_are_clean_pieces(doc, data):
     edges = word_codes(doc, stages._edge_code)
     span = doc[start:end]
     assert stages._pieces(doc, start, end, edges, span.text) == clean_pieces(span)
+
+
+def test_a_curated_name_with_a_possessive_inside_is_found_whole(tmp_path):
+    from .builders import gazetteer_normalizer
+
+    nlp, normalizer = gazetteer_normalizer(tmp_path, """
+- {id: place:ashby-peoples-republic, name: Ashby People's Republic, type: republic}
+- {id: place:ashby, name: Ashby, type: city}
+""")
+    for text in ['An envoy of the "Ashby People\'s Republic" spoke.', "An envoy of the Ashby People’s Republic spoke."]:
+        doc = annotate_with_ents(nlp, normalizer, text, [])
+        assert [(e.text, e.kb_id_) for e in doc.ents] == [(text[text.index("Ashby"):text.index("Republic") + 8],
+                                                           "place:ashby-peoples-republic")]
+    doc = annotate_with_ents(nlp, normalizer, "Ashby's people voted.", [])
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [("Ashby", "place:ashby")]
