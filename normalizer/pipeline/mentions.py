@@ -76,6 +76,7 @@ from .rules import (
     looks_like_proper_name,
     no_entity_word,
     separates,
+    through_capitalized_word,
     with_title_article,
 )
 from .surnames import untagged_surnames
@@ -149,6 +150,7 @@ def ner_mentions(facts: DocumentFacts, index: NameIndex, *, labels: frozenset[st
             if label == "PERSON":
                 start = after_titles(doc, start, end)
                 end = before_titles(doc, start, end)
+                end = through_capitalized_word(doc, end) if end == ent.end else end
             elif label in PART_OF_PLACE_LABELS:
                 start = after_place_part(doc, start, end)
             if label == "ORG":

@@ -174,6 +174,21 @@ def after_place_part(doc: Doc, start: int, end: int) -> int:
     return i + 1 if end - i > 1 and doc[i].lower_ in LEADING_WORDS else i
 
 
+def through_capitalized_word(doc: Doc, end: int) -> int:
+    """Where a PERSON span ends when NER left off a capitalized word that is otherwise a function word,
+    as given names in romanized Chinese can be ("Vice Premier Liu [He] will"): capitalized right after
+    the name, inside a sentence (a lower-case word follows; no period ends the name, "Jo Roe Jr. Much
+    ..."), so no pronoun; not "I"."""
+    if end + 1 >= len(doc) or not doc[end - 1].whitespace_ or doc[end - 1].text.endswith(".") \
+            or doc[end].is_sent_start:
+        return end
+    word, after = doc[end], doc[end + 1]
+    if (len(word) > 1 and word.is_alpha and word.is_title and word.lower_ in STOP_WORDS
+            and after.is_alpha and after.is_lower):
+        return end + 1
+    return end
+
+
 def with_title_article(doc: Doc, start: int) -> int:
     """Where an organization's name starts when a capitalized "The" mid-sentence is part of it, as in
     the titles of newspapers and magazines: "told The Ashby Courier", "an interview with The Fenwick

@@ -15,6 +15,7 @@ from normalizer.pipeline.rules import (
     nationality_before_title,
     no_entity,
     no_entity_word,
+    through_capitalized_word,
     with_title_article,
 )
 
@@ -242,3 +243,19 @@ def test_a_proper_name_has_a_capital(text):
 def test_with_title_article(nlp, text, part, name):
     ent = span(nlp, text, part)
     assert ent.doc[with_title_article(ent.doc, ent.start) : ent.end].text == name
+
+
+@pytest.mark.parametrize(
+    "text, part, name",
+    [
+        ("Vice Premier Wu He will fly to Oslo.", "Wu", "Wu He"),  # a given name that is a function word
+        ("Wu He said so.", "Wu", "Wu He"),
+        ("Obama Is Back", "Obama", "Obama"),  # a headline's capitals: no lower-case word after
+        ("We met Wu I think.", "Wu", "Wu"),  # "I" is always capitalized
+        ("the time of Roe Jr. Much hinges on it", "Roe Jr.", "Roe Jr."),  # a period ends the name
+        ("Wu he said.", "Wu", "Wu"),  # lower case: the pronoun
+    ],
+)
+def test_through_capitalized_word(nlp, text, part, name):
+    ent = span(nlp, text, part, label="PERSON")
+    assert ent.doc[ent.start : through_capitalized_word(ent.doc, ent.end)].text == name
