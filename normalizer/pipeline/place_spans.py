@@ -100,11 +100,25 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             )
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
+            elif _village_name(facts, mention, key):
+                mention = mention.but(Why.FORM, ner_label="GPE")  # "Ashbivka": a village the world layer lacks
         out.append(mention)
     out, runs = _untagged_places(facts, out, resolver)
     out = relabel_coordinated(facts, out, resolver)
     listed = untagged_in_lists(facts, out, resolver, runs=runs)
     return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
+
+
+def _village_name(facts: DocumentFacts, mention: Mention, key: str) -> bool:
+    """A one-word name with an ending only East Slavic villages and towns have (``slavic_village_endings``:
+    "Ashbivka") that could be a place (``toponyms.candidate``: no person's name, no title before it)."""
+    return (len(mention) == 1 and len(key) >= 7 and key.isalpha() and key.endswith(_village_endings())
+            and toponyms.candidate(facts, mention.start, mention.end, facts.person_parts))
+
+
+@cache
+def _village_endings() -> tuple[str, ...]:
+    return tuple(words("slavic_village_endings"))
 
 
 def _area_word(facts: DocumentFacts, i: int) -> bool:

@@ -55,3 +55,20 @@ def test_a_settlement_word_ner_took_into_a_towns_name(normalizer, text, ent, pla
     found = [(t, label, canonical_id) for t, label, canonical_id in annotate(normalizer, text, [(ent, "GPE")])
              if label in ("GPE", "LOC", "FAC")]
     assert found == places
+
+
+@pytest.mark.parametrize(
+    "text, ent, label, places",
+    [
+        ("Troops entered Brackivka at dawn.", "Brackivka", "PERSON", [("Brackivka", "GPE", None)]),
+        ("Shells fell on Dunmorivske overnight.", "Dunmorivske", "ORG", [("Dunmorivske", "GPE", None)]),
+        ("Sgt. Brackivka led them.", "Brackivka", "PERSON", []),  # after a title: a person
+        ("Brackivka's father, Oleh Brackivka, spoke.", "Brackivka", "PERSON", []),  # a person's name here
+        ("Dan Bovka spoke.", "Bovka", "PERSON", []),  # too short to tell
+    ],
+)
+def test_a_name_only_east_slavic_villages_have_is_a_place(normalizer, text, ent, label, places):
+    ents = [(ent, label)] + ([("Oleh Brackivka", "PERSON")] if "Oleh" in text else [])
+    found = [(t, lab, canonical_id) for t, lab, canonical_id in annotate(normalizer, text, ents)
+             if lab in ("GPE", "LOC", "FAC")]
+    assert found == places
