@@ -100,7 +100,7 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
             )
             if cue is not None:
                 mention = mention.but(cue, ner_label="GPE")
-            elif _village_name(facts, mention, key):
+            elif _village_name(facts, mention.start, mention.end, key):
                 mention = mention.but(Why.FORM, ner_label="GPE")  # "Ashbivka": a village the world layer lacks
         out.append(mention)
     out, runs = _untagged_places(facts, out, resolver)
@@ -109,11 +109,12 @@ def relabel_places(facts: DocumentFacts, mentions: list[Mention], resolver: Reso
     return relabel_coordinated(facts, listed, resolver) if len(listed) > len(out) else out
 
 
-def _village_name(facts: DocumentFacts, mention: Mention, key: str) -> bool:
-    """A one-word name with an ending only East Slavic villages and towns have (``slavic_village_endings``:
-    "Ashbivka") that could be a place (``toponyms.candidate``: no person's name, no title before it)."""
-    return (len(mention) == 1 and len(key) >= 7 and key.isalpha() and key.endswith(_village_endings())
-            and toponyms.candidate(facts, mention.start, mention.end, facts.person_parts))
+def _village_name(facts: DocumentFacts, start: int, end: int, key: str) -> bool:
+    """Is doc[start:end] (folded: ``key``) one word with an ending only East Slavic villages and towns
+    have (``slavic_village_endings``: "Ashbivka") that could be a place (``toponyms.candidate``: no
+    person's name, no title before it)?"""
+    return (end - start == 1 and len(key) >= 7 and key.isalpha() and key.endswith(_village_endings())
+            and toponyms.candidate(facts, start, end, facts.person_parts))
 
 
 @cache
@@ -183,6 +184,9 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             cue = _untagged_cue(facts, start, head, resolver, own_names)
             if cue is not None:
                 end = head
+        key = fold(facts.span_text(start, end))
+        if cue is None and key not in resolver.index.by_fold and _village_name(facts, start, end, key):
+            cue = Why.FORM  # "near Ashbivka": a village the world layer lacks
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
         else:

@@ -72,3 +72,8 @@ def test_a_name_only_east_slavic_villages_have_is_a_place(normalizer, text, ent,
     found = [(t, lab, canonical_id) for t, lab, canonical_id in annotate(normalizer, text, ents)
              if lab in ("GPE", "LOC", "FAC")]
     assert found == places
+
+
+def test_an_untagged_name_only_east_slavic_villages_have_is_a_place(normalizer):
+    found = annotate(normalizer, "By noon Brackivka was quiet again.", [])
+    assert [(t, label) for t, label, _ in found] == [("Brackivka", "GPE")]
