@@ -74,6 +74,7 @@ from .rules import (
     has_running_words,
     in_ranges,
     looks_like_proper_name,
+    nationality_description,
     no_entity_word,
     separates,
     through_capitalized_word,
@@ -371,12 +372,15 @@ def _cue_country(doc: Doc, mentions: list[Mention], resolutions: list[Resolution
 
 def _keep(facts: DocumentFacts, mention: Mention) -> bool:
     """Is the mention kept: resolved, or an NER span that is an entity (``rules.no_entity``, its tests of
-    a one-word span only on one: no Span made for the others)?"""
+    a one-word span only on one: no Span made for the others); never an organization described by a
+    nationality word and lower-case words (``rules.nationality_description``)?"""
+    start, end = mention.start, mention.end
+    if mention.label == "ORG" and end - start > 1 and nationality_description(facts.span_text(start, end)):
+        return False  # "the Norwegian defence ministry": a description, resolved or not
     if mention.resolution:
         return True
     if mention.ner_label is None:
         return False
-    start, end = mention.start, mention.end
     if not looks_like_proper_name(facts.span_text(start, end)):
         return False  # a description in lower case
     return end - start > 1 or not no_entity_word(facts.doc[start:end], mention.ner_label)

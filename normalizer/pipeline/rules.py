@@ -247,6 +247,14 @@ def nationality_before_title(span: Span) -> bool:
     return _nationality_word(span[0].text) and _title_word(span.doc[span.end].lower_)
 
 
+def nationality_description(written: str) -> bool:
+    """"Norwegian defence ministry", "Kenyan armed forces": a nationality word (a demonym of the data)
+    and lower-case words after it describe an organization, as the conventions' lower-case
+    descriptions do; they do not name it (a capitalized "Norwegian Defence Ministry" does)."""
+    first, _, rest = written.partition(" ")
+    return bool(rest) and all(w.isalpha() and w.islower() for w in rest.split()) and bool(countries_of(first))
+
+
 def _nationality_word(text: str) -> bool:
     """A word with a nationality suffix (-ian, -ese, -ish, ...) or a demonym of the data ("Kenyan")."""
     return bool(_DEMONYM.match(text)) or bool(countries_of(text))

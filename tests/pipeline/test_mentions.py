@@ -565,3 +565,16 @@ def test_a_curated_name_with_a_possessive_inside_is_found_whole(tmp_path):
                                                            "place:ashby-peoples-republic")]
     doc = annotate_with_ents(nlp, normalizer, "Ashby's people voted.", [])
     assert [(e.text, e.kb_id_) for e in doc.ents] == [("Ashby", "place:ashby")]
+
+
+def test_an_organization_described_by_a_nationality_word_is_no_entity(tmp_path):
+    from .builders import gazetteer_normalizer
+
+    nlp, normalizer = gazetteer_normalizer(tmp_path, """
+- {id: org:norwegian-defence-ministry, name: Norwegian Defence Ministry, type: organization}
+""")
+    lower = annotate_with_ents(nlp, normalizer, "The Norwegian defence ministry said so.", [])
+    assert [e.text for e in lower.ents] == []  # a description, though the gazetteer knows the name
+    upper = annotate_with_ents(nlp, normalizer, "The Norwegian Defence Ministry said so.", [])
+    assert [(e.text, e.kb_id_) for e in upper.ents] == [
+        ("Norwegian Defence Ministry", "org:norwegian-defence-ministry")]

@@ -13,6 +13,7 @@ from normalizer.pipeline.rules import (
     looks_like_proper_name,
     menu_lines,
     nationality_before_title,
+    nationality_description,
     no_entity,
     no_entity_word,
     through_capitalized_word,
@@ -259,3 +260,18 @@ def test_with_title_article(nlp, text, part, name):
 def test_through_capitalized_word(nlp, text, part, name):
     ent = span(nlp, text, part, label="PERSON")
     assert ent.doc[ent.start : through_capitalized_word(ent.doc, ent.end)].text == name
+
+
+@pytest.mark.parametrize(
+    "written, description",
+    [
+        ("Norwegian defence ministry", True),
+        ("Kenyan armed forces", True),
+        ("Norwegian Defence Ministry", False),  # capitalized: the name
+        ("Wagnerite group", False),  # no nationality word of the data
+        ("Norwegian", False),  # one word: the demonym rules decide
+        ("Kenyan forces 2", False),
+    ],
+)
+def test_nationality_description(written, description):
+    assert nationality_description(written) is description
