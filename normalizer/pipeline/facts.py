@@ -83,9 +83,13 @@ class DocumentFacts:
     @cached_property
     def name_words(self) -> list[int]:
         """The tokens that may be part of a name NER missed: a ``word_flags.NAME`` word with no part of
-        speech or a proper noun's (``toponyms.capitalized_runs`` reads them)."""
+        speech or a proper noun's, or one the tagger took for another part of speech (as it does with a
+        sentence's first word) that NER tags as a place elsewhere in the document ("Ashby police" at a
+        sentence's start, "in Ashby" later; ``toponyms.capitalized_runs`` reads them)."""
         pos = self._tokens[:, 4].tolist()
-        return [i for i, code in enumerate(self.flags) if code & NAME and pos[i] in (0, PROPN)]
+        places = self.place_names
+        return [i for i, code in enumerate(self.flags) if code & NAME and (
+            pos[i] in (0, PROPN) or (places and self.token_lower(i) in places))]
 
     @cached_property
     def _words(self) -> list[tuple[str, str, int]]:

@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span
 
 from normalizer.pipeline.facts import DocumentFacts
 from normalizer.pipeline.word_flags import NAME
+from normalizer.text.keys import fold
 
 VOCAB = spacy.blank("en").vocab
 WORDS = ["Harbour", "harbour", "the", "The", "Tartu", "mayor", "said", ",", ".", "\n\n", "Oulu’s", "ÉCOLE", "école",
@@ -42,7 +43,9 @@ def test_facts_read_from_arrays_are_the_tokens_own(doc, data):
     assert facts.orths == [t.orth for t in doc]
     assert facts.starts == [t.idx for t in doc] and facts.ends == [t.idx + len(t) for t in doc]
     assert [facts.spaced(i) for i in range(len(doc))] == [bool(t.whitespace_) for t in doc]
-    assert facts.name_words == [i for i in range(len(doc)) if facts.flags[i] & NAME and doc[i].pos_ in ("", "PROPN")]
+    places = {fold(e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
+    assert facts.name_words == [i for i in range(len(doc)) if facts.flags[i] & NAME and (
+        doc[i].pos_ in ("", "PROPN") or doc[i].lower_ in places)]
     assert all(facts._alpha_words(ent) == [t.text for t in ent if t.is_alpha] for ent in doc.ents)
     start = data.draw(st.integers(0, len(doc) - 1))
     end = data.draw(st.integers(start + 1, len(doc)))

@@ -297,8 +297,9 @@ def before_plural_noun_token_by_token(doc, end):
 
 
 def _name_word(token) -> bool:
+    places = {fold(e.text) for e in token.doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
     return (token.is_alpha and token.text[:1].isupper() and token.lower_ not in STOP_WORDS
-            and token.pos_ in ("PROPN", ""))
+            and (token.pos_ in ("PROPN", "") or token.lower_ in places))
 
 
 def capitalized_runs_token_by_token(doc, taken):
