@@ -1,7 +1,7 @@
 """Where a place's name begins and ends: NER's cuts repaired, before and after resolution.
 
 * Place names NER cut short are widened over the capitalized words next to them when together
-  they are a place's very name ("WEST [FARGO]", "[Maple] Grove", "[Elk] Grove Village").
+  they are a place's very name ("WEST [ASHBY]", "[Maple] Grove", "[Elk] Grove Village").
 * A word for a settlement NER took into a town's name goes where the whole names no place ("[Ashby
   City] Manager": Ashby; ``settlement_suffixes``).
 * After resolution, a place abbreviation keeps its sentence-final period ("in Ashby, W.Va.").
@@ -22,7 +22,7 @@ NAME_JOINERS = frozenset({"St.", "ST.", "Ft.", "Mt.", "-"})  # "St. Fenwick", "A
 
 
 def widen_place_names(facts: DocumentFacts, mentions: list[Mention], world) -> list[Mention]:
-    """NER cut a place's name short ("WEST [FARGO]", "[Maple] Grove", "[Elk] Grove Village"): widen
+    """NER cut a place's name short ("WEST [ASHBY]", "[Maple] Grove", "[Elk] Grove Village"): widen
     a place span over the capitalized words next to it when together they are a place's very name."""
     mentions = list(mentions)  # widened one by one: a widened name takes words from its neighbours
     taken = {i for m in mentions for i in range(m.start, m.end)}
@@ -66,8 +66,8 @@ def without_settlement_word(facts: DocumentFacts, mentions: list[Mention], resol
     """A place span that ends in a word for a settlement (``settlement_suffixes``: "[Ashby City] Manager",
     "[Fenwick city] officials") and names no place at all, not even by an alternate name, where the
     words before it are a place's very name and do not end in a word for a kind of place
-    (``generic_words``: "Harbor City"): the word goes ("Kansas City", "Elk Grove Village" and "Gaza City",
-    a name of Gaza, stay; the curated gazetteer decides its own names)."""
+    (``generic_words``: "Harbor City"): the word goes ("Kansas City", and "Gaza City", a name of Gaza,
+    stay; the curated gazetteer decides its own names)."""
     out = []
     heads, generic = words("settlement_suffixes"), words("generic_words")
     for mention in mentions:

@@ -184,9 +184,10 @@ def _untagged_places(facts: DocumentFacts, mentions: list[Mention], resolver: Re
             cue = _untagged_cue(facts, start, head, resolver, own_names)
             if cue is not None:
                 end = head
-        key = fold(facts.span_text(start, end))
-        if cue is None and key not in resolver.index.by_fold and _village_name(facts, start, end, key):
-            cue = Why.FORM  # "near Ashbivka": a village the world layer lacks
+        if cue is None and end - start == 1:
+            key = fold(facts.token_text(start))
+            if key not in resolver.index.by_fold and _village_name(facts, start, end, key):
+                cue = Why.FORM  # "near Ashbivka": a village the world layer lacks
         if cue is not None:
             added.append(Mention(start, end, "GPE", why=(Why.UNTAGGED, cue)))
         else:

@@ -176,7 +176,7 @@ def after_place_part(doc: Doc, start: int, end: int) -> int:
 
 def through_capitalized_word(doc: Doc, end: int) -> int:
     """Where a PERSON span ends when NER left off a capitalized word that is otherwise a function word,
-    as given names in romanized Chinese can be ("Vice Premier Liu [He] will"): capitalized right after
+    as given names in romanized Chinese can be ("Vice Premier Wu [He] will"): capitalized right after
     the name, inside a sentence (a lower-case word follows; no period ends the name, "Jo Roe Jr. Much
     ..."), so no pronoun; not "I"."""
     if end + 1 >= len(doc) or not doc[end - 1].whitespace_ or doc[end - 1].text.endswith(".") \
